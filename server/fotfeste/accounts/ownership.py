@@ -1,0 +1,19 @@
+"""Which tables hold account data: the basis of export and delete, checked against the schema.
+
+Every table that holds anything about an account has an `account_id` column that references
+accounts(id) ON DELETE CASCADE, so deleting the account row deletes everything and export finds
+everything by looking at the schema. A table without `account_id` must be listed here with
+the reason it holds no account data; a test fails for any table that is neither.
+"""
+
+from __future__ import annotations
+
+SHARED_TABLES: dict[str, str] = {
+    "schema_migrations": "migration bookkeeping",
+}
+
+# Columns never exported: secrets stored as hashes and lookup keys.
+SECRET_COLUMNS: dict[str, frozenset[str]] = {
+    "accounts": frozenset({"recovery_lookup", "recovery_hash"}),
+    "tokens": frozenset({"token_hash"}),
+}

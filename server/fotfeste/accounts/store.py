@@ -1,0 +1,189 @@
+"""SQL for accounts, tokens and recovery codes; export and delete for every account table."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from fotfeste.accounts.logic import RecoveryCode
+from fotfeste.accounts.models import Account
+from fotfeste.accounts.ownership import SECRET_COLUMNS
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import Database
+from fotfeste.errors import NotFound, Unauthorized
+from fotfeste.ids import new_id, new_token, token_digest
+
+# The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
+# lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_TOUCH_EVERY = timedelta(hours=1)
+
+
+async def _hash(secret: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, secret)
+
+
+async def _verify(hashed: str, secret: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, hashed, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_account(
+    db: Database, clock: Clock, *, role: str, locale: str, timezone: str, referral_code: str | None
+) -> tuple[str, str, RecoveryCode]:
+    account_id, token, code = new_id(), new_token(), RecoveryCode.generate()
+    recovery_hash = await _hash(code.secret)
+    now = isoformat_utc(clock.now())
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO accounts (id, role, locale, timezone, created_at, referral_code,"
+            " recovery_lookup, recovery_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (account_id, role, locale, timezone, now, referral_code, code.lookup, recovery_hash),
+        )
+        await _insert_token(conn, account_id, token, now)
+    return account_id, token, code
+
+
+async def _insert_token(conn: Any, account_id: str, token: str, now: str) -> None:
+    await conn.execute(
+        "INSERT INTO tokens (id, account_id, token_hash, created_at, last_used_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (new_id(), account_id, token_digest(token), now, now),
+    )
+
+
+async def account_for_token(db: Database, clock: Clock, token: str) -> Account | None:
+    row = await db.fetchone(
+        "SELECT a.id, a.role, a.locale, a.timezone, a.discreet, t.id AS token_id, t.last_used_at"
+        " FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?",
+        (token_digest(token),),
+    )
+    if row is None:
+        return None
+    now = clock.now()
+    # Record use at most hourly: a write per request would cost more than the request itself.
+    if row["last_used_at"] < isoformat_utc(now - _TOUCH_EVERY):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+                (isoformat_utc(now), row["token_id"]),
+            )
+    return Account(
+        id=row["id"],
+        role=row["role"],
+        locale=row["locale"],
+        timezone=row["timezone"],
+        discreet=bool(row["discreet"]),
+        token_id=row["token_id"],
+    )
+
+
+async def recover(
+    db: Database, clock: Clock, code: RecoveryCode, *, keep_other_devices: bool
+) -> tuple[str, str, RecoveryCode]:
+    """Trade a valid recovery code for a new token and a new code; the old code dies."""
+    row = await db.fetchone(
+        "SELECT id, recovery_hash FROM accounts WHERE recovery_lookup = ?", (code.lookup,)
+    )
+    if row is None or not await _verify(row["recovery_hash"], code.secret):
+        raise Unauthorized("That recovery code is not right")
+    account_id = row["id"]
+    token, fresh = new_token(), RecoveryCode.generate()
+    fresh_hash = await _hash(fresh.secret)
+    now = isoformat_utc(clock.now())
+    async with db.transaction() as conn:
+        # The lookup in the WHERE makes a code usable once even when two recoveries race.
+        cursor = await conn.execute(
+            "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ?"
+            " WHERE id = ? AND recovery_lookup = ?",
+            (fresh.lookup, fresh_hash, account_id, code.lookup),
+        )
+        if cursor.rowcount != 1:
+            raise Unauthorized("That recovery code has already been used")
+        if not keep_other_devices:
+            await conn.execute("DELETE FROM tokens WHERE account_id = ?", (account_id,))
+        await _insert_token(conn, account_id, token, now)
+    return account_id, token, fresh
+
+
+async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
+    fresh = RecoveryCode.generate()
+    fresh_hash = await _hash(fresh.secret)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ? WHERE id = ?",
+            (fresh.lookup, fresh_hash, account_id),
+        )
+    return fresh
+
+
+async def profile_row(db: Database, account_id: str) -> Any:
+    row = await db.fetchone(
+        "SELECT id, role, locale, timezone, discreet, created_at, referral_code"
+        " FROM accounts WHERE id = ?",
+        (account_id,),
+    )
+    if row is None:
+        raise NotFound("No such account")
+    return row
+
+
+async def update_profile(db: Database, account_id: str, changes: dict[str, Any]) -> None:
+    if not changes:
+        return
+    allowed = {"locale", "timezone", "discreet"}
+    columns = [name for name in changes if name in allowed]
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    async with db.transaction() as conn:
+        await conn.execute(
+            f"UPDATE accounts SET {assignments} WHERE id = ?",  # noqa: S608 - names from a fixed set
+            (*(changes[name] for name in columns), account_id),
+        )
+
+
+async def devices(db: Database, account_id: str) -> list[Any]:
+    return await db.fetchall(
+        "SELECT id, created_at, last_used_at FROM tokens WHERE account_id = ? ORDER BY created_at",
+        (account_id,),
+    )
+
+
+async def revoke_device(db: Database, account_id: str, token_id: str) -> None:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM tokens WHERE id = ? AND account_id = ?", (token_id, account_id)
+        )
+    if cursor.rowcount == 0:
+        raise NotFound("No such device")
+
+
+async def account_tables(db: Database) -> list[str]:
+    """Tables with an account_id column: everything export and delete must cover."""
+    return [t for t in await db.tables() if "account_id" in await db.columns(t)]
+
+
+async def export(db: Database, account_id: str) -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, key in [("accounts", "id")] + [(t, "account_id") for t in await account_tables(db)]:
+        hidden = SECRET_COLUMNS.get(table, frozenset())
+        columns = [c for c in await db.columns(table) if c not in hidden]
+        select = ", ".join(f'"{c}"' for c in columns)
+        rows = await db.fetchall(
+            f'SELECT {select} FROM "{table}" WHERE "{key}" = ?',  # noqa: S608 - names from the schema
+            (account_id,),
+        )
+        tables[table] = [dict(zip(columns, row, strict=True)) for row in rows]
+    return tables
+
+
+async def delete_account(db: Database, account_id: str) -> None:
+    """Delete the account row; ON DELETE CASCADE removes every account table's rows with it."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+    await db.checkpoint()

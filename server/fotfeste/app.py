@@ -1,0 +1,114 @@
+"""create_app(settings) -> Litestar: all the wiring in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from fotfeste import __version__
+from fotfeste.accounts.auth import provide_account
+from fotfeste.accounts.routes import AccountsController, MeController
+from fotfeste.clock import Clock, SystemClock
+from fotfeste.db import Database
+from fotfeste.demo import load_demo
+from fotfeste.settings import Settings
+from fotfeste.web.access_log import access_log_middleware
+from fotfeste.web.errors import EXCEPTION_HANDLERS
+from fotfeste.web.headers import add_security_headers
+from fotfeste.web.routes import health
+from fotfeste.web.throttle import Throttle
+
+log = logging.getLogger("fotfeste")
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+    """The whole application; tests pass their own settings and clock."""
+    clock = clock or SystemClock()
+    db = Database(settings.database_path, readers=settings.reader_connections)
+    state = State(
+        {
+            "settings": settings,
+            "clock": clock,
+            "db": db,
+            "throttle": Throttle.from_settings(settings),
+        }
+    )
+    return Litestar(
+        route_handlers=[*_routes(), _pwa(settings)],
+        dependencies=_dependencies(),
+        lifespan=[_lifespan(settings, db, clock)],
+        state=state,
+        middleware=[access_log_middleware],
+        before_send=[add_security_headers],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=_openapi(),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+
+
+def _routes() -> Sequence[ControllerRouterHandler]:
+    return [health, AccountsController, MeController]
+
+
+def _dependencies() -> dict[str, Provide]:
+    def from_state(key: str) -> Provide:
+        def provide(state: State) -> Any:
+            return state[key]
+
+        return Provide(provide, sync_to_thread=False)
+
+    return {
+        "db": from_state("db"),
+        "clock": from_state("clock"),
+        "settings": from_state("settings"),
+        "account": Provide(provide_account),
+    }
+
+
+def _pwa(settings: Settings) -> Router:
+    """The PWA's static files at /, index.html for /."""
+    return create_static_files_router(
+        path="/",
+        directories=[settings.pwa_dir],
+        html_mode=True,
+        name="pwa",
+        include_in_schema=False,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    # Only the JSON document: the interactive UIs load scripts from CDNs, which the CSP forbids.
+    return OpenAPIConfig(
+        title="Fotfeste API",
+        version=__version__,
+        description="Anonymous self-help companion for recovery. All ids are random; "
+        "dates are the account's local calendar dates.",
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+    )
+
+
+def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await db.connect()
+        try:
+            await db.migrate(clock)
+            if settings.demo:
+                await load_demo(db, clock)
+            yield
+        finally:
+            await db.close()
+
+    return lifespan

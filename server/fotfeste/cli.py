@@ -1,0 +1,95 @@
+"""The `fotfeste` command: serve, migrate, and the operators' tools of each domain."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from fotfeste.clock import SystemClock
+from fotfeste.db import Database
+from fotfeste.settings import Settings, SettingsError, settings_from_env
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+# Domains add their subcommands here: (name, help, add_arguments, run).
+EXTENSIONS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Command]] = []
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from fotfeste.app import create_app
+
+    # One process: SQLite has one writer, and the Database owns it. uvicorn with uvloop/httptools
+    # gives production-grade HTTP; no reload loop. Proxy headers only from the local reverse proxy.
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=False,  # uvicorn's access log carries client addresses; ours does not
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        server_header=False,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def _migrate(_: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> list[str]:
+        db = Database(settings.database_path, readers=1)
+        await db.connect()
+        try:
+            return await db.migrate(SystemClock())
+        finally:
+            await db.close()
+
+    applied = asyncio.run(run())
+    print(f"{len(applied)} migration(s) applied" + (f": {', '.join(applied)}" if applied else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fotfeste", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API and the PWA")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies trusted for X-Forwarded-For (default: 127.0.0.1)",
+    )
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    for name, help_text, add_arguments, run in EXTENSIONS:
+        sub = commands.add_parser(name, help=help_text)
+        add_arguments(sub)
+        sub.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from_env()
+    except SettingsError as exc:
+        print(f"fotfeste: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    result: int = args.run(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Settings from FOTFESTE_* environment variables: the only module that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import msgspec
+
+# Public push services of Google, Mozilla, Apple and Microsoft (api.md default).
+DEFAULT_PUSH_HOSTS: tuple[str, ...] = (
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "web.push.apple.com",
+    "*.notify.windows.com",
+)
+
+_REPO_PWA_DIR = Path(__file__).resolve().parents[2] / "pwa"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+class RateLimit(msgspec.Struct, frozen=True):
+    """At most `requests` per `seconds` from one client."""
+
+    requests: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """Parse '20/3600' (requests per seconds)."""
+        try:
+            requests, seconds = (int(part) for part in text.split("/", 1))
+        except ValueError:
+            raise SettingsError(f"rate limit {text!r} must look like '20/3600'") from None
+        if requests < 1 or seconds < 1:
+            raise SettingsError(f"rate limit {text!r} must be positive")
+        return cls(requests, seconds)
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a deployment can tune. Passed into create_app; never read from globals."""
+
+    data_dir: Path = Path("var")
+    pwa_dir: Path = _REPO_PWA_DIR
+    public_url: str = "http://127.0.0.1:8000"
+    demo: bool = True
+    push_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS
+    vapid_subject: str = "mailto:ops@fotfeste.invalid"
+    rate_account_create: RateLimit = RateLimit(20, 3600)
+    rate_recover: RateLimit = RateLimit(10, 900)
+    rate_public: RateLimit = RateLimit(300, 60)
+    max_body_bytes: int = 64 * 1024
+    reader_connections: int = 4
+    log_level: str = "INFO"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "fotfeste.sqlite3"
+
+
+def _bool(name: str, text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{name} must be 0 or 1, not {text!r}")
+
+
+def _int(name: str, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _hosts(text: str) -> tuple[str, ...]:
+    return tuple(h.strip().lower() for h in text.split(",") if h.strip())
+
+
+def _subject(text: str) -> str:
+    if not text.startswith(("mailto:", "https://")):
+        raise SettingsError("FOTFESTE_VAPID_SUBJECT must start with mailto: or https://")
+    return text
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from FOTFESTE_* variables, leaving defaults for the ones not set."""
+    env = os.environ if environ is None else environ
+    readers: dict[str, tuple[str, Callable[[str], object]]] = {
+        "FOTFESTE_DATA_DIR": ("data_dir", Path),
+        "FOTFESTE_PWA_DIR": ("pwa_dir", Path),
+        "FOTFESTE_PUBLIC_URL": ("public_url", lambda t: t.rstrip("/")),
+        "FOTFESTE_DEMO": ("demo", lambda t: _bool("FOTFESTE_DEMO", t)),
+        "FOTFESTE_PUSH_HOSTS": ("push_hosts", _hosts),
+        "FOTFESTE_VAPID_SUBJECT": ("vapid_subject", _subject),
+        "FOTFESTE_RATE_ACCOUNT_CREATE": ("rate_account_create", RateLimit.parse),
+        "FOTFESTE_RATE_RECOVER": ("rate_recover", RateLimit.parse),
+        "FOTFESTE_RATE_PUBLIC": ("rate_public", RateLimit.parse),
+        "FOTFESTE_MAX_BODY_BYTES": (
+            "max_body_bytes",
+            lambda t: _int("FOTFESTE_MAX_BODY_BYTES", t),
+        ),
+        "FOTFESTE_READER_CONNECTIONS": (
+            "reader_connections",
+            lambda t: _int("FOTFESTE_READER_CONNECTIONS", t),
+        ),
+        "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
+    }
+    values = {field: parse(env[name]) for name, (field, parse) in readers.items() if name in env}
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""Per-client rate limits for endpoints that anyone can call (account creation, recovery)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import TooManyRequestsException
+from litestar.handlers.base import BaseRouteHandler
+
+from fotfeste.settings import RateLimit, Settings
+
+_MAX_CLIENTS = 100_000
+
+
+class Throttle:
+    """Sliding-window counters kept in memory, keyed by a salted hash of the client address.
+
+    The address itself is never stored or logged; the salt is new at every start.
+    """
+
+    def __init__(
+        self, limits: dict[str, RateLimit], monotonic: Callable[[], float] = time.monotonic
+    ):
+        self.limits = limits
+        self._monotonic = monotonic
+        self._salt = secrets.token_bytes(16)
+        self._hits: OrderedDict[tuple[str, bytes], deque[float]] = OrderedDict()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Throttle:
+        return cls(
+            {
+                "account_create": settings.rate_account_create,
+                "recover": settings.rate_recover,
+                "public": settings.rate_public,
+            }
+        )
+
+    def hit(self, bucket: str, client: str) -> float | None:
+        """Count one request; return seconds to wait when over the limit, else None."""
+        limit = self.limits[bucket]
+        key = (bucket, hashlib.blake2b(client.encode(), key=self._salt, digest_size=16).digest())
+        now = self._monotonic()
+        window = self._hits.get(key)
+        if window is None:
+            window = self._hits[key] = deque()
+            if len(self._hits) > _MAX_CLIENTS:
+                self._hits.popitem(last=False)
+        else:
+            self._hits.move_to_end(key)
+        while window and window[0] <= now - limit.seconds:
+            window.popleft()
+        if len(window) >= limit.requests:
+            return window[0] + limit.seconds - now
+        window.append(now)
+        return None
+
+
+def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], None]:  # type: ignore[type-arg]
+    """A guard that answers 429 with Retry-After once a client is over the bucket's limit."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+        throttle: Throttle = connection.app.state.throttle
+        client = connection.client.host if connection.client else "unknown"
+        wait = throttle.hit(bucket, client)
+        if wait is not None:
+            raise TooManyRequestsException(
+                "Too many attempts. Please wait a while and try again.",
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+
+    return guard
