@@ -27,6 +27,7 @@ from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.headers import add_security_headers
 from fotfeste.web.routes import health
 from fotfeste.web.throttle import Throttle
+from fotfeste.workers import Worker, WorkerContext, run_workers
 
 log = logging.getLogger("fotfeste")
 
@@ -99,15 +100,22 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
+def _workers() -> list[Worker]:
+    """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
+    return []
+
+
 def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
     @asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.connect()
         try:
             await db.migrate(clock)
             if settings.demo:
                 await load_demo(db, clock)
-            yield
+            context = WorkerContext(settings=settings, db=db, clock=clock, state=app.state)
+            async with run_workers(_workers(), context):
+                yield
         finally:
             await db.close()
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from fotfeste.clock import SystemClock
 from fotfeste.db import Database
@@ -14,8 +15,19 @@ from fotfeste.settings import Settings, SettingsError, settings_from_env
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
-# Domains add their subcommands here: (name, help, add_arguments, run).
-EXTENSIONS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Command]] = []
+
+class Extension(NamedTuple):
+    """A domain's subcommand: `fotfeste NAME …`."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Command
+
+
+def _extensions() -> list[Extension]:
+    """Each domain with operator commands lists its Extension here."""
+    return []
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -70,10 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
 
-    for name, help_text, add_arguments, run in EXTENSIONS:
-        sub = commands.add_parser(name, help=help_text)
-        add_arguments(sub)
-        sub.set_defaults(run=run)
+    for extension in _extensions():
+        sub = commands.add_parser(extension.name, help=extension.help)
+        extension.add_arguments(sub)
+        sub.set_defaults(run=extension.run)
     return parser
 
 
