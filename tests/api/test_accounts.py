@@ -33,6 +33,25 @@ def test_profile_reflects_signup_and_today_in_own_zone(
     assert me["role"] == "self" and me["locale"] == "da" and me["discreet"] is False
     assert me["timezone"] == "Pacific/Kiritimati"
     assert me["today"] == "2026-03-17"
+    assert me["country"] == "DK"  # from the language, as the zone says nothing
+
+
+@pytest.mark.parametrize(
+    ("fields", "country"),
+    [
+        ({"timezone": "Europe/Oslo", "locale": "en"}, "NO"),
+        ({"timezone": "Europe/Stockholm", "locale": "nb"}, "SE"),
+        ({"timezone": "America/New_York", "locale": "en"}, None),
+        ({"timezone": "Europe/Berlin", "locale": "en", "country": "DE"}, "DE"),
+    ],
+)
+def test_country_is_guessed_from_zone_then_language(
+    person_factory: Callable[..., Person], fields: dict[str, str], country: str | None
+) -> None:
+    person = person_factory(**fields)
+    assert person.get("/api/me").json()["country"] == country
+    assert person.patch("/api/me", json={"country": "SE"}).json()["country"] == "SE"
+    assert person.patch("/api/me", json={"country": "Sweden"}).status_code == 400
 
 
 def test_referral_code_is_stored(person_factory: Callable[..., Person]) -> None:

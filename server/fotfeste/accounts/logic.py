@@ -48,6 +48,23 @@ class RecoveryCode:
         return "-".join(compact[i : i + GROUP] for i in range(0, len(compact), GROUP))
 
 
+# Zones and languages of the countries Fotfeste serves first; elsewhere the person picks.
+_ZONE_COUNTRY = {
+    "Europe/Stockholm": "SE",
+    "Europe/Oslo": "NO",
+    "Arctic/Longyearbyen": "NO",
+    "Europe/Copenhagen": "DK",
+    "Atlantic/Faroe": "FO",
+    "America/Nuuk": "GL",
+}
+_LOCALE_COUNTRY = {"sv": "SE", "nb": "NO", "da": "DK"}
+
+
+def guess_country(timezone: str, locale: str) -> str | None:
+    """The country a new account most likely lives in: its time zone first, then its language."""
+    return _ZONE_COUNTRY.get(timezone) or _LOCALE_COUNTRY.get(locale)
+
+
 @cache
 def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones())

@@ -11,6 +11,7 @@ Role = Literal["self", "relative"]
 Locale = Literal["sv", "nb", "da", "en"]
 TimeZoneName = Annotated[str, Meta(min_length=1, max_length=64, examples=["Europe/Stockholm"])]
 ReferralCode = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9 -]+$")]
+CountryCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$", examples=["SE"])]
 RecoveryCodeText = Annotated[str, Meta(min_length=1, max_length=64)]
 
 
@@ -19,6 +20,7 @@ class AccountCreate(msgspec.Struct, forbid_unknown_fields=True):
     locale: Locale
     timezone: TimeZoneName
     referral_code: ReferralCode | None = None
+    country: CountryCode | None = None
 
 
 class AccountCreated(msgspec.Struct):
@@ -45,6 +47,7 @@ class Profile(msgspec.Struct):
     role: Role
     locale: Locale
     timezone: str
+    country: str | None
     discreet: bool
     created_at: str
     today: Annotated[str, Meta(description="The current date in the account's time zone")]
@@ -54,6 +57,7 @@ class Profile(msgspec.Struct):
 class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True):
     locale: Locale | UnsetType = UNSET
     timezone: TimeZoneName | UnsetType = UNSET
+    country: CountryCode | UnsetType | None = UNSET
     discreet: bool | UnsetType = UNSET
 
 
@@ -88,5 +92,6 @@ class Account(msgspec.Struct, frozen=True):
     role: str
     locale: str
     timezone: str
+    country: str | None
     discreet: bool
     token_id: str

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from msgspec import UNSET
 
 from fotfeste.accounts import store
-from fotfeste.accounts.logic import RecoveryCode, valid_timezone
+from fotfeste.accounts.logic import RecoveryCode, guess_country, valid_timezone
 from fotfeste.accounts.models import (
     AccountCreate,
     AccountCreated,
@@ -36,6 +36,7 @@ async def _profile(db: Database, clock: Clock, account_id: str) -> Profile:
         role=row["role"],
         locale=row["locale"],
         timezone=row["timezone"],
+        country=row["country"],
         discreet=bool(row["discreet"]),
         created_at=row["created_at"],
         today=local_today(clock, row["timezone"]).isoformat(),
@@ -63,6 +64,7 @@ class AccountsController(Controller):
             role=data.role,
             locale=data.locale,
             timezone=valid_timezone(data.timezone),
+            country=data.country or guess_country(data.timezone, data.locale),
             referral_code=data.referral_code,
         )
         return AccountCreated(account_id=account_id, token=token, recovery_code=str(code))
@@ -100,7 +102,7 @@ class MeController(Controller):
         """Change language, time zone or discreet mode."""
         changes: dict[str, Any] = {
             name: value
-            for name in ("locale", "timezone", "discreet")
+            for name in ("locale", "timezone", "country", "discreet")
             if (value := getattr(data, name)) is not UNSET
         }
         if "timezone" in changes:

@@ -35,16 +35,33 @@ async def _verify(hashed: str, secret: str) -> bool:
 
 
 async def create_account(
-    db: Database, clock: Clock, *, role: str, locale: str, timezone: str, referral_code: str | None
+    db: Database,
+    clock: Clock,
+    *,
+    role: str,
+    locale: str,
+    timezone: str,
+    country: str | None,
+    referral_code: str | None,
 ) -> tuple[str, str, RecoveryCode]:
     account_id, token, code = new_id(), new_token(), RecoveryCode.generate()
     recovery_hash = await _hash(code.secret)
     now = isoformat_utc(clock.now())
     async with db.transaction() as conn:
         await conn.execute(
-            "INSERT INTO accounts (id, role, locale, timezone, created_at, referral_code,"
-            " recovery_lookup, recovery_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (account_id, role, locale, timezone, now, referral_code, code.lookup, recovery_hash),
+            "INSERT INTO accounts (id, role, locale, timezone, country, created_at, referral_code,"
+            " recovery_lookup, recovery_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                account_id,
+                role,
+                locale,
+                timezone,
+                country,
+                now,
+                referral_code,
+                code.lookup,
+                recovery_hash,
+            ),
         )
         await _insert_token(conn, account_id, token, now)
     return account_id, token, code
@@ -60,7 +77,8 @@ async def _insert_token(conn: Any, account_id: str, token: str, now: str) -> Non
 
 async def account_for_token(db: Database, clock: Clock, token: str) -> Account | None:
     row = await db.fetchone(
-        "SELECT a.id, a.role, a.locale, a.timezone, a.discreet, t.id AS token_id, t.last_used_at"
+        "SELECT a.id, a.role, a.locale, a.timezone, a.country, a.discreet,"
+        " t.id AS token_id, t.last_used_at"
         " FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?",
         (token_digest(token),),
     )
@@ -79,6 +97,7 @@ async def account_for_token(db: Database, clock: Clock, token: str) -> Account |
         role=row["role"],
         locale=row["locale"],
         timezone=row["timezone"],
+        country=row["country"],
         discreet=bool(row["discreet"]),
         token_id=row["token_id"],
     )
@@ -125,7 +144,7 @@ async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
 
 async def profile_row(db: Database, account_id: str) -> Any:
     row = await db.fetchone(
-        "SELECT id, role, locale, timezone, discreet, created_at, referral_code"
+        "SELECT id, role, locale, timezone, country, discreet, created_at, referral_code"
         " FROM accounts WHERE id = ?",
         (account_id,),
     )
@@ -137,7 +156,7 @@ async def profile_row(db: Database, account_id: str) -> Any:
 async def update_profile(db: Database, account_id: str, changes: dict[str, Any]) -> None:
     if not changes:
         return
-    allowed = {"locale", "timezone", "discreet"}
+    allowed = {"locale", "timezone", "country", "discreet"}
     columns = [name for name in changes if name in allowed]
     assignments = ", ".join(f"{name} = ?" for name in columns)
     async with db.transaction() as conn:

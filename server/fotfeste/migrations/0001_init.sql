@@ -4,6 +4,8 @@ CREATE TABLE accounts (
     role            TEXT NOT NULL CHECK (role IN ('self', 'relative')),
     locale          TEXT NOT NULL CHECK (locale IN ('sv', 'nb', 'da', 'en')),
     timezone        TEXT NOT NULL,
+    -- ISO 3166 alpha-2; decides crisis resources. Guessed from zone and language, editable.
+    country         TEXT CHECK (country IS NULL OR length(country) = 2),
     discreet        INTEGER NOT NULL DEFAULT 0 CHECK (discreet IN (0, 1)),
     created_at      TEXT NOT NULL,
     referral_code   TEXT,
