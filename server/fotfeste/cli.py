@@ -27,7 +27,22 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    return []
+    from fotfeste import backup
+
+    return [
+        Extension(
+            "backup",
+            "copy the live database to PATH (consistent while serving)",
+            backup.add_backup_arguments,
+            backup.run_backup,
+        ),
+        Extension(
+            "restore",
+            "replace the database with the backup at PATH (server stopped)",
+            backup.add_restore_arguments,
+            backup.run_restore,
+        ),
+    ]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
