@@ -1,4 +1,4 @@
-"""`fotfeste backup` while the server writes, and `fotfeste restore`: every acknowledged row is back."""
+"""`fotfeste backup` while the server writes, then `restore`: every acknowledged row is back."""
 
 from __future__ import annotations
 
