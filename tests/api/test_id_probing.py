@@ -1,0 +1,85 @@
+"""Every route that takes an id, probed with a second account's token: 404, and nothing changes.
+
+The routes come from the served OpenAPI document. Each path with a parameter needs an entry in
+PROBES (how account A makes a real resource there, and valid bodies for writes) or in NOT_OWNED
+(why the parameter is not another account's id). A new id route with neither fails the test, so
+nobody forgets to prove its isolation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from tests.api.conftest import Person
+from tests.api.openapi_walk import Operation, operations
+
+
+@dataclass
+class Probe:
+    """The path values of A's real resource, and a valid body per method that writes."""
+
+    values: dict[str, str]
+    bodies: dict[str, Any] = field(default_factory=dict)
+
+
+def _device(a: Person) -> Probe:
+    devices = a.get("/api/me/devices").json()["devices"]
+    return Probe({"device_id": devices[0]["id"]})
+
+
+# path template -> how account A creates a resource whose id goes into the path.
+PROBES: dict[str, Callable[[Person], Probe]] = {
+    "/api/me/devices/{device_id}": _device,
+}
+
+# path template -> why its parameter is not an id of something an account owns.
+NOT_OWNED: dict[str, str] = {}
+
+
+def _id_operations(client: httpx.Client) -> dict[str, list[Operation]]:
+    grouped: dict[str, list[Operation]] = {}
+    for op in operations(client):
+        if op.path_params:
+            grouped.setdefault(op.path, []).append(op)
+    return grouped
+
+
+def test_every_id_route_has_a_probe(http: httpx.Client) -> None:
+    unknown = sorted(set(_id_operations(http)) - set(PROBES) - set(NOT_OWNED))
+    assert unknown == [], (
+        "routes with an id that test_id_probing.py does not know how to probe; add each to "
+        "PROBES (create A's resource) or NOT_OWNED (with the reason)"
+    )
+    assert not set(PROBES) & set(NOT_OWNED)
+
+
+def test_a_second_account_gets_404_on_every_id_route(
+    http: httpx.Client, person_factory: Callable[..., Person]
+) -> None:
+    grouped = _id_operations(http)
+    probed = 0
+    for template, ops in grouped.items():
+        if template not in PROBES:
+            continue
+        a, b = person_factory(), person_factory()
+        probe = PROBES[template](a)
+        before = a.get("/api/me/export").json()["tables"]
+        for op in ops:
+            answer = b.client.request(
+                op.method, op.fill(probe.values), json=probe.bodies.get(op.method)
+            )
+            assert answer.status_code == 404, f"{op.method} {template}: {answer.status_code}"
+            assert "detail" in answer.json()
+            probed += 1
+        # A's data is untouched, and A is still signed in.
+        assert a.get("/api/me/export").json()["tables"] == before, template
+        # An id that never existed answers exactly like A's: existence is never revealed.
+        for op in ops:
+            unknown = {name: "doesnotexist0000" for name in probe.values}
+            answer = b.client.request(op.method, op.fill(unknown), json=probe.bodies.get(op.method))
+            assert answer.status_code == 404, f"{op.method} {template} (unknown id)"
+    assert probed >= 1
