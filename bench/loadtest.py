@@ -15,10 +15,7 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -28,6 +25,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+
+from bench.server_process import ServerProcess
 
 Request = Callable[[httpx.AsyncClient, "Person", random.Random], Awaitable[httpx.Response]]
 
@@ -100,38 +99,8 @@ MIX: list[tuple[str, str, int, Request]] = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "FOTFESTE_DATA_DIR": str(data_dir),
-        "FOTFESTE_DEMO": "1",
-        "FOTFESTE_LOG_LEVEL": "WARNING",
-        "FOTFESTE_RATE_ACCOUNT_CREATE": "1000000/60",
-        "FOTFESTE_RATE_PUBLIC": "1000000/60",
-        "FOTFESTE_RATE_RECOVER": "1000000/60",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fotfeste", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
+def _start_server(data_dir: Path) -> ServerProcess:
+    return ServerProcess(data_dir, env={"FOTFESTE_DEMO": "1"}).start()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -203,7 +172,8 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fotfeste-load-") as tmp:
-        process, url = _start_server(Path(tmp))
+        server = _start_server(Path(tmp) / "data")
+        url = server.url
         try:
             paths = httpx.get(f"{url}/schema/openapi.json").json()["paths"]
             mix = [m for m in MIX if m[1] in paths]
@@ -211,8 +181,7 @@ def main() -> None:
             baseline = asyncio.run(_baseline(url, args.users, min(10.0, args.seconds / 3)))
             times, errors, elapsed = asyncio.run(_day_of_traffic(url, mix, args))
         finally:
-            process.terminate()
-            process.wait(timeout=20)
+            server.stop()
 
     print(
         f"Fotfeste load test: {args.users} concurrent users, {args.seconds:.0f} s, "

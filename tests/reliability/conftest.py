@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.reliability.process import ServerProcess
+from bench.server_process import ServerProcess
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-
-from tests.reliability.process import ServerProcess
+from bench.server_process import ServerProcess
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""A real `fotfeste serve` in a subprocess: started, killed with SIGKILL, restarted on its data."""
+"""A real `fotfeste serve` in a subprocess for tests and benches: start, SIGKILL, restart."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ class ServerProcess:
 
     def start(self, timeout: float = 30) -> ServerProcess:
         env = {**os.environ, **TEST_ENV, **self.env, "FOTFESTE_DATA_DIR": str(self.data_dir)}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir.parent / f"{self.data_dir.name}-server.log").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fotfeste", "serve", "--port", str(self.port)],
