@@ -21,6 +21,7 @@ from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.recovery.routes import RecoveryController
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -59,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [health, AccountsController, MeController, RecoveryController]
 
 
 def _dependencies() -> dict[str, Provide]:

@@ -1,14 +1,16 @@
-"""The Database: one writer connection, a few readers, and the migrations runner."""
+"""The Database: one writer connection, a few readers, group commit and the migrations runner."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -32,6 +34,12 @@ _PRAGMAS = (
 
 Params = Sequence[Any] | dict[str, Any]
 Row = aiosqlite.Row
+T = TypeVar("T")
+# A unit of group commit: a plain function that runs in the writer thread on a sqlite3 connection.
+WriteUnit = Callable[[sqlite3.Connection], T]
+
+# Enough to amortise a commit over many requests, small enough that one batch stays short.
+_MAX_BATCH = 256
 
 
 class MigrationError(RuntimeError):
@@ -48,10 +56,19 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
+        # Group commit: its own connection, used only from one thread, under the same write lock.
+        self._batch_conn: sqlite3.Connection | None = None
+        self._batch_thread: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._open()
+        self._batch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
+        self._batch_conn = await asyncio.get_running_loop().run_in_executor(
+            self._batch_thread, _open_batch_connection, self.path
+        )
         for _ in range(self._reader_count):
             conn = await self._open()
             await conn.execute("PRAGMA query_only=ON")
@@ -66,6 +83,17 @@ class Database:
         return conn
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
+            self._committer = None
+        if self._batch_thread is not None:
+            if self._batch_conn is not None:
+                await asyncio.get_running_loop().run_in_executor(
+                    self._batch_thread, self._batch_conn.close
+                )
+                self._batch_conn = None
+            self._batch_thread.shutdown(wait=True)
+            self._batch_thread = None
         for conn in self._all_readers:
             await conn.close()
         self._all_readers.clear()
@@ -92,6 +120,54 @@ class Database:
                 await conn.rollback()
                 raise
             await conn.commit()
+
+    async def write(self, unit: WriteUnit[T]) -> T:
+        """Run `unit(conn)` in the next group commit and return its result once committed.
+
+        Concurrent writes share one transaction (one commit instead of many), each inside its own
+        SAVEPOINT: a unit that raises is rolled back alone and its caller gets the exception, while
+        the others commit. The unit runs in the writer thread on a plain sqlite3 connection, so it
+        must be synchronous and quick, and do nothing but SQL. The result is only returned after
+        COMMIT, so an acknowledged write is in the database (WAL).
+        """
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append((unit, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending())
+        return await future
+
+    async def _commit_pending(self) -> None:
+        # While one batch commits, new writes queue up and form the next batch: no timer, no delay.
+        loop = asyncio.get_running_loop()
+        while self._pending:
+            batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+            units = [unit for unit, _ in batch]
+            try:
+                async with self._write_lock:
+                    if self._batch_conn is None or self._batch_thread is None:
+                        raise RuntimeError("Database.connect() has not been called")
+                    outcomes = await loop.run_in_executor(
+                        self._batch_thread, _run_batch, self._batch_conn, units
+                    )
+            except BaseException as exc:
+                # The batch did not commit: nobody is told their write succeeded.
+                for _, future in batch:
+                    if future.done():
+                        continue
+                    if isinstance(exc, asyncio.CancelledError):
+                        future.cancel()
+                    else:
+                        future.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if future.done():  # the caller went away; the write is committed all the same
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -167,6 +243,42 @@ class Database:
         """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
         async with self._write_lock:
             await self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _open_batch_connection(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
+    """One transaction, one SAVEPOINT per unit. Runs in the group-commit thread."""
+    outcomes: list[tuple[bool, Any]] = []
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for unit in units:
+            conn.execute("SAVEPOINT unit")
+            try:
+                value = unit(conn)
+            except Exception as exc:
+                if not conn.in_transaction:
+                    # SQLite abandoned the whole transaction (I/O error, full disk): the units
+                    # before this one are gone too, so the batch fails as a whole.
+                    raise
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+                outcomes.append((False, exc))
+            else:
+                conn.execute("RELEASE unit")
+                outcomes.append((True, value))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return outcomes
 
 
 def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
