@@ -61,19 +61,24 @@ class Database:
         self._batch_thread: ThreadPoolExecutor | None = None
         self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
+        self._inline: sqlite3.Connection | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._open()
         self._batch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
         self._batch_conn = await asyncio.get_running_loop().run_in_executor(
-            self._batch_thread, _open_batch_connection, self.path
+            self._batch_thread, _open_sync_connection, self.path
         )
         for _ in range(self._reader_count):
             conn = await self._open()
             await conn.execute("PRAGMA query_only=ON")
             self._all_readers.append(conn)
             self._readers.put_nowait(conn)
+        self._inline = _open_sync_connection(self.path)
+        self._inline.execute("PRAGMA query_only=ON")
+        # WAL readers are almost never busy; if one is, the loop must not wait for seconds.
+        self._inline.execute("PRAGMA busy_timeout=100")
 
     async def _open(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -83,6 +88,9 @@ class Database:
         return conn
 
     async def close(self) -> None:
+        if self._inline is not None:
+            self._inline.close()
+            self._inline = None
         if self._committer is not None:
             await asyncio.gather(self._committer, return_exceptions=True)
             self._committer = None
@@ -177,6 +185,17 @@ class Database:
         finally:
             self._readers.put_nowait(conn)
 
+    async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
+        """A short indexed read (by primary key or unique index) run right here on the event loop.
+
+        Such a read takes microseconds, less than the hop to a reader thread and back (and the
+        GIL hand-offs that come with it), so hot paths like the token check use this. Anything
+        that may scan many rows belongs in `fetchall`, which runs on a reader thread.
+        """
+        if self._inline is None:
+            raise RuntimeError("Database.connect() has not been called")
+        return self._inline.execute(sql, params).fetchall()
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self.reader() as conn:
             return list(await conn.execute_fetchall(sql, params))
@@ -245,7 +264,7 @@ class Database:
             await self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _open_batch_connection(path: Path) -> sqlite3.Connection:
+def _open_sync_connection(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     for pragma in _PRAGMAS:

@@ -232,3 +232,13 @@ def test_concurrent_checkins_all_land_once(person_factory: Callable[..., Person]
         listed = who.get("/api/checkins?from=2026-03-01").json()["checkins"]
         assert [c["date"] for c in listed] == days
         assert who.get("/api/progress").json()["days_used_last_30"] == 2
+
+
+def test_answers_carry_security_headers_once(person: Person) -> None:
+    answer = person.put(f"/api/checkins/{TODAY}", json={"used": False})
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers.get_list("content-security-policy") == [
+        answer.headers["content-security-policy"]
+    ]
+    assert "default-src 'self'" in answer.headers["content-security-policy"]

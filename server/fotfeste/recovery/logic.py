@@ -191,7 +191,10 @@ def parse_date(text: str, field: str) -> date:
 
 def earliest_checkin(today: date) -> date:
     """Check-ins reach back two years (a 29 February two years back falls on the 28th)."""
-    return add_months(today, -12 * CHECKIN_YEARS_BACK)
+    try:
+        return today.replace(year=today.year - CHECKIN_YEARS_BACK)
+    except ValueError:
+        return today.replace(year=today.year - CHECKIN_YEARS_BACK, day=28)
 
 
 def check_checkin_date(day: date, today: date) -> date:

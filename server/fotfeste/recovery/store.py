@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
@@ -21,7 +22,7 @@ def checkin_from_row(row: Any) -> Checkin:
         used=bool(row["used"]),
         craving=row["craving"],
         mood=row["mood"],
-        substances=json.loads(row["substances"]),
+        substances=msgspec.json.decode(row["substances"], type=list[str]),
         note=row["note"],
         updated_at=row["updated_at"],
     )
@@ -60,7 +61,15 @@ async def put_checkin(
 ) -> Checkin:
     """Create or replace the check-in of (account, day): a retried PUT lands on the same row."""
     now = isoformat_utc(clock.now())
-    values = (account_id, day.isoformat(), int(used), craving, mood, json.dumps(substances), note)
+    values = (
+        account_id,
+        day.isoformat(),
+        int(used),
+        craving,
+        mood,
+        msgspec.json.encode(substances).decode(),
+        note,
+    )
 
     def unit(conn: sqlite3.Connection) -> None:
         conn.execute(

@@ -1,0 +1,136 @@
+"""PUT /api/checkins/{date} throughput and p99 next to a bare Litestar PUT, and a durability check.
+
+Many clients, each its own account, each PUTting check-ins one after another. Every answered 200
+is remembered; at the end the server is killed with SIGKILL (no clean shutdown) and the SQLite file
+is read: every acknowledged write must be there with the last acknowledged value.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+
+from bench.foundation import sign_up
+from bench.harness import (
+    Result,
+    Server,
+    bare_server,
+    fotfeste_server,
+    http_request,
+    load,
+    median_result,
+    run,
+)
+
+CLIENTS = 64
+SECONDS = 5.0
+ROUNDS = 3
+DAYS = 600  # distinct dates each client cycles through (under the two-year limit)
+# Yesterday in UTC is on or before today in Stockholm, whatever the hour.
+LATEST = datetime.now(UTC).date() - timedelta(days=1)
+
+
+def day_of(sequence: int) -> date:
+    return LATEST - timedelta(days=sequence % DAYS)
+
+
+def body_of(client: int, sequence: int) -> dict[str, object]:
+    used = sequence % 17 == 0
+    return {
+        "used": used,
+        "craving": sequence % 11,
+        "mood": 1 + sequence % 5,
+        "substances": ["alcohol"] if used else [],
+        "note": f"c{client}-s{sequence}",
+    }
+
+
+class Acknowledged:
+    """The last acknowledged note of every (account, date), from the 200 answers."""
+
+    def __init__(self, accounts: list[str]) -> None:
+        self.accounts = accounts
+        self.notes: dict[tuple[str, str], str] = {}
+        self.offset = 0  # requests of earlier rounds, so each round writes new values
+
+    def hook(self, client: int, sequence: int, status: int, body: bytes) -> None:
+        if status == 200:
+            answer = json.loads(body)
+            self.notes[(self.accounts[client], answer["date"])] = answer["note"]
+
+    def check(self, server: Server) -> tuple[int, int]:
+        """(acknowledged keys, keys missing or holding an older value) after a SIGKILL."""
+        server.kill()
+        assert server.data_dir is not None
+        with sqlite3.connect(server.data_dir / "fotfeste.sqlite3") as conn:
+            stored = {
+                (account, day): note
+                for account, day, note in conn.execute(
+                    "SELECT account_id, date, note FROM checkins"
+                )
+            }
+        wrong = sum(1 for key, note in self.notes.items() if stored.get(key) != note)
+        return len(self.notes), wrong
+
+
+async def main() -> None:
+    with bare_server() as bare, fotfeste_server() as app:
+        tokens = await sign_up(app.url, CLIENTS)
+        accounts = [await _account_id(app.url, token) for token in tokens]
+        acknowledged = Acknowledged(accounts)
+
+        def bare_put(client: int, sequence: int) -> bytes:
+            path = f"/bare/{day_of(sequence).isoformat()}"
+            return http_request("PUT", path, bare.port, body=body_of(client, sequence))
+
+        def checkin(client: int, sequence: int) -> bytes:
+            sequence += acknowledged.offset
+            path = f"/api/checkins/{day_of(sequence).isoformat()}"
+            return http_request(
+                "PUT", path, app.port, body=body_of(client, sequence), token=tokens[client]
+            )
+
+        progress = [http_request("GET", "/api/progress", app.port, token=t) for t in tokens]
+        rounds: dict[str, list[Result]] = {"bare": [], "checkins": [], "progress": []}
+        for _ in range(ROUNDS):
+            rounds["bare"].append(
+                await load("PUT /bare/{key} (bare Litestar)", bare, bare_put,
+                           clients=CLIENTS, seconds=SECONDS)
+            )  # fmt: skip
+            result = await load(
+                "PUT /api/checkins/{date}", app, checkin, clients=CLIENTS,
+                seconds=SECONDS, on_response=acknowledged.hook,
+            )  # fmt: skip
+            acknowledged.offset += 1_000_000
+            rounds["checkins"].append(result)
+            rounds["progress"].append(
+                await load("GET /api/progress", app, lambda c, i: progress[c],
+                           clients=CLIENTS, seconds=SECONDS / 2)
+            )  # fmt: skip
+        keys, wrong = acknowledged.check(app)
+
+    baseline = median_result(rounds["bare"])
+    ratios = [c.rps / b.rps for c, b in zip(rounds["checkins"], rounds["bare"], strict=True)]
+    print(f"check-ins: {CLIENTS} clients, one account each, median of {ROUNDS} alternating rounds")
+    print(baseline.line())
+    print(median_result(rounds["checkins"]).line(baseline))
+    print(median_result(rounds["progress"]).line(baseline) + f"  (~{DAYS} check-ins each)")
+    print("check-ins ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in ratios))
+    print(
+        f"durability after SIGKILL: {keys} acknowledged (account, date) keys, "
+        f"{wrong} missing or stale -> {'OK' if wrong == 0 else 'FAILED'}"
+    )
+
+
+async def _account_id(base_url: str, token: str) -> str:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        me = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        account_id: str = me.json()["account_id"]
+        return account_id
+
+
+if __name__ == "__main__":
+    run(main)
