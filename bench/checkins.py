@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bench.foundation import sign_up
 from bench.harness import (
+    RequestMaker,
     Result,
     Server,
     bare_server,
@@ -74,53 +75,78 @@ class Acknowledged:
         return len(self.notes), wrong
 
 
+async def _prepare(app: Server) -> tuple[list[str], Acknowledged]:
+    tokens = await sign_up(app.url, CLIENTS)
+    return tokens, Acknowledged([await _account_id(app.url, token) for token in tokens])
+
+
+def _checkin_maker(app: Server, tokens: list[str], acknowledged: Acknowledged) -> RequestMaker:
+    def checkin(client: int, sequence: int) -> bytes:
+        sequence += acknowledged.offset
+        path = f"/api/checkins/{day_of(sequence).isoformat()}"
+        return http_request(
+            "PUT", path, app.port, body=body_of(client, sequence), token=tokens[client]
+        )
+
+    return checkin
+
+
 async def main() -> None:
-    with bare_server() as bare, fotfeste_server() as app:
-        tokens = await sign_up(app.url, CLIENTS)
-        accounts = [await _account_id(app.url, token) for token in tokens]
-        acknowledged = Acknowledged(accounts)
+    with (
+        bare_server() as bare,
+        fotfeste_server() as app,
+        fotfeste_server(FOTFESTE_GROUP_COMMIT="0") as single,
+    ):
+        tokens, acknowledged = await _prepare(app)
+        single_tokens, single_acknowledged = await _prepare(single)
+        checkin = _checkin_maker(app, tokens, acknowledged)
+        single_checkin = _checkin_maker(single, single_tokens, single_acknowledged)
 
         def bare_put(client: int, sequence: int) -> bytes:
             path = f"/bare/{day_of(sequence).isoformat()}"
             return http_request("PUT", path, bare.port, body=body_of(client, sequence))
 
-        def checkin(client: int, sequence: int) -> bytes:
-            sequence += acknowledged.offset
-            path = f"/api/checkins/{day_of(sequence).isoformat()}"
-            return http_request(
-                "PUT", path, app.port, body=body_of(client, sequence), token=tokens[client]
-            )
-
         progress = [http_request("GET", "/api/progress", app.port, token=t) for t in tokens]
-        rounds: dict[str, list[Result]] = {"bare": [], "checkins": [], "progress": []}
+        rounds: dict[str, list[Result]] = {"bare": [], "group": [], "single": [], "progress": []}
+        # Alternate the servers, round by round, so a noisy neighbour hits them alike.
         for _ in range(ROUNDS):
             rounds["bare"].append(
                 await load("PUT /bare/{key} (bare Litestar)", bare, bare_put,
                            clients=CLIENTS, seconds=SECONDS)
             )  # fmt: skip
-            result = await load(
-                "PUT /api/checkins/{date}", app, checkin, clients=CLIENTS,
-                seconds=SECONDS, on_response=acknowledged.hook,
+            rounds["group"].append(
+                await load("PUT /api/checkins/{date}", app, checkin, clients=CLIENTS,
+                           seconds=SECONDS, on_response=acknowledged.hook)
+            )  # fmt: skip
+            rounds["single"].append(
+                await load("  same, one transaction each", single, single_checkin,
+                           clients=CLIENTS, seconds=SECONDS, on_response=single_acknowledged.hook)
             )  # fmt: skip
             acknowledged.offset += 1_000_000
-            rounds["checkins"].append(result)
+            single_acknowledged.offset += 1_000_000
             rounds["progress"].append(
                 await load("GET /api/progress", app, lambda c, i: progress[c],
                            clients=CLIENTS, seconds=SECONDS / 2)
             )  # fmt: skip
         keys, wrong = acknowledged.check(app)
+        single_keys, single_wrong = single_acknowledged.check(single)
 
     baseline = median_result(rounds["bare"])
-    ratios = [c.rps / b.rps for c, b in zip(rounds["checkins"], rounds["bare"], strict=True)]
+    ratios = [c.rps / b.rps for c, b in zip(rounds["group"], rounds["bare"], strict=True)]
     print(f"check-ins: {CLIENTS} clients, one account each, median of {ROUNDS} alternating rounds")
     print(baseline.line())
-    print(median_result(rounds["checkins"]).line(baseline))
+    print(median_result(rounds["group"]).line(baseline) + "  (group commit)")
+    print(median_result(rounds["single"]).line(baseline))
     print(median_result(rounds["progress"]).line(baseline) + f"  (~{DAYS} check-ins each)")
     print("check-ins ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in ratios))
-    print(
-        f"durability after SIGKILL: {keys} acknowledged (account, date) keys, "
-        f"{wrong} missing or stale -> {'OK' if wrong == 0 else 'FAILED'}"
-    )
+    for label, (count, bad) in (
+        ("group commit", (keys, wrong)),
+        ("one each", (single_keys, single_wrong)),
+    ):
+        print(
+            f"durability after SIGKILL ({label}): {count} acknowledged (account, date) keys, "
+            f"{bad} missing or stale -> {'OK' if bad == 0 else 'FAILED'}"
+        )
 
 
 async def _account_id(base_url: str, token: str) -> str:

@@ -37,7 +37,11 @@ log = logging.getLogger("fotfeste")
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     """The whole application; tests pass their own settings and clock."""
     clock = clock or SystemClock()
-    db = Database(settings.database_path, readers=settings.reader_connections)
+    db = Database(
+        settings.database_path,
+        readers=settings.reader_connections,
+        group_commit=settings.group_commit,
+    )
     state = State(
         {
             "settings": settings,

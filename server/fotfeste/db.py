@@ -49,8 +49,10 @@ class MigrationError(RuntimeError):
 class Database:
     """Owns the connections. Writes go through one writer, one transaction at a time."""
 
-    def __init__(self, path: Path, *, readers: int = 4) -> None:
+    def __init__(self, path: Path, *, readers: int = 4, group_commit: bool = True) -> None:
         self.path = path
+        # Off: every write() is its own transaction (kept to measure what batching buys).
+        self._max_batch = _MAX_BATCH if group_commit else 1
         self._reader_count = max(1, readers)
         self._writer: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
@@ -148,7 +150,7 @@ class Database:
         # While one batch commits, new writes queue up and form the next batch: no timer, no delay.
         loop = asyncio.get_running_loop()
         while self._pending:
-            batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
             units = [unit for unit, _ in batch]
             try:
                 async with self._write_lock:

@@ -72,3 +72,19 @@ async def test_acknowledged_writes_are_visible_to_other_connections(
     await asyncio.gather(*(db.write(insert(f"a{i}", i)) for i in range(10)))
     with sqlite3.connect(tmp_path / "test.sqlite3") as other:
         assert other.execute("SELECT count(*) FROM kv").fetchone()[0] == 10
+
+
+async def test_without_group_commit_each_write_is_its_own_transaction(tmp_path: Path) -> None:
+    database = Database(tmp_path / "single.sqlite3", readers=1, group_commit=False)
+    await database.connect()
+    try:
+        async with database.transaction() as conn:
+            await conn.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT")
+        results = await asyncio.gather(
+            *(database.write(insert(f"k{i}", None if i == 3 else i)) for i in range(8)),
+            return_exceptions=True,
+        )
+        assert isinstance(results[3], sqlite3.IntegrityError)
+        assert await database.fetchval("SELECT count(*) FROM kv") == 7
+    finally:
+        await database.close()
