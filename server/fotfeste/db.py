@@ -150,7 +150,8 @@ class Database:
         # While one batch commits, new writes queue up and form the next batch: no timer, no delay.
         loop = asyncio.get_running_loop()
         while self._pending:
-            batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+            size = self._max_batch
+            batch, self._pending = self._pending[:size], self._pending[size:]
             units = [unit for unit, _ in batch]
             try:
                 async with self._write_lock:
