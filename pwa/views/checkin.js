@@ -48,12 +48,14 @@ function Substances({ value, onChange }) {
     <fieldset class="field substances">
       <legend>${t('recovery.checkin.substances')}</legend>
       <p class="hint">${t('recovery.checkin.substances_hint')}</p>
-      ${recovery.SUBSTANCES.map((name) => html`
-        <label key=${name} class="field--check">
-          <input type="checkbox" class="switch" name="substances" value=${name}
-            checked=${value.includes(name)} onChange=${(e) => toggle(name, e.currentTarget.checked)} />
-          <span>${t(`recovery.substance.${name}`)}</span>
-        </label>`)}
+      <div class="substances__options">
+        ${recovery.SUBSTANCES.map((name) => html`
+          <label key=${name} class="field--check">
+            <input type="checkbox" class="switch" name="substances" value=${name}
+              checked=${value.includes(name)} onChange=${(e) => toggle(name, e.currentTarget.checked)} />
+            <span>${t(`recovery.substance.${name}`)}</span>
+          </label>`)}
+      </div>
     </fieldset>`;
 }
 
