@@ -14,6 +14,7 @@ from bench.harness import (
     load,
     median_result,
     run,
+    summary,
 )
 
 CLIENTS = 64
@@ -61,6 +62,9 @@ async def main() -> None:
     print(baseline.line())
     print(median_result(rounds["health"]).line(baseline))
     print(median_result(rounds["me"]).line(baseline))
+    ratios = [m.rps / b.rps for m, b in zip(rounds["me"], rounds["bare"], strict=True)]
+    print("GET /api/me ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in ratios)
+          + f"; median {summary(ratios)}")  # fmt: skip
     print(accounts.line(baseline) + "  (8 clients)")
 
 

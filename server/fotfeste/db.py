@@ -40,6 +40,18 @@ WriteUnit = Callable[[sqlite3.Connection], T]
 
 # Enough to amortise a commit over many requests, small enough that one batch stays short.
 _MAX_BATCH = 256
+# Group commits skip SQLite's automatic checkpoint; a background one runs after this many units.
+_CHECKPOINT_EVERY = 2000
+# How long a group commit waits for another process to release SQLite's write lock.
+_BUSY_SECONDS = 5.0
+
+
+class _Busy(Exception):
+    """BEGIN IMMEDIATE found the database locked by another connection; nothing was done."""
+
+    def __init__(self, error: sqlite3.OperationalError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class MigrationError(RuntimeError):
@@ -58,9 +70,13 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
-        # Group commit: its own connection, used only from one thread, under the same write lock.
+        # Group commit: its own connection, used on the event loop under the same write lock;
+        # WAL checkpoints for it run in a thread of their own (see _checkpoint_in_background).
         self._batch_conn: sqlite3.Connection | None = None
-        self._batch_thread: ThreadPoolExecutor | None = None
+        self._checkpoint_thread: ThreadPoolExecutor | None = None
+        self._checkpoint_conn: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Future[Any] | None = None
+        self._units_since_checkpoint = 0
         self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
         self._inline: sqlite3.Connection | None = None
@@ -68,9 +84,14 @@ class Database:
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._open()
-        self._batch_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
-        self._batch_conn = await asyncio.get_running_loop().run_in_executor(
-            self._batch_thread, _open_sync_connection, self.path
+        self._batch_conn = _open_sync_connection(self.path)
+        # A busy database (another process writing) must never make the loop wait: BEGIN fails
+        # at once and _commit_pending retries after a pause. Checkpoints are not done on commit.
+        self._batch_conn.execute("PRAGMA busy_timeout=0")
+        self._batch_conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
+        self._checkpoint_conn = await asyncio.get_running_loop().run_in_executor(
+            self._checkpoint_thread, _open_sync_connection, self.path
         )
         for _ in range(self._reader_count):
             conn = await self._open()
@@ -96,14 +117,20 @@ class Database:
         if self._committer is not None:
             await asyncio.gather(self._committer, return_exceptions=True)
             self._committer = None
-        if self._batch_thread is not None:
-            if self._batch_conn is not None:
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
+            self._checkpointing = None
+        if self._batch_conn is not None:
+            self._batch_conn.close()
+            self._batch_conn = None
+        if self._checkpoint_thread is not None:
+            if self._checkpoint_conn is not None:
                 await asyncio.get_running_loop().run_in_executor(
-                    self._batch_thread, self._batch_conn.close
+                    self._checkpoint_thread, self._checkpoint_conn.close
                 )
-                self._batch_conn = None
-            self._batch_thread.shutdown(wait=True)
-            self._batch_thread = None
+                self._checkpoint_conn = None
+            self._checkpoint_thread.shutdown(wait=True)
+            self._checkpoint_thread = None
         for conn in self._all_readers:
             await conn.close()
         self._all_readers.clear()
@@ -136,9 +163,9 @@ class Database:
 
         Concurrent writes share one transaction (one commit instead of many), each inside its own
         SAVEPOINT: a unit that raises is rolled back alone and its caller gets the exception, while
-        the others commit. The unit runs in the writer thread on a plain sqlite3 connection, so it
-        must be synchronous and quick, and do nothing but SQL. The result is only returned after
-        COMMIT, so an acknowledged write is in the database (WAL).
+        the others commit. The result is only returned after COMMIT, so an acknowledged write is
+        in the database (WAL). Units run on the event loop thread on a plain sqlite3 connection:
+        they must be synchronous and short (a few indexed statements), and do nothing but SQL.
         """
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append((unit, future))
@@ -147,19 +174,17 @@ class Database:
         return await future
 
     async def _commit_pending(self) -> None:
-        # While one batch commits, new writes queue up and form the next batch: no timer, no delay.
-        loop = asyncio.get_running_loop()
+        # Committing on the loop thread costs a few microseconds per unit; a hop to a thread and
+        # back (and the GIL hand-offs of every statement there) cost far more under load. Writes
+        # that arrive while a batch waits for the lock form the next batch: no timer, no delay.
+        await asyncio.sleep(0)  # let the requests already under way in this turn join the batch
         while self._pending:
             size = self._max_batch
             batch, self._pending = self._pending[:size], self._pending[size:]
             units = [unit for unit, _ in batch]
             try:
                 async with self._write_lock:
-                    if self._batch_conn is None or self._batch_thread is None:
-                        raise RuntimeError("Database.connect() has not been called")
-                    outcomes = await loop.run_in_executor(
-                        self._batch_thread, _run_batch, self._batch_conn, units
-                    )
+                    outcomes = await self._run_when_free(units)
             except BaseException as exc:
                 # The batch did not commit: nobody is told their write succeeded.
                 for _, future in batch:
@@ -179,6 +204,34 @@ class Database:
                     future.set_result(value)
                 else:
                     future.set_exception(value)
+            self._units_since_checkpoint += len(units)
+            if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
+                self._checkpoint_in_background()
+
+    async def _run_when_free(self, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
+        """_run_batch, retried while another process holds SQLite's write lock (busy_timeout)."""
+        if self._batch_conn is None:
+            raise RuntimeError("Database.connect() has not been called")
+        deadline = asyncio.get_running_loop().time() + _BUSY_SECONDS
+        while True:
+            try:
+                return _run_batch(self._batch_conn, units)
+            except _Busy as busy:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise busy.error from None
+                await asyncio.sleep(0.005)
+
+    def _checkpoint_in_background(self) -> None:
+        """A PASSIVE checkpoint in its own thread: it never blocks writers or the loop."""
+        if self._checkpointing is not None and not self._checkpointing.done():
+            return
+        if self._checkpoint_conn is None or self._checkpoint_thread is None:
+            return
+        self._units_since_checkpoint = 0
+        conn = self._checkpoint_conn
+        self._checkpointing = asyncio.get_running_loop().run_in_executor(
+            self._checkpoint_thread, _passive_checkpoint, conn
+        )
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -276,9 +329,14 @@ def _open_sync_connection(path: Path) -> sqlite3.Connection:
 
 
 def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
-    """One transaction, one SAVEPOINT per unit. Runs in the group-commit thread."""
+    """One transaction, one SAVEPOINT per unit."""
     outcomes: list[tuple[bool, Any]] = []
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise _Busy(error) from error
+        raise
     try:
         for unit in units:
             conn.execute("SAVEPOINT unit")
@@ -301,6 +359,10 @@ def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tu
             conn.execute("ROLLBACK")
         raise
     return outcomes
+
+
+def _passive_checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:

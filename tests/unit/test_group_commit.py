@@ -88,3 +88,32 @@ async def test_without_group_commit_each_write_is_its_own_transaction(tmp_path: 
         assert await database.fetchval("SELECT count(*) FROM kv") == 7
     finally:
         await database.close()
+
+
+async def test_write_waits_for_another_process_without_blocking_the_loop(
+    db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "test.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+    try:
+        write = asyncio.create_task(db.write(insert("late", 1)))
+        ticks = 0
+        for _ in range(10):
+            await asyncio.sleep(0.01)
+            ticks += 1  # the loop keeps turning while the write waits
+        assert not write.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await write == "late" and ticks == 10
+    assert await db.fetchval("SELECT v FROM kv WHERE k = 'late'") == 1
+
+
+async def test_background_checkpoint_keeps_the_wal_small(db: Database, tmp_path: Path) -> None:
+    for start in range(0, 2400, 200):
+        await asyncio.gather(*(db.write(insert(f"c{i}", i)) for i in range(start, start + 200)))
+    await asyncio.sleep(0.2)
+    with sqlite3.connect(tmp_path / "test.sqlite3") as other:
+        assert other.execute("SELECT count(*) FROM kv").fetchone()[0] == 2400
+        busy, frames, checkpointed = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and checkpointed == frames
