@@ -145,14 +145,15 @@ async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
 
 
 async def profile_row(db: Database, account_id: str) -> Any:
-    row = await db.fetchone(
+    # A primary-key lookup on a hot path (GET /api/me at every app start): inline.
+    rows = await db.lookup(
         "SELECT id, role, locale, timezone, country, discreet, created_at, referral_code"
         " FROM accounts WHERE id = ?",
         (account_id,),
     )
-    if row is None:
+    if not rows:
         raise NotFound("No such account")
-    return row
+    return rows[0]
 
 
 async def update_profile(db: Database, account_id: str, changes: dict[str, Any]) -> None:
