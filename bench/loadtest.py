@@ -1,47 +1,50 @@
 """A realistic day's mixed traffic against a real `fotfeste serve`, from a separate process.
 
-    .venv/bin/python -m bench.loadtest [--seconds 30] [--users 32] [--accounts 200]
+    .venv/bin/python -m bench.loadtest [--seconds 20] [--users 32] [--accounts 200]
 
-Starts the server in a subprocess on loopback (demo data on, so nearby searches find meetings),
-creates a population of accounts, then runs `--users` concurrent virtual people for `--seconds`,
-each picking its next request by the weights below. Prints count, p50, p99 and throughput per
-endpoint and overall, against a baseline (GET /api/health alone) measured in the same run.
-Endpoints that have not landed (not in /schema/openapi.json) are left out and listed.
+Starts the server (bench/harness.py: `fotfeste serve` as deployed, in a subprocess, loopback only,
+demo data on so nearby searches find meetings), creates a population of accounts, then keeps
+`--users` keep-alive connections busy for `--seconds`, each picking its next request by the weights
+of MIX. Prints count, p50, p99 and throughput per endpoint and overall, next to a bare Litestar GET
+on the same uvicorn settings measured in the same run. Endpoints that have not landed (not in
+/schema/openapi.json) are left out and listed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
-import statistics
-import tempfile
+import sys
 import time
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bench.server_process import ServerProcess
+from bench.foundation import sign_up
+from bench.harness import (
+    HOST,
+    Result,
+    Server,
+    _read_response,
+    bare_server,
+    fotfeste_server,
+    http_request,
+    load,
+    run,
+)
 
-Request = Callable[[httpx.AsyncClient, "Person", random.Random], Awaitable[httpx.Response]]
-
-
-@dataclass
-class Person:
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+# (port, token, rng) -> a raw request
+Maker = Callable[[int, str, random.Random], bytes]
+LATEST = datetime.now(UTC).date() - timedelta(days=1)  # yesterday in UTC is past everywhere
 
 
 def _day(rng: random.Random) -> str:
-    return (date.today() - timedelta(days=rng.randint(1, 60))).isoformat()
+    return (LATEST - timedelta(days=rng.randint(0, 60))).isoformat()
 
 
 # Cities in the three countries, for nearby searches.
@@ -55,41 +58,43 @@ _PLACES = [
 ]
 
 
-async def _checkin(c: httpx.AsyncClient, p: Person, rng: random.Random) -> httpx.Response:
+def _checkin(port: int, token: str, rng: random.Random) -> bytes:
     body = {"used": rng.random() < 0.1, "craving": rng.randint(0, 10), "mood": rng.randint(1, 5)}
-    return await c.put(f"/api/checkins/{_day(rng)}", json=body, headers=p.headers)
+    return http_request("PUT", f"/api/checkins/{_day(rng)}", port, body=body, token=token)
 
 
-async def _progress(c: httpx.AsyncClient, p: Person, _: random.Random) -> httpx.Response:
-    return await c.get("/api/progress", headers=p.headers)
+def _progress(port: int, token: str, _: random.Random) -> bytes:
+    return http_request("GET", "/api/progress", port, token=token)
 
 
-async def _nearby(c: httpx.AsyncClient, p: Person, rng: random.Random) -> httpx.Response:
+def _nearby(port: int, token: str, rng: random.Random) -> bytes:
     lat, lon = rng.choice(_PLACES)
-    params = {"lat": lat + rng.uniform(-0.05, 0.05), "lon": lon + rng.uniform(-0.05, 0.05)}
-    return await c.get("/api/meetings/nearby", params=params, headers=p.headers)
+    query = f"lat={lat + rng.uniform(-0.05, 0.05):.4f}&lon={lon + rng.uniform(-0.05, 0.05):.4f}"
+    return http_request("GET", f"/api/meetings/nearby?{query}", port, token=token)
 
 
-async def _followups(c: httpx.AsyncClient, p: Person, _: random.Random) -> httpx.Response:
-    return await c.get("/api/followups", headers=p.headers)
+def _followups(port: int, token: str, _: random.Random) -> bytes:
+    return http_request("GET", "/api/followups", port, token=token)
 
 
-async def _me(c: httpx.AsyncClient, p: Person, _: random.Random) -> httpx.Response:
-    return await c.get("/api/me", headers=p.headers)
+def _me(port: int, token: str, _: random.Random) -> bytes:
+    return http_request("GET", "/api/me", port, token=token)
 
 
-async def _settings(c: httpx.AsyncClient, p: Person, rng: random.Random) -> httpx.Response:
-    return await c.patch("/api/me", json={"discreet": rng.random() < 0.5}, headers=p.headers)
+def _settings(port: int, token: str, rng: random.Random) -> bytes:
+    return http_request(
+        "PATCH", "/api/me", port, body={"discreet": rng.random() < 0.5}, token=token
+    )
 
 
-async def _sign_up(c: httpx.AsyncClient, _: Person, rng: random.Random) -> httpx.Response:
+def _sign_up(port: int, _: str, rng: random.Random) -> bytes:
     body = {"role": rng.choice(["self", "self", "relative"]), "locale": "sv", "timezone": "UTC"}
-    return await c.post("/api/accounts", json=body)
+    return http_request("POST", "/api/accounts", port, body=body)
 
 
-# name, the schema path that must exist, weight (share of a day's requests), request.
-MIX: list[tuple[str, str, int, Request]] = [
-    ("PUT /api/checkins/{date}", "/api/checkins/{date}", 30, _checkin),
+# name, the schema path that must exist, weight (share of a day's requests), request maker.
+MIX: list[tuple[str, str, int, Maker]] = [
+    ("PUT /api/checkins/{day}", "/api/checkins/{day}", 30, _checkin),
     ("GET /api/progress", "/api/progress", 22, _progress),
     ("GET /api/meetings/nearby", "/api/meetings/nearby", 15, _nearby),
     ("GET /api/followups", "/api/followups", 8, _followups),
@@ -99,115 +104,83 @@ MIX: list[tuple[str, str, int, Request]] = [
 ]
 
 
-def _start_server(data_dir: Path) -> ServerProcess:
-    return ServerProcess(data_dir, env={"FOTFESTE_DEMO": "1"}).start()
+async def _mixed(
+    app: Server,
+    tokens: list[str],
+    mix: list[tuple[str, str, int, Maker]],
+    users: int,
+    seconds: float,
+) -> tuple[dict[str, Result], Result]:
+    """Keep-alive connections, each sending its next weighted-random request when answered."""
+    per: dict[str, Result] = {name: Result(name, users, seconds) for name, *_ in mix}
+    overall = Result("overall (a mixed day)", users, seconds)
+    names = [m[0] for m in mix]
+    weights = [m[2] for m in mix]
+    makers = {m[0]: m[3] for m in mix}
+    stop_at = time.perf_counter() + seconds
+    before = app.cpu_seconds()
 
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-async def _baseline(url: str, users: int, seconds: float) -> list[float]:
-    times: list[float] = []
-    deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-
-        async def user() -> None:
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                await client.get("/api/health")
-                times.append(time.perf_counter() - started)
-
-        await asyncio.gather(*(user() for _ in range(users)))
-    return times
-
-
-async def _day_of_traffic(
-    url: str, mix: list[tuple[str, str, int, Request]], args: argparse.Namespace
-) -> tuple[dict[str, list[float]], dict[str, int], float]:
-    times: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    limits = httpx.Limits(max_connections=args.users * 2)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        people: list[Person] = []
-        for start in range(0, args.accounts, 20):
-            made = await asyncio.gather(
-                *(_sign_up(client, Person(""), random.Random(i)) for i in range(start, start + 20))
-            )
-            people += [Person(m.json()["token"]) for m in made if m.status_code == 201]
-        names = [m[0] for m in mix]
-        weights = [m[2] for m in mix]
-        by_name = {m[0]: m[3] for m in mix}
-        started_all = time.perf_counter()
-        deadline = started_all + args.seconds
-
-        async def user(seed: int) -> None:
-            rng = random.Random(seed)
-            while time.perf_counter() < deadline:
+    async def user(number: int) -> None:
+        rng = random.Random(number)
+        reader, writer = await asyncio.open_connection(HOST, app.port)
+        try:
+            while (started := time.perf_counter()) < stop_at:
                 name = rng.choices(names, weights)[0]
-                started = time.perf_counter()
-                answer = await by_name[name](client, rng.choice(people), rng)
-                times[name].append(time.perf_counter() - started)
-                if answer.status_code >= 400:
-                    errors[name] += 1
+                writer.write(makers[name](app.port, rng.choice(tokens), rng))
+                status, _ = await _read_response(reader)
+                took = time.perf_counter() - started
+                for result in (per[name], overall):
+                    result.latencies.append(took)
+                    result.statuses[status] += 1
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
 
-        await asyncio.gather(*(user(s) for s in range(args.users)))
-        elapsed = time.perf_counter() - started_all
-    return times, errors, elapsed
+    await asyncio.gather(*(user(n) for n in range(users)))
+    overall.cpu = app.cpu_seconds() - before
+    for result in per.values():  # CPU is shared; attribute it by request count
+        result.cpu = overall.cpu * result.requests / max(1, overall.requests)
+    return per, overall
 
 
-def _row(name: str, values: list[float], seconds: float, errors: int = 0) -> str:
-    return (
-        f"{name:<28} {len(values):>7} {_pct(values, 0.5) * 1000:>8.1f} "
-        f"{_pct(values, 0.99) * 1000:>8.1f} {len(values) / seconds:>9.1f} {errors:>6}"
-    )
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30)
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="A realistic day's mixed traffic")
+    parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--accounts", type=int, default=200)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
 
-    with tempfile.TemporaryDirectory(prefix="fotfeste-load-") as tmp:
-        server = _start_server(Path(tmp) / "data")
-        url = server.url
-        try:
-            paths = httpx.get(f"{url}/schema/openapi.json").json()["paths"]
-            mix = [m for m in MIX if m[1] in paths]
-            missing = [m[0] for m in MIX if m[1] not in paths]
-            baseline = asyncio.run(_baseline(url, args.users, min(10.0, args.seconds / 3)))
-            times, errors, elapsed = asyncio.run(_day_of_traffic(url, mix, args))
-        finally:
-            server.stop()
+    with bare_server() as bare, fotfeste_server(FOTFESTE_DEMO="1") as app:
+        async with httpx.AsyncClient() as client:
+            paths = (await client.get(f"{app.url}/schema/openapi.json")).json()["paths"]
+        mix = [m for m in MIX if m[1] in paths]
+        missing = [m[0] for m in MIX if m[1] not in paths]
+        tokens: list[str] = []
+        while len(tokens) < args.accounts:
+            tokens += await sign_up(app.url, min(50, args.accounts - len(tokens)))
+        get_bare = http_request("GET", "/bare", bare.port)
+        baseline = await load(
+            "GET /bare (bare Litestar)", bare, lambda c, i: get_bare,
+            clients=args.users, seconds=min(5.0, args.seconds / 3),
+        )  # fmt: skip
+        per, overall = await _mixed(app, tokens, mix, args.users, args.seconds)
 
     print(
-        f"Fotfeste load test: {args.users} concurrent users, {args.seconds:.0f} s, "
-        f"{args.accounts} accounts, loopback, {os.cpu_count()} CPU(s), "
-        f"load average {os.getloadavg()[0]:.1f} (the generator shares the machine)"
+        f"a realistic day: {args.users} keep-alive users, {args.seconds:.0f} s, "
+        f"{args.accounts} accounts, loopback, {os.cpu_count()} CPU(s), load average "
+        f"{os.getloadavg()[0]:.1f} (the generator shares the machine)"
     )
-    header = f"{'endpoint':<28} {'count':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9} {'errors':>6}"
-    print(header)
-    print("-" * len(header))
-    base_seconds = min(10.0, args.seconds / 3)
-    print(_row("baseline GET /api/health", baseline, base_seconds))
-    everything: list[float] = []
+    print(baseline.line())
     for name, *_ in mix:
-        if times[name]:
-            print(_row(name, times[name], elapsed, errors[name]))
-            everything += times[name]
-    print(_row("overall (mixed day)", everything, elapsed, sum(errors.values())))
-    print(
-        f"mixed throughput / baseline throughput: "
-        f"{(len(everything) / elapsed) / (len(baseline) / base_seconds):.2f}; "
-        f"mixed p50 / baseline p50: {_pct(everything, 0.5) / _pct(baseline, 0.5):.1f}x"
-    )
+        if per[name].requests:
+            print(per[name].line(baseline))
+    print(overall.line(baseline))
+    errors = Counter({s: n for s, n in overall.statuses.items() if s >= 400})
+    print(f"errors: {dict(errors) or 'none'}")
     if missing:
         print("not measured (not on this build yet): " + ", ".join(missing))
-    print(f"mean of the mixed day: {statistics.fmean(everything) * 1000:.1f} ms per request")
 
 
 if __name__ == "__main__":
-    main()
+    run(lambda: main(sys.argv[1:]))

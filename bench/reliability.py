@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.harness import run
 from bench.server_process import ServerProcess
 
 
@@ -83,11 +85,11 @@ def _stored(path: Path, use_checkins: bool) -> set[str]:
         conn.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+async def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Crash figures")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrent", type=int, default=1000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv or [])
 
     with tempfile.TemporaryDirectory(prefix="fotfeste-crash-") as tmp:
         starts, restarts = [], []
@@ -97,9 +99,10 @@ def main() -> None:
             began = time.perf_counter()
             server.start()
             starts.append(time.perf_counter() - began)
-            paths = httpx.get(f"{server.url}/schema/openapi.json").json()["paths"]
-            use_checkins = "/api/checkins/{date}" in paths
-            acknowledged, sent = asyncio.run(_round(server, args.concurrent, use_checkins))
+            async with httpx.AsyncClient() as client:
+                paths = (await client.get(f"{server.url}/schema/openapi.json")).json()["paths"]
+            use_checkins = any(p.startswith("/api/checkins/{") for p in paths)
+            acknowledged, sent = await _round(server, args.concurrent, use_checkins)
             began = time.perf_counter()
             server.start()
             restarts.append(time.perf_counter() - began)
@@ -125,4 +128,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(lambda: main(sys.argv[1:]))

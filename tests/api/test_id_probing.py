@@ -37,7 +37,10 @@ PROBES: dict[str, Callable[[Person], Probe]] = {
 }
 
 # path template -> why its parameter is not an id of something an account owns.
-NOT_OWNED: dict[str, str] = {}
+NOT_OWNED: dict[str, str] = {
+    "/api/checkins/{day}": "a date in the caller's own diary (natural key): another account's PUT "
+    "writes its own check-in; test_a_natural_key_never_reaches_another_account proves it",
+}
 
 
 def _id_operations(client: httpx.Client) -> dict[str, list[Operation]]:
@@ -83,3 +86,17 @@ def test_a_second_account_gets_404_on_every_id_route(
             answer = b.client.request(op.method, op.fill(unknown), json=probe.bodies.get(op.method))
             assert answer.status_code == 404, f"{op.method} {template} (unknown id)"
     assert probed >= 1
+
+
+def test_a_natural_key_never_reaches_another_account(
+    person_factory: Callable[..., Person],
+) -> None:
+    a, b = person_factory(), person_factory()
+    day = a.get("/api/me").json()["today"]
+    mine = {"used": False, "craving": 2, "mood": 4, "note": "A's own words"}
+    assert a.put(f"/api/checkins/{day}", json=mine).status_code == 200
+    before = a.get("/api/checkins", params={"from": day, "to": day}).json()
+    assert b.put(f"/api/checkins/{day}", json={"used": True, "note": "B"}).status_code == 200
+    assert a.get("/api/checkins", params={"from": day, "to": day}).json() == before
+    theirs = b.get("/api/checkins", params={"from": day, "to": day}).json()["checkins"]
+    assert [c["note"] for c in theirs] == ["B"]

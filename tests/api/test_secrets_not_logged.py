@@ -31,6 +31,9 @@ def test_tokens_and_recovery_codes_are_never_logged(
         person.get("/api/me/export")
         http.get("/api/me", headers={"Authorization": f"Bearer {person.token}x"})
         person.patch("/api/me", json={"timezone": "Not/AZone"})
+        today = person.get("/api/me").json()["today"]
+        person.put(f"/api/checkins/{today}", json={"used": True, "note": "PRIVATE-NOTE-4711"})
+        person.put("/api/checkins/not-a-day", json={"used": True, "note": "PRIVATE-NOTE-4712"})
     text = _server_log(caplog)
     assert "POST /api/accounts/recover 200" in text  # the access log did run
     secrets = [
@@ -43,6 +46,9 @@ def test_tokens_and_recovery_codes_are_never_logged(
         person.token,
         person.account_id,
         "Not/AZone",
+        "PRIVATE-NOTE-4711",
+        "PRIVATE-NOTE-4712",
+        today,
     ]
     for secret in secrets:
         assert secret not in text

@@ -77,7 +77,7 @@ def _has_checkins(server: ServerProcess) -> bool:
 def test_kill9_under_1000_concurrent_checkins(serve: Callable[..., ServerProcess]) -> None:
     server = serve()
     if not _has_checkins(server):
-        pytest.skip("PUT /api/checkins/{date} has not landed yet (issue 3)")
+        pytest.skip("PUT /api/checkins/{day} has not landed yet (issue 3)")
     people = []
     for _ in range(50):
         made = httpx.post(
