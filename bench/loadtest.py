@@ -98,9 +98,9 @@ MIX: list[tuple[str, str, int, Maker]] = [
     ("GET /api/progress", "/api/progress", 22, _progress),
     ("GET /api/meetings/nearby", "/api/meetings/nearby", 15, _nearby),
     ("GET /api/followups", "/api/followups", 8, _followups),
-    ("GET /api/me", "/api/me", 15, _me),
+    ("GET /api/me", "/api/me", 16, _me),
     ("PATCH /api/me", "/api/me", 3, _settings),
-    ("POST /api/accounts", "/api/accounts", 2, _sign_up),
+    ("POST /api/accounts", "/api/accounts", 1, _sign_up),
 ]
 
 
