@@ -21,6 +21,9 @@ from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.scales.definitions import catalogue
+from fotfeste.scales.help import load_resources
+from fotfeste.scales.routes import FollowupsController, HelpController, ScalesController
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -42,6 +45,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            # Data files are validated here, so a broken file stops the start, not a request.
+            "catalogue": catalogue(),
+            "crisis_resources": load_resources(settings.crisis_resources),
         }
     )
     return Litestar(
@@ -59,7 +65,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [
+        health,
+        AccountsController,
+        MeController,
+        ScalesController,
+        FollowupsController,
+        HelpController,
+    ]
 
 
 def _dependencies() -> dict[str, Provide]:
@@ -73,6 +86,8 @@ def _dependencies() -> dict[str, Provide]:
         "db": from_state("db"),
         "clock": from_state("clock"),
         "settings": from_state("settings"),
+        "catalogue": from_state("catalogue"),
+        "crisis_resources": from_state("crisis_resources"),
         "account": Provide(provide_account),
     }
 

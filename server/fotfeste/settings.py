@@ -56,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_body_bytes: int = 64 * 1024
     reader_connections: int = 4
     log_level: str = "INFO"
+    # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
+    crisis_resources: Path | None = None
 
     @property
     def database_path(self) -> Path:
@@ -110,6 +112,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
             lambda t: _int("FOTFESTE_READER_CONNECTIONS", t),
         ),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
+        "FOTFESTE_CRISIS_RESOURCES": ("crisis_resources", Path),
     }
     values = {field: parse(env[name]) for name, (field, parse) in readers.items() if name in env}
     return Settings(**values)  # type: ignore[arg-type]
