@@ -27,7 +27,7 @@ class CutoffResult(msgspec.Struct, frozen=True):
     above: bool
 
 
-def validate_answers(instrument: Instrument, answers: Mapping[str, int]) -> dict[str, int]:
+def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
     """Every item answered with one of its scores, nothing else; otherwise 400 naming the item."""
     for key in answers:
         if instrument.item(key) is None:
@@ -41,8 +41,8 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, int]) -> dict
             raise InvalidInput(f"Item {item.key} is not answered", field=f"answers.{item.key}")
         value = answers[item.key]
         allowed = item.allowed()
-        # bool is an int in Python; an answer of `true` is not a score.
-        if isinstance(value, bool) or value not in allowed:
+        # bool is an int in Python; an answer of `true` is not a score, nor is "1".
+        if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
             raise InvalidInput(
                 f"Item {item.key} takes {_describe(allowed)}, not {value!r}",
                 field=f"answers.{item.key}",
@@ -80,7 +80,7 @@ def measures(instrument: Instrument, answers: Mapping[str, int]) -> dict[str, in
     return {item.measure: answers[item.key] for item in instrument.items if item.measure}
 
 
-def score(instrument: Instrument, answers: Mapping[str, int]) -> Scored:
+def score(instrument: Instrument, answers: Mapping[str, object]) -> Scored:
     """Validate and score: the one entry point the routes use."""
     clean = validate_answers(instrument, answers)
     total = total_score(instrument, clean)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -13,9 +13,10 @@ from fotfeste.scales.schedule import Followup
 
 InstrumentId = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{1,30}$", examples=["checkup"])]
 ClientId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+# Values are checked by the instrument's rules, not coerced here: "1" or true is not a score.
 Answers = Annotated[
-    dict[Annotated[str, Meta(max_length=3)], int],
-    Meta(max_length=60, description='Item key ("1" … "n") -> the item\'s score'),
+    dict[Annotated[str, Meta(max_length=3)], Any],
+    Meta(max_length=60, description='Item key ("1" … "n") -> the item\'s score (a whole number)'),
 ]
 CutoffSet = Literal["men", "women"]
 

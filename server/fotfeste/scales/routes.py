@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from fotfeste.clock import isoformat_utc, local_today
@@ -116,9 +116,7 @@ class ScalesController(Controller):
         db: DB,
         catalogue: Scales,
         crisis_resources: Resources,
-        instrument: Annotated[
-            str | None, Parameter(query="instrument", max_length=32, required=False)
-        ] = None,
+        instrument: Annotated[str | None, QueryParameter(max_length=32)] = None,
     ) -> Responses:
         """The account's answers, oldest first; `instrument` narrows to one scale."""
         if instrument is not None and instrument not in catalogue.ids():
