@@ -36,6 +36,7 @@ def test_instruments_in_the_accounts_language(person_factory: Callable[..., Pers
     assert phq9["bands"][0]["label"] == "Få eller ingen tegn"
     assert "Pfizer" in phq9["licence"]["attribution"]
     assert [o["score"] for o in by_id["audit"]["items"][8]["options"]] == [0, 2, 4]
+    assert phq9["safety"] == [{"item": "9", "min": 1}]
     assert body["cutoff_set"] is None
 
 

@@ -53,6 +53,13 @@ class CutoffOut(msgspec.Struct):
     country: str | None
 
 
+class SafetyRuleOut(msgspec.Struct):
+    """An answer of at least `min` to `item` calls for help at once (shown even offline)."""
+
+    item: str
+    min: int
+
+
 class LicenceOut(msgspec.Struct):
     name: str
     url: str
@@ -76,6 +83,7 @@ class InstrumentOut(msgspec.Struct):
     max_score: int | None
     bands: list[BandOut]
     cutoff: Annotated[CutoffOut | None, Meta(description="The chosen cut-off set, if any")]
+    safety: list[SafetyRuleOut]
     source: str
     source_url: str | None
     licence: LicenceOut

@@ -18,6 +18,7 @@ from fotfeste.scales.models import (
     LicenceOut,
     OptionOut,
     ResponseOut,
+    SafetyRuleOut,
 )
 
 
@@ -76,6 +77,7 @@ def instrument_out(
         cutoff=None
         if cutoff is None
         else CutoffOut(set=cutoff.set, min=cutoff.min, country=cutoff.country),
+        safety=[SafetyRuleOut(item=r.item, min=r.min) for r in inst.safety],
         source=inst.source.citation,
         source_url=inst.source.url,
         licence=LicenceOut(
