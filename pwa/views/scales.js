@@ -205,7 +205,12 @@ export function Scales({ state, actions, start = null }) {
     }
   }
 
-  const back = () => { setSendError(''); setMode({ view: 'overview' }); };
+  // From #/checkup, "done" leads on to the follow-up screen, so a reload never restarts it.
+  const back = () => {
+    setSendError('');
+    if (start) actions.navigate('scales');
+    else setMode({ view: 'overview' });
+  };
   let body;
   if (!data) {
     body = loadError ? html`<${ErrorMessage} id="scales-error" message=${loadError} />`

@@ -26,7 +26,7 @@ def test_instruments_in_the_accounts_language(person_factory: Callable[..., Pers
     by_id = {i["id"]: i for i in body["instruments"]}
     assert set(by_id) == {"checkup", "audit", "audit-c", "dudit", "dudit-c", "phq9", "gad7"}
     checkup = by_id["checkup"]
-    assert checkup["language"] == "da" and checkup["name"] == "Opfølgning"
+    assert checkup["language"] == "da" and checkup["name"] == "Statustjek"
     assert [i["key"] for i in checkup["items"]] == ["1", "2", "3"]
     assert checkup["items"][1]["min"] == 0 and checkup["items"][1]["max"] == 30
     assert checkup["items"][1]["prefill"] is None  # no check-ins to count yet

@@ -40,6 +40,7 @@ export function History({ instrument, responses, onBack }) {
         <${TrendChart} key=${c.id} points=${c.points} max=${c.max} label=${c.label}
                        summary=${summary(c.points)} />`)}
       ${responses.length > 0 && html`
+        <div class="table-wrap" tabindex="0" role="region" aria-label=${t('scales.history.scroll_label')}>
         <table class="history__table">
           <caption>${t('scales.history.table_caption', { name: instrument.name })}</caption>
           <thead>
@@ -48,7 +49,7 @@ export function History({ instrument, responses, onBack }) {
               ${scored ? html`
                 <th scope="col">${t('scales.history.score')}</th>
                 <th scope="col">${t('scales.history.band')}</th>`
-              : measures.map((m) => html`<th key=${m} scope="col">${t(`scales.measure.${m}`)}</th>`)}
+              : measures.map((m) => html`<th key=${m} scope="col">${t(`scales.measure_short.${m}`)}</th>`)}
             </tr>
           </thead>
           <tbody>
@@ -61,7 +62,8 @@ export function History({ instrument, responses, onBack }) {
                 : measures.map((m) => html`<td key=${m}>${r.measures?.[m] ?? '–'}</td>`)}
               </tr>`)}
           </tbody>
-        </table>`}
+        </table>
+        </div>`}
       <div class="actions">
         <button type="button" class="button button--secondary" onClick=${onBack}>
           ${t('common.back')}

@@ -116,7 +116,8 @@ export function Questionnaire({ instrument, onSubmit, onCancel, sending, error }
       </p>
       ${instrument.language !== currentLanguage() && index === 0 && html`
         <p class="hint">${t('scales.shown_in_english')}</p>`}
-      ${instrument.instructions && html`<p class="questionnaire__intro">${instrument.instructions}</p>`}
+      ${instrument.instructions && html`
+        <p class="questionnaire__intro" lang=${instrument.language}>${instrument.instructions}</p>`}
       <fieldset class="questionnaire__question" lang=${instrument.language}>
         <legend id=${`${name}-legend`}>
           <span class="questionnaire__text" tabindex="-1" ref=${heading}>${item.text}</span>

@@ -117,6 +117,7 @@ class Instrument(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     recall_days: int
     # Languages in which the file holds the instrument's own wording; others fall back to English.
     languages: list[Literal["sv", "nb", "da", "en"]]
+    order: int = 100  # where the instrument stands in lists
     translation_notes: dict[str, str] = {}
     instructions: Text | None = None
     items: list[Item] = []
@@ -189,7 +190,8 @@ class Catalogue(msgspec.Struct, frozen=True):
         )
 
     def for_role(self, role: str) -> list[Instrument]:
-        return [i for i in self.instruments.values() if role in i.audience]
+        chosen = [i for i in self.instruments.values() if role in i.audience]
+        return sorted(chosen, key=lambda i: (i.order, i.id))
 
     def ids(self) -> set[str]:
         return {i.id for i in self.instruments.values()}
