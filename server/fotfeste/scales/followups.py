@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -51,13 +52,33 @@ def _created_on(created_at: str, timezone: str) -> date:
     return datetime.fromisoformat(created_at).astimezone(ZoneInfo(timezone)).date()
 
 
-async def enrolment_for(db: Database, account_id: str, timezone: str) -> Enrolment:
+async def enrolment_for(
+    db: Database, account_id: str, timezone: str, *, profile: Any = None
+) -> Enrolment:
     chosen = await store.enrolment(db, account_id)
     if chosen is not None:
         return Enrolment(chosen[0], chosen[1], chosen=True)
-    profile = await profile_row(db, account_id)
+    profile = profile or await profile_row(db, account_id)
     start = _created_on(profile["created_at"], timezone)
     return Enrolment(catalogue().default_programme, start, chosen=False)
+
+
+async def schedule_for(
+    db: Database, clock: Clock, account_id: str, timezone: str, *, role: str, locale: str
+) -> tuple[Enrolment, list[Followup]]:
+    """The enrolment and its follow-ups, for a caller that knows the account's role and locale."""
+    enrolment = await enrolment_for(db, account_id, timezone)
+    cat = catalogue()
+    entries = followups(
+        cat,
+        cat.programmes[enrolment.programme],
+        enrolment.start_date,
+        local_today(clock, timezone),
+        role=role,
+        locale=locale,
+        answered=await store.answered_dates(db, account_id),
+    )
+    return enrolment, entries
 
 
 async def followups_for_account(
@@ -66,20 +87,18 @@ async def followups_for_account(
     """The account's follow-ups with status due / done / upcoming / missed, in date order.
 
     The push helper calls this for "follow-up due" reminders: remind about entries whose status
-    is "due".
+    is "due". Labels are in the account's language unless `locale` says otherwise.
     """
     profile = await profile_row(db, account_id)
-    enrolment = await enrolment_for(db, account_id, timezone)
-    cat = catalogue()
-    return followups(
-        cat,
-        cat.programmes[enrolment.programme],
-        enrolment.start_date,
-        local_today(clock, timezone),
+    _, entries = await schedule_for(
+        db,
+        clock,
+        account_id,
+        timezone,
         role=profile["role"],
         locale=locale or profile["locale"],
-        answered=await store.answered_dates(db, account_id),
     )
+    return entries
 
 
 async def checkup_outcomes(

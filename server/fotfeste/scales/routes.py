@@ -14,7 +14,7 @@ from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.errors import InvalidInput
 from fotfeste.scales import logic, store
 from fotfeste.scales.definitions import Catalogue
-from fotfeste.scales.followups import enrolment_for, followups_for_account, set_programme
+from fotfeste.scales.followups import enrolment_for, schedule_for, set_programme
 from fotfeste.scales.help import CrisisResource, resources_for
 from fotfeste.scales.models import (
     EnrolmentIn,
@@ -196,9 +196,8 @@ class FollowupsController(Controller):
     @get("/followups", operation_id="listFollowups")
     async def followups(self, account: CurrentAccount, db: DB, clock: AppClock) -> Followups:
         """The account's follow-ups in date order with status due / done / upcoming / missed."""
-        enrolment = await enrolment_for(db, account.id, account.timezone)
-        entries = await followups_for_account(
-            db, clock, account.id, account.timezone, locale=account.locale
+        enrolment, entries = await schedule_for(
+            db, clock, account.id, account.timezone, role=account.role, locale=account.locale
         )
         return Followups(
             programme=enrolment.programme,
