@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
-from fotfeste.scales.definitions import catalogue
+from fotfeste.scales.definitions import DefinitionError, catalogue
 from fotfeste.scales.help import load_resources, resources_for
 from fotfeste.scales.schedule import add_months, followups, points
+from fotfeste.settings import settings_from_env
 
 
 @pytest.mark.parametrize(
@@ -116,3 +119,33 @@ def test_crisis_resources_by_country(
         assert found[0].phone == first_phone
         assert all(r.source.startswith("https://") for r in found)
     assert resources_for(load_resources(), None, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"source": "http://example.invalid"}, "https"),
+        ({"phone": "ring us"}, "matching regex"),
+        ({"phone": None, "url": None}, "phone or URL"),
+        ({"name": {"sv": "Bara svenska"}}, "English name"),
+        ({"kind": "hotline"}, "kind"),
+    ],
+)
+def test_a_deployment_file_without_sources_is_refused(
+    tmp_path: Path, entry: dict[str, object], message: str
+) -> None:
+    good = {
+        "id": "se-line", "name": {"en": "A line"}, "phone": "112", "url": None,
+        "hours": "24/7", "country": "SE", "languages": ["sv"], "kind": "support",
+        "source": "https://example.invalid/line",
+    }  # fmt: skip
+    path = tmp_path / "resources.json"
+    path.write_text(json.dumps({"resources": [good | entry]}), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=message):
+        load_resources(path)
+
+
+def test_crisis_resources_path_comes_from_the_environment() -> None:
+    settings = settings_from_env({"FOTFESTE_CRISIS_RESOURCES": "/etc/fotfeste/help.json"})
+    assert settings.crisis_resources == Path("/etc/fotfeste/help.json")
+    assert settings_from_env({}).crisis_resources is None
