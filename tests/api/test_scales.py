@@ -189,6 +189,16 @@ def test_help_resources_for_the_accounts_country(person_factory: Callable[..., P
     assert all(r["kind"] == "emergency" for r in body["resources"])
 
 
+def test_help_resources_without_an_account(http: httpx.Client) -> None:
+    answer = http.get("/api/help/resources", params={"country": "DK", "locale": "da"})
+    assert answer.json()["resources"][0]["name"] == "Alarmnummer 112"
+    assert http.get("/api/help/resources").json() == {"country": None, "resources": []}
+    assert http.get("/api/help/resources", params={"country": "dk"}).status_code == 400
+    assert http.get("/api/help/resources", params={"locale": "de"}).status_code == 400
+    bad_token = http.get("/api/help/resources", headers={"Authorization": "Bearer nope"})
+    assert bad_token.status_code == 401
+
+
 def test_deployment_replaces_the_crisis_resources(
     server_factory: Callable[..., LiveServer], tmp_path: Any
 ) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter, SkipValidation
 from litestar.status_codes import HTTP_201_CREATED
 
+from fotfeste.accounts.auth import provide_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.errors import InvalidInput
 from fotfeste.scales import logic, store
@@ -34,8 +35,9 @@ from fotfeste.scales.prefill import days_used_last_30
 from fotfeste.scales.present import instrument_out, response_out
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 
-Scales = NamedDependency[Catalogue]
-Resources = NamedDependency[list[CrisisResource]]
+# Loaded and validated once at start-up: checking them again on every request would be waste.
+Scales = NamedDependency[SkipValidation[Catalogue]]
+Resources = NamedDependency[SkipValidation[list[CrisisResource]]]
 # A programme may start a while back (enrolled at discharge, entered later) or soon (waiting list).
 _START_PAST = timedelta(days=2 * 366)
 _START_FUTURE = timedelta(days=366)
@@ -212,12 +214,22 @@ class HelpController(Controller):
 
     @get("/resources", operation_id="listHelpResources")
     async def resources(
-        self, account: CurrentAccount, crisis_resources: Resources
+        self,
+        request: Request[Any, Any, Any],
+        db: DB,
+        clock: AppClock,
+        crisis_resources: Resources,
+        country: Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")] = None,
+        locale: Annotated[str | None, QueryParameter(pattern=r"^(sv|nb|da|en)$")] = None,
     ) -> HelpResources:
-        """Crisis resources for the account's country, texts in its language."""
+        """Crisis resources for a country, texts in a language: with a token, the account's;
+        without one (the help screen works before sign-up), the `country` and `locale` asked."""
+        if request.headers.get("authorization"):
+            account = await provide_account(request, db, clock)
+            country, locale = account.country, account.locale
         return HelpResources(
-            country=account.country,
-            resources=resources_for(crisis_resources, account.country, account.locale),
+            country=country,
+            resources=resources_for(crisis_resources, country, locale or "en"),
         )
 
 
