@@ -7,12 +7,13 @@ from collections.abc import Mapping
 import msgspec
 
 from fotfeste.errors import InvalidInput
-from fotfeste.scales.definitions import Band, Instrument, Text
+from fotfeste.scales.definitions import Band, Cutoff, Instrument, Text
 
 
 class Scored(msgspec.Struct, frozen=True):
     """What the published scoring says about one set of answers."""
 
+    answers: dict[str, int]
     score: int | None
     max_score: int | None
     band: Band | None
@@ -85,6 +86,7 @@ def score(instrument: Instrument, answers: Mapping[str, object]) -> Scored:
     clean = validate_answers(instrument, answers)
     total = total_score(instrument, clean)
     return Scored(
+        answers=clean,
         score=total,
         max_score=instrument.max_score,
         band=band_for(instrument, total),
@@ -93,18 +95,26 @@ def score(instrument: Instrument, answers: Mapping[str, object]) -> Scored:
     )
 
 
-def cutoff_for(
-    instrument: Instrument, score: int | None, cutoff_set: str | None, country: str | None
-) -> CutoffResult | None:
-    """The chosen sex-specific cut-off (a country's own first), or None when none is chosen."""
-    if instrument.cutoffs is None or cutoff_set is None or score is None:
+def chosen_cutoff(
+    instrument: Instrument, cutoff_set: str | None, country: str | None
+) -> Cutoff | None:
+    """The cut-off of the set the person chose (the country's own first), or None."""
+    if instrument.cutoffs is None or cutoff_set is None:
         return None
     candidates = [c for c in instrument.cutoffs.sets if c.set == cutoff_set]
     national = [c for c in candidates if c.country is not None and c.country == country]
     general = [c for c in candidates if c.country is None]
-    if not (national or general):
+    found = national or general
+    return found[0] if found else None
+
+
+def cutoff_for(
+    instrument: Instrument, score: int | None, cutoff_set: str | None, country: str | None
+) -> CutoffResult | None:
+    """Whether a score is above the chosen cut-off; None when no set is chosen or applies."""
+    chosen = chosen_cutoff(instrument, cutoff_set, country)
+    if chosen is None or score is None:
         return None
-    chosen = (national or general)[0]
     return CutoffResult(
         set=chosen.set, min=chosen.min, country=chosen.country, above=score >= chosen.min
     )

@@ -39,7 +39,7 @@ def instrument_out(
         # Our own words (names, bands) exist in every language, whatever the wording's language.
         return logic.text_in(text, locale) or ""
 
-    cutoff = logic.cutoff_for(inst, 0, cutoff_set, country)
+    cutoff = logic.chosen_cutoff(inst, cutoff_set, country)
     return InstrumentOut(
         id=inst.id,
         version=inst.version,

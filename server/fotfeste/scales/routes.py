@@ -95,7 +95,7 @@ class ScalesController(Controller):
             client_id=data.client_id,
             instrument=inst.id,
             version=inst.version,
-            answers=logic.validate_answers(inst, data.answers),
+            answers=scored.answers,
             score=scored.score,
             band=None if scored.band is None else scored.band.id,
             safety=scored.safety,
