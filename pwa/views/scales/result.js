@@ -78,7 +78,7 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
           <p>${t('scales.checkup_thanks')}</p>
           <${Measures} measures=${response.measures} start=${start} />
         </section>`}
-      <p class="hint">${t('scales.not_a_diagnosis')}</p>
+      ${!response.explanation && html`<p class="hint">${t('scales.not_a_diagnosis')}</p>`}
       ${instrument?.licence?.attribution && html`
         <p class="hint attribution">${instrument.licence.attribution}</p>`}
       <div class="actions">
