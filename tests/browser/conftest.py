@@ -34,9 +34,16 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
+if PLAYWRIGHT_MISSING and not os.environ.get("FOTFESTE_REQUIRE_BROWSER"):
+    # Without the playwright package the test modules cannot even be imported.
+    collect_ignore_glob = ["test_*.py"]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests here that start Chromium `browser`, so `-m "not browser"` leaves them out."""
+    here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+        if item.path.is_relative_to(here) and "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
@@ -57,7 +64,10 @@ def app_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("live_server").url).rstrip("/")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync API keeps an event loop running on this thread while it
+# is open, which would break the async tests (tests/unit, tests/api) that run after this folder.
+# It is still one browser for the whole browser suite.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     reason = _missing_browser_reason()
     if reason:
