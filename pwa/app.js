@@ -12,6 +12,7 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Checkup, Scales } from './views/scales.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -20,6 +21,8 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  scales: { view: Scales, account: true },
+  checkup: { view: Checkup, account: true },
 };
 
 const state = {
