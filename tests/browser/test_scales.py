@@ -98,7 +98,7 @@ def test_a_full_checkup_in_danish(new_page: NewPage) -> None:
 
 
 def test_help_comes_before_the_score_in_danish(new_page: NewPage) -> None:
-    page = new_page(locale="da-DK", timezone_id="Europe/Copenhagen")
+    page = new_page(locale="da-DK", timezone_id="Europe/Copenhagen", color_scheme="dark")
     sign_in_danish(page)
     page.goto("/#/checkup")
     page.get_by_role("radio", name="10: Et meget stort problem").check()
