@@ -3,7 +3,7 @@
 
 import { html, useEffect, useState } from './html.js';
 import * as api from '../api.js';
-import * as store from '../store.js';
+import * as outbox from '../outbox.js';
 import { formatDate, t } from '../i18n.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 import { Questionnaire, needsHelp } from './scales/questionnaire.js';
@@ -186,7 +186,7 @@ export function Scales({ state, actions, start = null }) {
         return;
       }
       // Offline: keep the answers for later, and still show help at once if they ask for it.
-      await store.enqueue({ method: 'POST', path: '/api/responses', body, id: body.client_id });
+      await outbox.add({ method: 'POST', path: '/api/responses', body, id: body.client_id });
       const safety = needsHelp(instrument, answers);
       setMode({ view: 'result', id: instrument.id, offline: true,
         response: { safety, resources: [], score: null, measures: null } });

@@ -40,6 +40,21 @@ def test_instruments_in_the_accounts_language(person_factory: Callable[..., Pers
     assert body["cutoff_set"] is None
 
 
+def test_days_with_use_are_prefilled_from_the_checkins(person: Person) -> None:
+    def prefill() -> int | None:
+        instruments = person.get("/api/instruments").json()["instruments"]
+        checkup = next(i for i in instruments if i["id"] == "checkup")
+        value: int | None = checkup["items"][1]["prefill"]
+        return value
+
+    assert prefill() is None  # no check-ins: nothing to count from, so nothing is suggested
+    assert person.put("/api/checkins/2026-03-10", json={"used": False}).status_code == 200
+    assert prefill() == 0
+    for day in ("2026-03-12", "2026-03-15", "2026-02-01"):  # the last is outside the 30 days
+        assert person.put(f"/api/checkins/{day}", json={"used": True}).status_code == 200
+    assert prefill() == 2
+
+
 def test_relatives_get_their_own_checkup(person_factory: Callable[..., Person]) -> None:
     relative = person_factory(role="relative", locale="nb", timezone="Europe/Oslo")
     by_id = {i["id"]: i for i in relative.get("/api/instruments").json()["instruments"]}
