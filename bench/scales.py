@@ -120,21 +120,22 @@ def scoring_rate(seconds: float = 1.0) -> float:
     return count / (time.perf_counter() - began)
 
 
-def main() -> None:
+async def main() -> None:
+    """Async, so `make bench` (bench.run_all) can run it like the others."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     logging.disable(logging.INFO)  # the access log would drown the figures
     with tempfile.TemporaryDirectory() as folder:
         url, server, thread = start(Path(folder))
         try:
-            asyncio.run(run(url, args.requests, args.clients))
+            await run(url, args.requests, args.clients)
         finally:
             server.should_exit = True
-            thread.join()
+            await asyncio.to_thread(thread.join)
     print(f"score(PHQ-9) in-process: {scoring_rate():,.0f} per second")
 
 
 if __name__ == "__main__":
-    main()
+    asyncio.run(main())
