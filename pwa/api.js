@@ -119,6 +119,54 @@ export function deleteAccount() {
   return request('DELETE', '/api/me');
 }
 
+// --- follow-up scales -------------------------------------------------------------------
+
+/** GET /api/instruments → {instruments: [...], cutoff_set} in the account's language */
+export function getInstruments() {
+  return request('GET', '/api/instruments');
+}
+
+/** POST /api/responses {instrument, answers, client_id} → the scored response (safety first) */
+export function createResponse(body) {
+  return request('POST', '/api/responses', { body });
+}
+
+/** GET /api/responses[?instrument=] → {responses: [...]}, oldest first */
+export function getResponses(instrument) {
+  const query = instrument ? `?instrument=${encodeURIComponent(instrument)}` : '';
+  return request('GET', `/api/responses${query}`);
+}
+
+/** GET /api/followups → {programme, start_date, followups: [...]} */
+export function getFollowups() {
+  return request('GET', '/api/followups');
+}
+
+/** GET /api/programmes → {programmes: [{id, name, description}]} */
+export function getProgrammes() {
+  return request('GET', '/api/programmes');
+}
+
+/** GET /api/me/programme → {programme, name, description, start_date, chosen} */
+export function getProgramme() {
+  return request('GET', '/api/me/programme');
+}
+
+/** PUT /api/me/programme {programme, start_date?} → the enrolment */
+export function putProgramme(body) {
+  return request('PUT', '/api/me/programme', { body });
+}
+
+/** PUT /api/scales/settings {cutoff_set: "men"|"women"|null} */
+export function putScaleSettings(body) {
+  return request('PUT', '/api/scales/settings', { body });
+}
+
+/** GET /api/help/resources → {country, resources: [...]} for the account's country */
+export function getHelpResources() {
+  return request('GET', '/api/help/resources');
+}
+
 // --- drug-free days ---------------------------------------------------------------------
 
 /** GET /api/progress → streaks, totals, next milestone and the last 30 days */

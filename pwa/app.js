@@ -15,6 +15,7 @@ import { Help } from './views/help.js';
 import { Checkin } from './views/checkin.js';
 import { History } from './views/history.js';
 import * as outbox from './outbox.js';
+import { Checkup, Scales } from './views/scales.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -25,6 +26,8 @@ const ROUTES = {
   help: { view: Help },
   checkin: { view: Checkin, account: true },
   history: { view: History, account: true },
+  scales: { view: Scales, account: true },
+  checkup: { view: Checkup, account: true },
 };
 
 const state = {

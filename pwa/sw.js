@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2';
+const VERSION = 'foundation-1+recovery-2+scales-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -28,6 +28,13 @@ const APP_SHELL = [
   '/views/settings.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/scales.js',
+  '/views/scales/questionnaire.js',
+  '/views/scales/result.js',
+  '/views/scales/history.js',
+  '/views/scales/chart.js',
+  '/views/scales/compare.js',
+  '/views/cards/followup.js',
   '/views/cards/progress.js',
   '/views/checkin.js',
   '/views/history.js',

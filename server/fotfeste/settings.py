@@ -57,6 +57,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reader_connections: int = 4
     group_commit: bool = True
     log_level: str = "INFO"
+    # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
+    crisis_resources: Path | None = None
 
     @property
     def database_path(self) -> Path:
@@ -112,6 +114,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_GROUP_COMMIT": ("group_commit", lambda t: _bool("FOTFESTE_GROUP_COMMIT", t)),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
+        "FOTFESTE_CRISIS_RESOURCES": ("crisis_resources", Path),
     }
     values = {}
     for name, (field, parse) in readers.items():
