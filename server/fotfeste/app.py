@@ -21,6 +21,12 @@ from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.meetings.feeds import meeting_feed_refresher
+from fotfeste.meetings.routes import (
+    AttendanceController,
+    FavouritesController,
+    MeetingsController,
+)
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -59,7 +65,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [
+        health,
+        AccountsController,
+        MeController,
+        MeetingsController,
+        FavouritesController,
+        AttendanceController,
+    ]
 
 
 def _dependencies() -> dict[str, Provide]:
@@ -102,7 +115,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _workers() -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return []
+    return [meeting_feed_refresher]
 
 
 def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
