@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
@@ -23,16 +23,19 @@ from fotfeste.meetings.models import (
     Meeting,
     MeetingId,
     Meetings,
-    TypeCode,
     TypeNames,
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 from fotfeste.web.throttle import throttled
 
-Day = Annotated[int | None, Parameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
-Fellowship = Annotated[str | None, Parameter(min_length=1, max_length=40)]
-Limit = Annotated[int, Parameter(ge=1, le=200)]
+Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
+Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+TypeQuery = Annotated[
+    str | None,
+    QueryParameter(name="type", min_length=1, max_length=10, pattern=r"^[A-Za-z0-9-]+$"),
+]
 SUMMARY_DAYS = 30
 
 
@@ -57,12 +60,12 @@ class MeetingsController(Controller):
         self,
         db: DB,
         clock: AppClock,
-        lat: Annotated[float, Parameter(ge=-90, le=90)],
-        lon: Annotated[float, Parameter(ge=-180, le=180)],
-        radius_km: Annotated[float, Parameter(gt=0, le=500)] = 25,
+        lat: Annotated[float, QueryParameter(ge=-90, le=90)],
+        lon: Annotated[float, QueryParameter(ge=-180, le=180)],
+        radius_km: Annotated[float, QueryParameter(gt=0, le=500)] = 25,
         day: Day = None,
         fellowship: Fellowship = None,
-        type_code: Annotated[TypeCode | None, Parameter(query="type")] = None,
+        type_code: TypeQuery = None,
         limit: Limit = 50,
     ) -> Meetings:
         """Meetings with a place within radius_km of a point, nearest first, with next start."""
@@ -87,8 +90,8 @@ class MeetingsController(Controller):
         clock: AppClock,
         day: Day = None,
         fellowship: Fellowship = None,
-        language: Annotated[str | None, Parameter(min_length=2, max_length=10)] = None,
-        type_code: Annotated[TypeCode | None, Parameter(query="type")] = None,
+        language: Annotated[str | None, QueryParameter(min_length=2, max_length=10)] = None,
+        type_code: TypeQuery = None,
         limit: Limit = 50,
     ) -> Meetings:
         """Online and hybrid meetings, the one that starts soonest first."""
@@ -107,7 +110,7 @@ class MeetingsController(Controller):
 
     @get("/types", operation_id="meetingTypes")
     async def types(
-        self, locale: Annotated[str, Parameter(pattern=r"^(sv|nb|da|en)$")] = "en"
+        self, locale: Annotated[str, QueryParameter(pattern=r"^(sv|nb|da|en)$")] = "en"
     ) -> TypeNames:
         """Names of the meeting type codes in one language."""
         assert locale in LOCALES
@@ -196,8 +199,8 @@ class AttendanceController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
-        from_date: Annotated[str | None, Parameter(query="from")] = None,
-        to_date: Annotated[str | None, Parameter(query="to")] = None,
+        from_date: Annotated[str | None, QueryParameter(name="from")] = None,
+        to_date: Annotated[str | None, QueryParameter(name="to")] = None,
     ) -> AttendanceLog:
         """The attendance log between two dates (default: the last 30 days)."""
         today = local_today(clock, account.timezone)
@@ -235,7 +238,9 @@ class AttendanceController(Controller):
         on: FromPath[str],
         account: CurrentAccount,
         db: DB,
-        meeting_id: Annotated[MeetingId | None, Parameter(query="meeting_id")] = None,
+        meeting_id: Annotated[
+            str | None, QueryParameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+        ] = None,
     ) -> None:
         """Take back an "I went" (a mistake is easy to undo)."""
         try:
