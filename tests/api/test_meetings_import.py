@@ -1,4 +1,4 @@
-"""Importing meetings as an operator does (CLI, files, URLs, BMLT servers) and the feed refresher."""
+"""Importing meetings as an operator does (CLI, URLs, BMLT servers) and the feed refresher."""
 
 from __future__ import annotations
 
