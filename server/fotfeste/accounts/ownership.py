@@ -12,10 +12,6 @@ SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
     "meeting_sources": "imported meeting feeds and their fetch state",
     "meetings": "public meeting lists from Meeting Guide feeds and BMLT servers",
-    # The R*Tree's own storage tables (the virtual table meetings_geo itself is skipped).
-    "meetings_geo_node": "R*Tree index over meeting coordinates",
-    "meetings_geo_parent": "R*Tree index over meeting coordinates",
-    "meetings_geo_rowid": "R*Tree index over meeting coordinates",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.
