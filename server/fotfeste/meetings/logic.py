@@ -20,7 +20,7 @@ _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
 _COMPACT_TIME = re.compile(r"^\s*(\d{2})(\d{2})\s*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedMeeting:
     """One weekly meeting as read from a feed, before it gets its id and row."""
 
@@ -87,7 +87,7 @@ def parse_clock_time(value: object) -> time | None:
 
 
 def hhmm(value: time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
+    return value.strftime("%H:%M")
 
 
 def add_minutes(value: time, minutes: int) -> time:

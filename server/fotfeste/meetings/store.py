@@ -76,6 +76,10 @@ def _filters(
 
 
 _sql_math: bool | None = None
+# Nearby search widens in rings: in a city the nearest `limit` meetings are found within a few
+# km, so only a few hundred rows are ever measured; the last ring is the radius asked for.
+_FIRST_RING_KM = 2.0
+_RING_FACTOR = 4.0
 
 
 async def nearby(
@@ -90,7 +94,30 @@ async def nearby(
     type_code: str | None = None,
     limit: int = 50,
 ) -> list[Meeting]:
-    """Meetings with a place within the radius, nearest first (ties by id)."""
+    """Meetings with a place within the radius, nearest first (ties by id).
+
+    Every meeting within a ring is nearer than every meeting outside it, so once a ring holds
+    `limit` meetings they are the answer; otherwise the next, wider ring is searched.
+    """
+    ring = min(radius_km, _FIRST_RING_KM)
+    while True:
+        found = await _within(db, lat, lon, ring, day, fellowship, type_code, limit)
+        if len(found) >= limit or ring >= radius_km:
+            return [to_meeting(row, now, distance) for distance, row in found]
+        ring = min(radius_km, ring * _RING_FACTOR)
+
+
+async def _within(
+    db: Database,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    day: int | None,
+    fellowship: str | None,
+    type_code: str | None,
+    limit: int,
+) -> list[tuple[float, Row]]:
+    """Up to `limit` (distance, row) pairs within the radius, nearest first."""
     global _sql_math
     params: dict[str, Any] = {"lat": lat, "lon": lon, "radius": radius_km, "limit": limit}
     where = _filters(day, fellowship, type_code, params)
@@ -113,7 +140,7 @@ async def nearby(
                 params,
             )
             _sql_math = True
-            return [to_meeting(row, now, row["distance"]) for row in rows]
+            return [(row["distance"], row) for row in rows]
         except sqlite3.OperationalError as exc:
             if "no such function" not in str(exc):
                 raise
@@ -121,7 +148,7 @@ async def nearby(
     rows = await db.fetchall(f"SELECT {_columns('m')} {candidates}", params)
     measured = [(great_circle_km(lat, lon, r["lat"], r["lon"]), r["id"], r) for r in rows]
     within = sorted((m for m in measured if m[0] <= radius_km), key=lambda m: (m[0], m[1]))
-    return [to_meeting(row, now, distance) for distance, _, row in within[:limit]]
+    return [(distance, row) for distance, _, row in within[:limit]]
 
 
 def _columns(alias: str) -> str:
