@@ -110,15 +110,19 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return p50 * 1000, p99 * 1000
 
 
-async def timed(call: Callable[[], Awaitable[Any]], n: int, warmup: int = 20) -> list[float]:
+async def timed(
+    call: Callable[[], Awaitable[Any]], n: int, warmup: int = 20
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds (all threads: aiosqlite works in its own) of each call."""
     for _ in range(min(warmup, n)):
         await call()
-    samples = []
+    wall, cpu = [], []
     for _ in range(n):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await call()
-        samples.append(time.perf_counter() - started)
-    return samples
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return wall, cpu
 
 
 async def full_scan(db: Database, lat: float, lon: float, radius: float) -> list[Any]:
@@ -191,9 +195,11 @@ async def run(meetings: int, queries: int) -> None:
         await db.connect()
         await db.migrate(clock)
 
-        started = time.perf_counter()
+        load_before = os.getloadavg()[0]
+        started, started_cpu = time.perf_counter(), time.process_time()
         report = await import_source(db, clock, str(feed), "meeting-guide", source="bench")
         import_seconds = time.perf_counter() - started
+        import_cpu = time.process_time() - started_cpu
         # A second import replaces all of them: the path a feed refresh takes.
         started = time.perf_counter()
         await import_source(db, clock, str(feed), "meeting-guide", source="bench")
@@ -217,19 +223,27 @@ async def run(meetings: int, queries: int) -> None:
         async def bare() -> None:
             await db.fetchval("SELECT 1")
 
-        rtree = await timed(nearby, queries)
-        baseline = await timed(scan, max(20, queries // 10), warmup=3)
-        bare_samples = await timed(bare, queries)
+        rtree, rtree_cpu = await timed(nearby, queries)
+        baseline, baseline_cpu = await timed(scan, max(20, queries // 20), warmup=3)
+        bare_samples, bare_cpu = await timed(bare, queries)
         candidates = await db.fetchval("SELECT count(*) FROM meetings_geo")
         await db.close()
 
-        over_http = http_phase(data_dir, points[: max(60, queries // 2)])
+        over_http = http_phase(data_dir, points[: max(60, queries // 3)])
 
     rate = report.imported / import_seconds
     print(f"meetings benchmark ({meetings:,} generated, 15 % online; {queries} nearby queries)")
     print(
+        f"  machine       {os.cpu_count()} CPUs, load average {load_before:.1f} at start,"
+        f" {os.getloadavg()[0]:.1f} at end (CPU times below are less affected by other load)"
+    )
+    print(
         f"  import        {report.imported:,} imported, {report.rejected} rejected in "
         f"{import_seconds:.2f} s = {rate:,.0f} records/s  (goal ≥ 10,000)"
+    )
+    print(
+        f"                CPU {import_cpu:.2f} s = {report.imported / import_cpu:,.0f} records"
+        " per CPU-second"
     )
     print(
         f"  re-import     {reimport_seconds:.2f} s = "
@@ -239,8 +253,11 @@ async def run(meetings: int, queries: int) -> None:
     print(f"  nearby results per query: mean {statistics.mean(found):.1f} (limit 50, 25 km)")
     rows = [
         ("in-process  nearby (R*Tree)", rtree),
+        ("            same, CPU time", rtree_cpu),
         ("in-process  full scan", baseline),
+        ("            same, CPU time", baseline_cpu),
         ("in-process  bare SELECT 1", bare_samples),
+        ("            same, CPU time", bare_cpu),
         ("HTTP        nearby", over_http["nearby"]),
         ("HTTP        /api/health (bare)", over_http["health"]),
     ]
@@ -248,13 +265,16 @@ async def run(meetings: int, queries: int) -> None:
         p50, p99 = percentiles(samples)
         print(f"  {label:<32} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   (n={len(samples)})")
     r50, r99 = percentiles(rtree)
+    _, r99_cpu = percentiles(rtree_cpu)
     s50, _ = percentiles(baseline)
     h50, _ = percentiles(over_http["nearby"])
     b50, _ = percentiles(over_http["health"])
     print(f"  full scan / R*Tree at p50: {s50 / r50:.1f}×")
     print(f"  HTTP nearby minus bare endpoint at p50: {h50 - b50:.2f} ms")
     verdict = "met" if r99 <= 5 and rate >= 10_000 else "NOT met"
-    print(f"  goals (import ≥ 10k/s, in-process p99 ≤ 5 ms): {verdict}")
+    print(f"  goals (import ≥ 10k/s, in-process p99 ≤ 5 ms), wall clock: {verdict}")
+    cpu_verdict = "met" if r99_cpu <= 5 and report.imported / import_cpu >= 10_000 else "NOT met"
+    print(f"  same goals in CPU time (what the code costs on an idle core): {cpu_verdict}")
 
 
 def main() -> None:

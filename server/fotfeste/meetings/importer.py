@@ -251,7 +251,8 @@ async def replace_source(
         await conn.execute(
             "INSERT INTO meetings_geo (pk, min_lat, max_lat, min_lon, max_lon)"
             " SELECT pk, lat, lat, lon, lon FROM meetings"
-            " WHERE source = ? AND lat IS NOT NULL AND lon IS NOT NULL"
+            # A temporarily closed place is never a place to go: it stays out of nearby search.
+            " WHERE source = ? AND lat IS NOT NULL AND lon IS NOT NULL AND temporarily_closed = 0"
             " ORDER BY CAST(lat AS INTEGER), CAST(lon AS INTEGER)",
             (source,),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -76,10 +77,22 @@ def _filters(
 
 
 _sql_math: bool | None = None
-# Nearby search widens in rings: in a city the nearest `limit` meetings are found within a few
-# km, so only a few hundred rows are ever measured; the last ring is the radius asked for.
+# Nearby search widens in rings: in a city the nearest `limit` meetings lie within a few km, so
+# only those few hundred rows are ever measured. The next ring is sized from the density seen.
 _FIRST_RING_KM = 2.0
-_RING_FACTOR = 4.0
+# Candidates kept by the R*Tree's own (float32, ~0.5 m) coordinates before exact measuring.
+_MARGIN = 10
+
+
+def _distance_sql(lat_column: str, lon_column: str) -> str:
+    """Haversine in SQL (SQLite's math functions), so only the nearest rows reach Python."""
+    return _DISTANCE_SQL.replace("m.lat", lat_column).replace("m.lon", lon_column)
+
+
+def _next_ring(ring: float, found: int, limit: int, radius_km: float) -> float:
+    # Meetings grow with the area, so sqrt(limit / found) times the ring should hold `limit`.
+    growth = math.sqrt(limit / max(found, 0.5)) * 1.25
+    return min(radius_km, ring * min(4.0, max(1.5, growth)))
 
 
 async def nearby(
@@ -97,14 +110,14 @@ async def nearby(
     """Meetings with a place within the radius, nearest first (ties by id).
 
     Every meeting within a ring is nearer than every meeting outside it, so once a ring holds
-    `limit` meetings they are the answer; otherwise the next, wider ring is searched.
+    `limit` meetings they are the answer; otherwise a wider ring is searched.
     """
     ring = min(radius_km, _FIRST_RING_KM)
     while True:
         found = await _within(db, lat, lon, ring, day, fellowship, type_code, limit)
         if len(found) >= limit or ring >= radius_km:
             return [to_meeting(row, now, distance) for distance, row in found]
-        ring = min(radius_km, ring * _RING_FACTOR)
+        ring = _next_ring(ring, len(found), limit, radius_km)
 
 
 async def _within(
@@ -119,7 +132,13 @@ async def _within(
 ) -> list[tuple[float, Row]]:
     """Up to `limit` (distance, row) pairs within the radius, nearest first."""
     global _sql_math
-    params: dict[str, Any] = {"lat": lat, "lon": lon, "radius": radius_km, "limit": limit}
+    params: dict[str, Any] = {
+        "lat": lat,
+        "lon": lon,
+        "radius": radius_km,
+        "limit": limit,
+        "keep": limit + _MARGIN,
+    }
     where = _filters(day, fellowship, type_code, params)
     boxes = []
     for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
@@ -128,14 +147,20 @@ async def _within(
             f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
             f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
         )
-    candidates = (
-        "FROM meetings_geo g JOIN meetings m ON m.pk = g.pk"
-        f" WHERE ({' OR '.join(boxes)}) AND m.temporarily_closed = 0{where}"
-    )
+    in_box = f"({' OR '.join(boxes)})"
+    # Without filters the R*Tree alone answers "which points are near" (temporarily closed
+    # places are not in it); filters need the rows.
+    join = f" JOIN meetings m ON m.pk = g.pk WHERE {in_box}{where}" if where else f" WHERE {in_box}"
     if _sql_math is not False:
         try:
             rows = await db.fetchall(
-                f"SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance {candidates})"  # noqa: S608 - fixed fragments
+                "WITH near AS MATERIALIZED ("  # noqa: S608 - fixed fragments, values bound
+                f"  SELECT g.pk AS pk, {_distance_sql('g.min_lat', 'g.min_lon')} AS d"
+                f"  FROM meetings_geo g{join}),"
+                " top AS MATERIALIZED ("
+                "  SELECT pk FROM near WHERE d <= :radius + 0.005 ORDER BY d LIMIT :keep)"
+                f" SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance"
+                "  FROM top JOIN meetings m ON m.pk = top.pk WHERE m.temporarily_closed = 0)"
                 " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
                 params,
             )
@@ -145,7 +170,11 @@ async def _within(
             if "no such function" not in str(exc):
                 raise
             _sql_math = False  # an SQLite built without math functions: measure in Python
-    rows = await db.fetchall(f"SELECT {_columns('m')} {candidates}", params)
+    rows = await db.fetchall(
+        f"SELECT {_columns('m')} FROM meetings_geo g JOIN meetings m ON m.pk = g.pk"  # noqa: S608
+        f" WHERE {in_box} AND m.temporarily_closed = 0{where}",
+        params,
+    )
     measured = [(great_circle_km(lat, lon, r["lat"], r["lon"]), r["id"], r) for r in rows]
     within = sorted((m for m in measured if m[0] <= radius_km), key=lambda m: (m[0], m[1]))
     return [(distance, row) for distance, _, row in within[:limit]]

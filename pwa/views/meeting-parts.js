@@ -1,0 +1,164 @@
+// meeting-parts.js: what the meeting finder, the meeting screen and the home card share —
+// "today 19:00 · in 2 hours · 1.3 km", the list item, and the device's copies for offline use.
+
+import { html } from './html.js';
+import { currentLanguage, formatDate, formatNumber, formatRelative, t } from '../i18n.js';
+import * as store from '../store.js';
+import { listFavourites, meetingTypes } from '../api.js';
+
+export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
+// The language filter's choices and the meeting type code each one means.
+export const LANGUAGE_TYPES = { sv: 'SV', nb: 'NO', da: 'DA', en: 'EN' };
+
+// A calendar date 'YYYY-MM-DD' in a time zone (en-CA writes dates exactly so).
+export function dateIn(timeZone, when = new Date()) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(when);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA').format(when);
+  }
+}
+
+// The weekday (0 = Sunday … 6 = Saturday, as the API counts) of a date 'YYYY-MM-DD'.
+export function weekdayOf(isoDate) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+export function addDays(isoDate, days) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+// The name of a weekday 0–6 in the current language ("måndag", "Monday").
+export function weekdayName(day) {
+  // 2024-01-07 was a Sunday.
+  return formatDate(addDays('2024-01-07', day), { weekday: 'long' });
+}
+
+function deviceZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+// "today", "tomorrow" or the weekday of a meeting's next start, in the person's own zone.
+export function dayLabel(nextStart, timeZone = deviceZone(), now = new Date()) {
+  const day = dateIn(timeZone, new Date(nextStart));
+  const today = dateIn(timeZone, now);
+  if (day === today) return t('meetings.today');
+  if (day === addDays(today, 1)) return t('meetings.tomorrow');
+  return formatDate(day, { weekday: 'long' });
+}
+
+export function clockTime(nextStart, timeZone = deviceZone()) {
+  try {
+    return formatDate(nextStart, { hour: '2-digit', minute: '2-digit' }, timeZone);
+  } catch {
+    return formatDate(nextStart, { hour: '2-digit', minute: '2-digit' });
+  }
+}
+
+export function distanceText(km) {
+  return t('meetings.km', { distance: formatNumber(km, { maximumFractionDigits: km < 10 ? 1 : 0 }) });
+}
+
+// "today 19:00 · in 2 hours · 1.3 km"
+export function whenLine(meeting, timeZone, now = new Date()) {
+  const parts = [
+    `${dayLabel(meeting.next_start, timeZone, now)} ${clockTime(meeting.next_start, timeZone)}`,
+    formatRelative(meeting.next_start, { now, smallest: 'minute' }),
+  ];
+  if (typeof meeting.distance_km === 'number') parts.push(distanceText(meeting.distance_km));
+  return parts.join(' · ');
+}
+
+export function isOpen(meeting) {
+  if (meeting.types.includes('O')) return true;
+  if (meeting.types.includes('C')) return false;
+  return null;
+}
+
+// "AA · open · online"
+export function metaLine(meeting) {
+  const open = isOpen(meeting);
+  return [
+    meeting.fellowship,
+    open === null ? null : t(open ? 'meetings.open' : 'meetings.closed'),
+    t(`meetings.attendance.${meeting.attendance}`),
+  ].filter(Boolean).join(' · ');
+}
+
+export function MeetingItem({ meeting, timeZone, favourite = false }) {
+  return html`
+    <li class="meeting-item">
+      <a class="meeting-item__link" href=${`#/meeting/${encodeURIComponent(meeting.id)}`}>
+        <span class="meeting-item__name">
+          ${meeting.name}
+          ${favourite && html` <span class="meeting-item__star" aria-label=${t('meetings.favourite_mark')}>★</span>`}
+        </span>
+        <span class="meeting-item__when">${whenLine(meeting, timeZone)}</span>
+        <span class="meeting-item__meta">${metaLine(meeting)}</span>
+      </a>
+    </li>`;
+}
+
+// --- the device's copies ------------------------------------------------------------------
+
+const FAVOURITES_KEY = 'meetings.favourites';
+const LAST_KEY = 'meetings.last';
+const FILTERS_KEY = 'meetings.filters';
+const TYPES_KEY = 'meetings.types';
+
+export async function cachedFavourites() {
+  return (await store.get(FAVOURITES_KEY).catch(() => null)) ?? [];
+}
+
+export async function saveFavourites(meetings) {
+  await store.set(FAVOURITES_KEY, meetings).catch(() => {});
+}
+
+// The favourites from the server, kept on the device; offline, the kept ones.
+export async function loadFavourites() {
+  try {
+    const { meetings } = await listFavourites();
+    await saveFavourites(meetings);
+    return { meetings, offline: false };
+  } catch (error) {
+    if (!error.offline) throw error;
+    return { meetings: await cachedFavourites(), offline: true };
+  }
+}
+
+export function lastResults() {
+  return store.get(LAST_KEY).catch(() => null);
+}
+
+export function saveLastResults(results) {
+  return store.set(LAST_KEY, results).catch(() => {});
+}
+
+export function savedFilters() {
+  return store.get(FILTERS_KEY).catch(() => null);
+}
+
+export function saveFilters(filters) {
+  return store.set(FILTERS_KEY, filters).catch(() => {});
+}
+
+// Type code → name in the current language, from the server once and then from the device.
+export async function typeNames() {
+  const lang = currentLanguage();
+  const key = `${TYPES_KEY}.${lang}`;
+  try {
+    const { types } = await meetingTypes(lang);
+    await store.set(key, types).catch(() => {});
+    return types;
+  } catch {
+    return (await store.get(key).catch(() => null)) ?? {};
+  }
+}
+
+// Every meeting this device has seen lately, to open one offline.
+export async function knownMeeting(id) {
+  const [favourites, last] = await Promise.all([cachedFavourites(), lastResults()]);
+  return [...favourites, ...(last?.meetings ?? [])].find((m) => m.id === id) ?? null;
+}
