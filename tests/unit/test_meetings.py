@@ -357,3 +357,51 @@ def test_calendar_is_weekly_with_tzid_and_timezone() -> None:
     event = next(iter(parsed.walk("VEVENT")))
     assert str(event["summary"]) == "Måndagsgruppen"
     assert str(event["uid"]) == "abc@fotfeste.test"
+
+
+# --- configured feeds ---------------------------------------------------------------------
+
+
+def test_meeting_feeds_are_read_from_the_environment() -> None:
+    from fotfeste.settings import SettingsError, settings_from_env
+
+    feeds = json.dumps(
+        [
+            {"name": "aa-se", "url": "https://example.org/aa.json", "format": "meeting-guide"},
+            {
+                "name": "na-no",
+                "url": "https://bmlt.example.org/main_server",
+                "format": "bmlt",
+                "timezone": "Europe/Oslo",
+            },
+        ]
+    )
+    settings = settings_from_env(
+        {"FOTFESTE_MEETING_FEEDS": feeds, "FOTFESTE_MEETING_FEED_INTERVAL": "3600"}
+    )
+    assert [f.name for f in settings.meeting_feeds] == ["aa-se", "na-no"]
+    assert settings.meeting_feeds[1].timezone == "Europe/Oslo"
+    assert settings.meeting_feed_interval_seconds == 3600
+    assert settings_from_env({}).meeting_feeds == ()
+    for bad in (
+        "not json",
+        '[{"name": "x", "url": "ftp://x", "format": "bmlt"}]',
+        '[{"name": "x", "url": "https://x", "format": "csv"}]',
+        '[{"name": "x", "url": "https://x", "format": "bmlt", "colour": "red"}]',
+    ):
+        with pytest.raises(SettingsError, match="FOTFESTE_MEETING_FEEDS"):
+            settings_from_env({"FOTFESTE_MEETING_FEEDS": bad})
+
+
+def test_demo_meetings_are_clearly_fictional_and_cover_the_cities() -> None:
+    from fotfeste.meetings.demo import demo_meetings
+
+    meetings = demo_meetings()
+    assert all("(demo)" in m.name and m.notes and "made up" in m.notes for m in meetings)
+    assert {m.address.rsplit(", ", 1)[1] for m in meetings if m.address} == {
+        "Stockholm", "Göteborg", "Malmö", "Oslo", "Bergen", "København", "Aarhus",
+    }  # fmt: skip
+    online = [m for m in meetings if m.attendance == "online"]
+    assert online and all(m.conference_url and ".example.org/" in m.conference_url for m in online)
+    assert {m.day for m in meetings} == set(range(7))
+    assert len({m.source_key for m in meetings}) == len(meetings)

@@ -37,6 +37,15 @@ _ONLINE: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = (
     ("AA", "Nordic English online", ("O", "D", "EN"), "Europe/Stockholm", "18:00"),
     ("CA", "Sent på kvällen", ("O", "SV"), "Europe/Stockholm", "22:00"),
 )
+# Group names in the city's language (the order of _GROUPS).
+_NAMES = {
+    "SV": ("Måndagsgruppen", "Nya vägar", "Anhöriggruppen", "Lunchmötet", "Steg för steg",
+           "Familjegruppen", "Helggruppen"),
+    "NO": ("Mandagsgruppa", "Nye veier", "Pårørendegruppa", "Lunsjmøtet", "Trinn for trinn",
+           "Familiegruppa", "Helgegruppa"),
+    "DA": ("Mandagsgruppen", "Nye veje", "Pårørendegruppen", "Frokostmødet", "Trin for trin",
+           "Familiegruppen", "Weekendgruppen"),
+}  # fmt: skip
 _NOTE = "Demo: this meeting is made up, to show how Fotfeste works. It does not exist."
 
 
@@ -48,13 +57,13 @@ def _add_hour(time: str) -> str:
 def demo_meetings() -> list[ParsedMeeting]:
     meetings = []
     for c, (city, zone, language, street, lat, lon) in enumerate(_CITIES):
-        for g, (fellowship, name, types, time, (dlat, dlon)) in enumerate(_GROUPS):
+        for g, (fellowship, _, types, time, (dlat, dlon)) in enumerate(_GROUPS):
             day = (g + c) % 7
             hybrid = (c + g) % 5 == 0
             meetings.append(
                 ParsedMeeting(
                     source_key=f"{city}-{g}",
-                    name=f"{name} {city} (demo)",
+                    name=f"{_NAMES[language][g]} {city} (demo)",
                     day=day,
                     time=time,
                     end_time=_add_hour(time),

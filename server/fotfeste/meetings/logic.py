@@ -201,18 +201,3 @@ def derive_attendance(*, online_link: bool, specific_address: bool) -> Attendanc
     if online_link:
         return "hybrid" if specific_address else "online"
     return "in_person"
-
-
-def time_of_day(start_minute: int) -> str:
-    """Morning before 12, afternoon before 17, evening after (the PWA's filter)."""
-    if start_minute < 12 * 60:
-        return "morning"
-    if start_minute < 17 * 60:
-        return "afternoon"
-    return "evening"
-
-
-def attended_in_window(dates: list[date], today: date, days: int = 30) -> int:
-    """Distinct dates with attendance among the `days` days that end with today."""
-    first = today - timedelta(days=days - 1)
-    return len({d for d in dates if first <= d <= today})
