@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -88,7 +89,7 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     calendar = page.get_by_test_id("calendar-link")
     with page.expect_download() as download:
         calendar.click()
-    assert "RRULE:FREQ=WEEKLY" in open(download.value.path(), encoding="utf-8").read()  # noqa: PTH123
+    assert "RRULE:FREQ=WEEKLY" in Path(download.value.path()).read_text(encoding="utf-8")
 
     page.get_by_test_id("favourite").click()
     expect(page.get_by_test_id("favourite")).to_have_attribute("aria-pressed", "true")
