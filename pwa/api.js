@@ -1,6 +1,8 @@
 // api.js: the only module that talks to the network. Every call to the Fotfeste API goes
 // through `request`, which adds the bearer token and turns error answers into ApiError.
 
+import * as store from './store.js';
+
 const API_CACHE_PREFIX = 'fotfeste-api';
 
 let token = null;
@@ -117,6 +119,111 @@ export async function exportData() {
 /** DELETE /api/me → 204; the token is dead afterwards */
 export function deleteAccount() {
   return request('DELETE', '/api/me');
+}
+
+// --- meetings ---------------------------------------------------------------------------
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** GET /api/meetings/nearby?lat&lon&radius_km&day&fellowship&type&limit → {meetings} nearest first */
+export function nearbyMeetings(params) {
+  return request('GET', `/api/meetings/nearby${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/online?day&fellowship&language&limit → {meetings} soonest first */
+export function onlineMeetings(params) {
+  return request('GET', `/api/meetings/online${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/{id} → one meeting; 404 when it is no longer listed */
+export function getMeeting(id) {
+  return request('GET', `/api/meetings/${encodeURIComponent(id)}`, { auth: false });
+}
+
+/** The address of a meeting's iCalendar file (a weekly event), for a download link. */
+export function meetingCalendarUrl(id) {
+  return `/api/meetings/${encodeURIComponent(id)}/calendar.ics`;
+}
+
+/** GET /api/meetings/types?locale= → {locale, types: {code: name}} */
+export function meetingTypes(locale) {
+  return request('GET', `/api/meetings/types${query({ locale })}`, { auth: false });
+}
+
+/** GET /api/me/favourites → {meetings} soonest first */
+export function listFavourites() {
+  return request('GET', '/api/me/favourites');
+}
+
+/** PUT /api/me/favourites/{id}; offline, kept in the outbox → {queued} */
+export function addFavourite(id) {
+  return sendOrQueue('PUT', `/api/me/favourites/${encodeURIComponent(id)}`);
+}
+
+/** DELETE /api/me/favourites/{id}; offline, kept in the outbox → {queued} */
+export function removeFavourite(id) {
+  return sendOrQueue('DELETE', `/api/me/favourites/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/me/attendance {meeting_id?, date} ("I went"); offline, kept in the outbox */
+export function recordAttendance(body) {
+  return sendOrQueue('POST', '/api/me/attendance', body);
+}
+
+/** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */
+export function attendanceSummary() {
+  return request('GET', '/api/me/attendance/summary');
+}
+
+/** The bundled list of Nordic places for the offline place search (GeoNames, CC BY 4.0). */
+export async function fetchPlaces() {
+  let response;
+  try {
+    response = await fetch('/data/places.json');
+  } catch {
+    throw new ApiError(0);
+  }
+  if (!response.ok) throw new ApiError(response.status);
+  return response.json();
+}
+
+// --- the outbox -------------------------------------------------------------------------
+
+// A write that can wait: sent now, or kept in the outbox while offline and sent by
+// replayOutbox later. Each of these writes is idempotent (a natural key), so a replay that
+// repeats one is harmless. Resolves {queued, result}.
+async function sendOrQueue(method, path, body) {
+  try {
+    return { queued: false, result: await request(method, path, { body }) };
+  } catch (error) {
+    if (!error.offline) throw error;
+    await store.enqueue({ method, path, body: body ?? null });
+    return { queued: true, result: null };
+  }
+}
+
+// Send what the outbox holds, oldest first; stops at the first network failure. An entry the
+// server refuses (4xx) is dropped: sending it again would not change the answer.
+export async function replayOutbox() {
+  if (!token) return 0;
+  let sent = 0;
+  for (const entry of await store.pending()) {
+    try {
+      await request(entry.method, entry.path, { body: entry.body ?? undefined });
+      sent += 1;
+    } catch (error) {
+      if (error.offline || error.status >= 500 || error.status === 429) break;
+    }
+    await store.acknowledge(entry.id);
+  }
+  return sent;
 }
 
 // --- the app's own files ----------------------------------------------------------------

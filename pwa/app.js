@@ -12,6 +12,8 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Meetings } from './views/meetings.js';
+import { Meeting } from './views/meeting.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -20,6 +22,8 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  meetings: { view: Meetings, account: true },
+  meeting: { view: Meeting, account: true },
 };
 
 const state = {
@@ -69,7 +73,8 @@ function allowed(route) {
 
 function go(route, { replace = false } = {}) {
   const target = allowed(route);
-  const hash = `#/${target}`;
+  // A route may carry a parameter after it (#/meeting/<id>); keep it when staying there.
+  const hash = location.hash.startsWith(`#/${target}/`) ? location.hash : `#/${target}`;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
@@ -176,7 +181,10 @@ async function boot() {
   }
 
   window.addEventListener('hashchange', onHashChange);
-  window.addEventListener('online', () => setState({ online: true }));
+  window.addEventListener('online', () => {
+    setState({ online: true });
+    api.replayOutbox().catch(() => {});
+  });
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
@@ -187,6 +195,7 @@ async function boot() {
     if (state.token) draw();
   }
   registerServiceWorker();
+  if (state.token) api.replayOutbox().catch(() => {});
 }
 
 function registerServiceWorker() {
