@@ -83,10 +83,8 @@ function PlacePicker({ id, onPick, onLocate, locating }) {
   }
 
   function pick(place) {
-    setQuery(place.name);
+    setQuery(''); // hides the matches
     onPick({ label: place.name, lat: place.lat, lon: place.lon });
-    setPlaces(places); // keeps the list; clearing the query hides it
-    setQuery('');
   }
 
   return html`

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -149,7 +149,8 @@ class FavouritesController(Controller):
         """The account's favourite meetings, the one that starts soonest first."""
         now = clock.now()
         meetings = [store.to_meeting(r, now) for r in await store.favourite_rows(db, account.id)]
-        meetings.sort(key=lambda m: (m.next_start, m.id))
+        # Compared as instants: the strings carry different offsets for different zones.
+        meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
         return Meetings(meetings)
 
     @put("/{meeting_id:str}", operation_id="addFavourite")
