@@ -405,3 +405,30 @@ def test_demo_meetings_are_clearly_fictional_and_cover_the_cities() -> None:
     assert online and all(m.conference_url and ".example.org/" in m.conference_url for m in online)
     assert {m.day for m in meetings} == set(range(7))
     assert len({m.source_key for m in meetings}) == len(meetings)
+
+
+def test_progress_bar_draws_on_a_terminal_only() -> None:
+    import io
+
+    from fotfeste.meetings.cli import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    bar("store", 5000, 10000)
+    bar("store", 10000, 10000)
+    bar("download", 1500, 0)
+    bar.close()
+    drawn = screen.getvalue()
+    assert "[###############---------------] 5000/10000" in drawn
+    assert "[##############################] 10000/10000" in drawn
+    assert "download 1500 records" in drawn and drawn.endswith("\n")
+    small = Terminal()
+    ProgressBar(small)("store", 10, 20)  # a small source finishes before a bar would help
+    assert small.getvalue() == ""
+    piped = io.StringIO()
+    ProgressBar(piped)("store", 5000, 10000)
+    assert piped.getvalue() == ""
