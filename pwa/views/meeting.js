@@ -76,10 +76,13 @@ export function Meeting({ state, actions }) {
   const [working, setWorking] = useState(false);
 
   useEffect(() => {
+    setWent(false);
+    setOffline(false);
     if (!id) {
       setMissing(true);
       return;
     }
+    setMissing(false);
     (async () => {
       try {
         setMeeting(await getMeeting(id));

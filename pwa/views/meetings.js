@@ -113,8 +113,7 @@ function PlacePicker({ id, onPick, onLocate, locating }) {
     </div>`;
 }
 
-function Filters({ id, filters, change, timeZone }) {
-  const today = dateIn(timeZone);
+function Filters({ id, filters, change }) {
   return html`
     <fieldset class="filters">
       <legend class="subtitle">${t('meetings.filters')}</legend>
@@ -259,7 +258,7 @@ export function Meetings({ state, actions }) {
 
       ${filters.mode === 'nearby' && html`
         <${PlacePicker} id=${id} onPick=${pickOrigin} onLocate=${locate} locating=${locating} />`}
-      <${Filters} id=${id} filters=${filters} change=${change} timeZone=${timeZone} />
+      <${Filters} id=${id} filters=${filters} change=${change} />
       <${ErrorMessage} message=${error} />
 
       <section class="meeting-results" aria-labelledby=${`${id}-results`} aria-busy=${busy ? 'true' : 'false'}>
