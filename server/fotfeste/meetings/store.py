@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import sqlite3
 from dataclasses import dataclass
@@ -197,12 +198,19 @@ async def online(
     params: dict[str, Any] = {}
     where = _filters(day, fellowship, type_code, params)
     rows = await db.fetchall(
-        f"SELECT {_columns('m')} FROM meetings m WHERE m.attendance != 'in_person'{where}",  # noqa: S608
+        "SELECT m.id, m.day, m.time, m.timezone FROM meetings m"  # noqa: S608 - fixed fragments
+        f" WHERE m.attendance != 'in_person'{where}",
         params,
     )
-    meetings = [to_meeting(row, now) for row in rows]
-    meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
-    return meetings[:limit]
+    # Thousands of meetings share a few hundred (day, time, zone) slots: compute each slot once.
+    slots: dict[tuple[int, str, str], datetime] = {}
+    for row in rows:
+        slot = (row[1], row[2], row[3])
+        if slot not in slots:
+            slots[slot] = next_start(*slot, now)
+    soonest = heapq.nsmallest(limit, ((slots[(r[1], r[2], r[3])], r[0]) for r in rows))
+    found = await meetings_by_id(db, [meeting for _, meeting in soonest])
+    return [to_meeting(found[meeting], now) for _, meeting in soonest if meeting in found]
 
 
 async def meeting_row(db: Database, meeting_id: str) -> Row:
