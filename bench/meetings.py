@@ -220,12 +220,16 @@ async def run(meetings: int, queries: int) -> None:
             lat, lon = next(scan_points)
             await full_scan(db, lat, lon, 25)
 
+        async def online() -> None:
+            await store.online(db, clock.now(), limit=50)
+
         async def bare() -> None:
             await db.fetchval("SELECT 1")
 
         rtree, rtree_cpu = await timed(nearby, queries)
         baseline, baseline_cpu = await timed(scan, max(20, queries // 20), warmup=3)
         bare_samples, bare_cpu = await timed(bare, queries)
+        online_samples, online_cpu = await timed(online, max(20, queries // 20), warmup=3)
         candidates = await db.fetchval("SELECT count(*) FROM meetings_geo")
         await db.close()
 
@@ -256,6 +260,8 @@ async def run(meetings: int, queries: int) -> None:
         ("            same, CPU time", rtree_cpu),
         ("in-process  full scan", baseline),
         ("            same, CPU time", baseline_cpu),
+        ("in-process  online (15,000)", online_samples),
+        ("            same, CPU time", online_cpu),
         ("in-process  bare SELECT 1", bare_samples),
         ("            same, CPU time", bare_cpu),
         ("HTTP        nearby", over_http["nearby"]),
