@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import httpx
 
 from fotfeste.clock import FixedClock
 from fotfeste.db import Database
-from fotfeste.meetings.logic import meeting_id, next_start
+from fotfeste.meetings import store
+from fotfeste.meetings.importer import replace_source
+from fotfeste.meetings.logic import ParsedMeeting, ParseResult, meeting_id, next_start
 from fotfeste.meetings.store import attendance_counts, favourite_meetings_for_account
 from tests.api.conftest import Person, sign_up
 from tests.conftest import LiveServer
@@ -69,3 +73,48 @@ def test_demo_meetings_are_listed(server_factory: Callable[..., LiveServer]) -> 
             assert all(city in m["name"] and "(demo)" in m["name"] for m in meetings)
         online = http.get("/api/meetings/online", params={"language": "sv"}).json()["meetings"]
         assert online and all(m["attendance"] != "in_person" for m in online)
+
+
+async def test_online_order_matches_exact_next_starts_across_dst(tmp_path: Path) -> None:
+    """SQL preselects by this moment's offsets; the answer must equal a brute-force sort."""
+    rng = random.Random(7)
+    zones = ["Europe/Stockholm", "Europe/London", "America/New_York", "Australia/Sydney", "UTC"]
+    meetings = [
+        ParsedMeeting(
+            source_key=str(i),
+            name=f"Online {i}",
+            day=rng.randrange(7),
+            time=f"{rng.randrange(24):02d}:{rng.choice(['00', '30'])}",
+            end_time="23:59",
+            timezone=rng.choice(zones),
+            fellowship="AA",
+            attendance="online",
+            conference_url="https://meet.example.org/x",
+        )
+        for i in range(400)
+    ]
+    db = Database(tmp_path / "db.sqlite3", readers=1)
+    clock = FixedClock(datetime(2026, 3, 27, 22, 0, tzinfo=UTC))
+    await db.connect()
+    try:
+        await db.migrate(clock)
+        await replace_source(db, clock, "t", "meeting-guide", "t", ParseResult(meetings))
+        for now in (
+            datetime(2026, 3, 27, 22, 0, tzinfo=UTC),  # two days before Europe's spring change
+            datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+            datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+            datetime(2026, 11, 1, 5, 0, tzinfo=UTC),  # New York's autumn change
+        ):
+            got = [m.id for m in await store.online(db, now, limit=60)]
+            # Compared in UTC: Python compares two times of one ZoneInfo by wall clock,
+            # which is wrong inside an autumn overlap.
+            exact = sorted(
+                meetings,
+                key=lambda m: (
+                    next_start(m.day, m.time, m.timezone, now).astimezone(UTC),
+                    meeting_id("t", m.source_key),
+                ),
+            )
+            assert got == [meeting_id("t", m.source_key) for m in exact[:60]], now
+    finally:
+        await db.close()

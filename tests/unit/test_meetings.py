@@ -432,3 +432,18 @@ def test_progress_bar_draws_on_a_terminal_only() -> None:
     piped = io.StringIO()
     ProgressBar(piped)("store", 5000, 10000)
     assert piped.getvalue() == ""
+
+
+def test_next_start_with_now_in_the_meetings_own_zone_during_the_overlap() -> None:
+    from zoneinfo import ZoneInfo
+
+    oslo = ZoneInfo("Europe/Oslo")
+    # 02:40 summer time, the first of the two 02:40s on 25 October 2026.
+    now = datetime(2026, 10, 25, 0, 40, tzinfo=UTC).astimezone(oslo)
+    assert now.fold == 0
+    # A Sunday 02:30 meeting began ten minutes ago: next week, not "now".
+    start = next_start(0, "02:30", "Europe/Oslo", now)
+    assert start.isoformat() == "2026-11-01T02:30:00+01:00"
+    later = datetime(2026, 10, 25, 1, 20, tzinfo=UTC).astimezone(oslo)  # 02:20 winter time
+    assert later.fold == 1
+    assert next_start(0, "02:30", "Europe/Oslo", later).isoformat() == "2026-11-01T02:30:00+01:00"

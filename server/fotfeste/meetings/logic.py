@@ -144,9 +144,12 @@ def next_start(day: int, start: str | time, timezone: str, now: datetime) -> dat
         raise ValueError(f"not a time: {start!r}")
     local_today = now.astimezone(_zone(timezone)).date()
     ahead = (day - weekday_of(local_today)) % 7
+    # Compared in UTC: Python compares two datetimes of one ZoneInfo by wall clock, ignoring
+    # fold, which would be wrong in the autumn overlap if `now` came in the meeting's zone.
+    instant = now.astimezone(UTC)
     for weeks in (0, 1):
         candidate = occurrence(local_today + timedelta(days=ahead + 7 * weeks), wall, timezone)
-        if candidate >= now:
+        if candidate.astimezone(UTC) >= instant:
             return candidate
     raise AssertionError("unreachable: a week ahead is always in the future")
 

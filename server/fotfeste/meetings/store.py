@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
 from fotfeste.errors import NotFound
-from fotfeste.meetings.logic import EARTH_RADIUS_KM, bounding_boxes, great_circle_km, next_start
+from fotfeste.meetings.logic import (
+    EARTH_RADIUS_KM,
+    bounding_boxes,
+    great_circle_km,
+    next_start,
+    weekday_of,
+)
 from fotfeste.meetings.models import Location, Meeting
 
 COLUMNS = (
@@ -185,6 +191,10 @@ def _columns(alias: str) -> str:
     return ", ".join(f"{alias}.{c.strip()}" for c in COLUMNS.split(","))
 
 
+_WEEK = 7 * 24 * 60
+_ONLINE_MARGIN = 50
+
+
 async def online(
     db: Database,
     now: datetime,
@@ -194,23 +204,39 @@ async def online(
     type_code: str | None = None,
     limit: int = 50,
 ) -> list[Meeting]:
-    """Online and hybrid meetings, the one starting soonest first."""
-    params: dict[str, Any] = {}
+    """Online and hybrid meetings, the one starting soonest first.
+
+    SQL picks the soonest few by minutes until the start, with each zone's offset of this moment;
+    a DST change within the week can move a start by an hour, so a margin of extra meetings is
+    taken and the exact next starts (zoneinfo) decide the order.
+    """
+    params: dict[str, Any] = {"keep": limit + _ONLINE_MARGIN}
     where = _filters(day, fellowship, type_code, params)
+    zones = [
+        row[0]
+        for row in await db.fetchall(
+            "SELECT DISTINCT timezone FROM meetings WHERE attendance != 'in_person'"
+        )
+    ]
+    offsets = []
+    for i, zone in enumerate(zones):
+        offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+        params[f"z{i}"], params[f"o{i}"] = zone, int(offset.total_seconds() // 60) if offset else 0
+        offsets.append(f"WHEN :z{i} THEN :o{i}")
+    # Minutes from Sunday 00:00 UTC of this week to now; a meeting's start in the same frame.
+    utc = now.astimezone(UTC)
+    params["now"] = weekday_of(utc.date()) * 1440 + utc.hour * 60 + utc.minute
+    offset_sql = f"CASE m.timezone {' '.join(offsets)} ELSE 0 END" if offsets else "0"
     rows = await db.fetchall(
-        "SELECT m.id, m.day, m.time, m.timezone FROM meetings m"  # noqa: S608 - fixed fragments
-        f" WHERE m.attendance != 'in_person'{where}",
+        f"SELECT {_columns('m')} FROM meetings m"  # noqa: S608 - fixed fragments, values bound
+        f" WHERE m.attendance != 'in_person'{where}"
+        f" ORDER BY ((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK}"
+        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep",
         params,
     )
-    # Thousands of meetings share a few hundred (day, time, zone) slots: compute each slot once.
-    slots: dict[tuple[int, str, str], datetime] = {}
-    for row in rows:
-        slot = (row[1], row[2], row[3])
-        if slot not in slots:
-            slots[slot] = next_start(*slot, now)
-    soonest = heapq.nsmallest(limit, ((slots[(r[1], r[2], r[3])], r[0]) for r in rows))
-    found = await meetings_by_id(db, [meeting for _, meeting in soonest])
-    return [to_meeting(found[meeting], now) for _, meeting in soonest if meeting in found]
+    meetings = [to_meeting(row, now) for row in rows]
+    meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
+    return meetings[:limit]
 
 
 async def meeting_row(db: Database, meeting_id: str) -> Row:
