@@ -227,11 +227,12 @@ async def online(
     utc = now.astimezone(UTC)
     params["now"] = weekday_of(utc.date()) * 1440 + utc.hour * 60 + utc.minute
     offset_sql = f"CASE m.timezone {' '.join(offsets)} ELSE 0 END" if offsets else "0"
+    # Only keys go through the sort; the full rows are read for the few kept.
     rows = await db.fetchall(
-        f"SELECT {_columns('m')} FROM meetings m"  # noqa: S608 - fixed fragments, values bound
-        f" WHERE m.attendance != 'in_person'{where}"
+        f"SELECT {COLUMNS} FROM meetings WHERE pk IN ("  # noqa: S608 - fixed fragments, values bound
+        f" SELECT m.pk FROM meetings m WHERE m.attendance != 'in_person'{where}"
         f" ORDER BY ((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK}"
-        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep",
+        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep)",
         params,
     )
     meetings = [to_meeting(row, now) for row in rows]

@@ -41,7 +41,9 @@ CREATE TABLE meetings (
     updated            TEXT,
     UNIQUE (source, source_key)
 ) STRICT;
-CREATE INDEX meetings_online ON meetings (attendance, day) WHERE attendance != 'in_person';
+-- Covers "online, soonest first": the zone and start are all the sort needs.
+CREATE INDEX meetings_online ON meetings (attendance, timezone, day, start_minute)
+    WHERE attendance != 'in_person';
 
 -- Points as zero-size boxes; candidates are then measured by great-circle distance.
 CREATE VIRTUAL TABLE meetings_geo USING rtree (pk, min_lat, max_lat, min_lon, max_lon);
