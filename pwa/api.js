@@ -1,8 +1,6 @@
 // api.js: the only module that talks to the network. Every call to the Fotfeste API goes
 // through `request`, which adds the bearer token and turns error answers into ApiError.
 
-import * as store from './store.js';
-
 const API_CACHE_PREFIX = 'fotfeste-api';
 
 let token = null;
@@ -121,6 +119,28 @@ export function deleteAccount() {
   return request('DELETE', '/api/me');
 }
 
+// --- drug-free days ---------------------------------------------------------------------
+
+/** GET /api/progress → streaks, totals, next milestone and the last 30 days */
+export function getProgress() {
+  return request('GET', '/api/progress');
+}
+
+/** PUT /api/sobriety {start_date} → the progress */
+export function setSobrietyDate(startDate) {
+  return request('PUT', '/api/sobriety', { body: { start_date: startDate } });
+}
+
+/** PUT /api/checkins/{date} {used, craving?, mood?, substances?, note?} → the check-in */
+export function putCheckin(date, checkin) {
+  return request('PUT', `/api/checkins/${date}`, { body: checkin });
+}
+
+/** GET /api/checkins?from=&to= → {checkins: [...]} */
+export function getCheckins(from, to) {
+  return request('GET', `/api/checkins?from=${from}&to=${to}`);
+}
+
 // --- meetings ---------------------------------------------------------------------------
 
 function query(params) {
@@ -162,19 +182,18 @@ export function listFavourites() {
   return request('GET', '/api/me/favourites');
 }
 
-/** PUT /api/me/favourites/{id}; offline, kept in the outbox → {queued} */
-export function addFavourite(id) {
-  return sendOrQueue('PUT', `/api/me/favourites/${encodeURIComponent(id)}`);
+// Favourites and "I went" are writes that may wait in the outbox (outbox.js); these give the
+// entry that `replay` sends. Both are idempotent: a favourite is keyed by the meeting, an
+// attendance by (date, meeting).
+
+/** PUT (add) or DELETE (remove) /api/me/favourites/{id} */
+export function favouriteEntry(method, id) {
+  return { method, path: `/api/me/favourites/${encodeURIComponent(id)}`, body: null };
 }
 
-/** DELETE /api/me/favourites/{id}; offline, kept in the outbox → {queued} */
-export function removeFavourite(id) {
-  return sendOrQueue('DELETE', `/api/me/favourites/${encodeURIComponent(id)}`);
-}
-
-/** POST /api/me/attendance {meeting_id?, date} ("I went"); offline, kept in the outbox */
-export function recordAttendance(body) {
-  return sendOrQueue('POST', '/api/me/attendance', body);
+/** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
+export function attendanceEntry(body) {
+  return { method: 'POST', path: '/api/me/attendance', body };
 }
 
 /** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */
@@ -196,34 +215,9 @@ export async function fetchPlaces() {
 
 // --- the outbox -------------------------------------------------------------------------
 
-// A write that can wait: sent now, or kept in the outbox while offline and sent by
-// replayOutbox later. Each of these writes is idempotent (a natural key), so a replay that
-// repeats one is harmless. Resolves {queued, result}.
-async function sendOrQueue(method, path, body) {
-  try {
-    return { queued: false, result: await request(method, path, { body }) };
-  } catch (error) {
-    if (!error.offline) throw error;
-    await store.enqueue({ method, path, body: body ?? null });
-    return { queued: true, result: null };
-  }
-}
-
-// Send what the outbox holds, oldest first; stops at the first network failure. An entry the
-// server refuses (4xx) is dropped: sending it again would not change the answer.
-export async function replayOutbox() {
-  if (!token) return 0;
-  let sent = 0;
-  for (const entry of await store.pending()) {
-    try {
-      await request(entry.method, entry.path, { body: entry.body ?? undefined });
-      sent += 1;
-    } catch (error) {
-      if (error.offline || error.status >= 500 || error.status === 429) break;
-    }
-    await store.acknowledge(entry.id);
-  }
-  return sent;
+/** Sends an outbox entry {method, path, body} as it was meant to go. */
+export function replay(entry) {
+  return request(entry.method, entry.path, { body: entry.body ?? undefined });
 }
 
 // --- the app's own files ----------------------------------------------------------------

@@ -12,6 +12,9 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Checkin } from './views/checkin.js';
+import { History } from './views/history.js';
+import * as outbox from './outbox.js';
 import { Meetings } from './views/meetings.js';
 import { Meeting } from './views/meeting.js';
 
@@ -22,6 +25,8 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  checkin: { view: Checkin, account: true },
+  history: { view: History, account: true },
   meetings: { view: Meetings, account: true },
   meeting: { view: Meeting, account: true },
 };
@@ -181,10 +186,7 @@ async function boot() {
   }
 
   window.addEventListener('hashchange', onHashChange);
-  window.addEventListener('online', () => {
-    setState({ online: true });
-    api.replayOutbox().catch(() => {});
-  });
+  window.addEventListener('online', () => setState({ online: true }));
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
@@ -195,7 +197,8 @@ async function boot() {
     if (state.token) draw();
   }
   registerServiceWorker();
-  if (state.token) api.replayOutbox().catch(() => {});
+  // Check-ins made offline: sent now, on the `online` event and by Background Sync.
+  outbox.start().catch(() => {});
 }
 
 function registerServiceWorker() {

@@ -8,9 +8,10 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import progressCard from './cards/progress.js';
 import meetingsCard from './cards/meetings.js';
 
-const CARDS = [welcomeCard, meetingsCard, helpCard];
+const CARDS = [progressCard, meetingsCard, welcomeCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -4,7 +4,8 @@
 import { html } from './html.js';
 import { currentLanguage, formatDate, formatNumber, formatRelative, t } from '../i18n.js';
 import * as store from '../store.js';
-import { listFavourites, meetingTypes } from '../api.js';
+import * as outbox from '../outbox.js';
+import { listFavourites, meetingTypes, replay } from '../api.js';
 
 export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
 // The language filter's choices and the meeting type code each one means.
@@ -99,6 +100,19 @@ export function MeetingItem({ meeting, timeZone, favourite = false }) {
         <span class="meeting-item__meta">${metaLine(meeting)}</span>
       </a>
     </li>`;
+}
+
+// A write that can wait ({method, path, body} from api.js): sent now, or kept in the outbox
+// while offline, which sends it when the network is back. Resolves {queued}.
+export async function sendOrQueue(entry) {
+  try {
+    await replay(entry);
+    return { queued: false };
+  } catch (error) {
+    if (!error.offline) throw error;
+    await outbox.add(entry);
+    return { queued: true };
+  }
 }
 
 // --- the device's copies ------------------------------------------------------------------

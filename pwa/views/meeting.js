@@ -3,13 +3,11 @@
 
 import { html, useEffect, useState } from './html.js';
 import { formatNumber, t } from '../i18n.js';
-import {
-  addFavourite, getMeeting, meetingCalendarUrl, recordAttendance, removeFavourite,
-} from '../api.js';
+import { attendanceEntry, favouriteEntry, getMeeting, meetingCalendarUrl } from '../api.js';
 import { Title, errorText } from './parts.js';
 import {
-  cachedFavourites, dateIn, knownMeeting, loadFavourites, saveFavourites, typeNames, weekdayName,
-  whenLine,
+  cachedFavourites, dateIn, knownMeeting, loadFavourites, saveFavourites, sendOrQueue, typeNames,
+  weekdayName, whenLine,
 } from './meeting-parts.js';
 
 // The meeting id from the address (#/meeting/<id>).
@@ -107,8 +105,7 @@ export function Meeting({ state, actions }) {
     setWorking(true);
     const next = !favourite;
     try {
-      if (next) await addFavourite(meeting.id);
-      else await removeFavourite(meeting.id);
+      await sendOrQueue(favouriteEntry(next ? 'PUT' : 'DELETE', meeting.id));
       const kept = (await cachedFavourites()).filter((m) => m.id !== meeting.id);
       await saveFavourites(next ? [...kept, meeting] : kept);
       setFavourite(next);
@@ -123,7 +120,9 @@ export function Meeting({ state, actions }) {
   async function iWent() {
     setWorking(true);
     try {
-      const { queued } = await recordAttendance({ meeting_id: meeting.id, date: dateIn(timeZone) });
+      const { queued } = await sendOrQueue(
+        attendanceEntry({ meeting_id: meeting.id, date: dateIn(timeZone) }),
+      );
       setWent(true);
       actions.announce(t(queued ? 'meetings.went_queued' : 'meetings.went_saved'));
     } catch (error) {
