@@ -71,11 +71,13 @@ export function Meeting({ state, actions }) {
   const [names, setNames] = useState({});
   const [favourite, setFavourite] = useState(false);
   const [went, setWent] = useState(false);
-  const [working, setWorking] = useState(false);
+  // Busy until the favourites are known, so a tap never races the answer about them.
+  const [working, setWorking] = useState(true);
 
   useEffect(() => {
     setWent(false);
     setOffline(false);
+    setWorking(true);
     if (!id) {
       setMissing(true);
       return;
@@ -94,10 +96,12 @@ export function Meeting({ state, actions }) {
         }
       }
       setNames(await typeNames());
-      setFavourite((await cachedFavourites()).some((m) => m.id === id));
-      loadFavourites()
-        .then(({ meetings }) => setFavourite(meetings.some((m) => m.id === id)))
-        .catch(() => {});
+      try {
+        setFavourite((await loadFavourites()).meetings.some((m) => m.id === id));
+      } catch {
+        setFavourite((await cachedFavourites()).some((m) => m.id === id));
+      }
+      setWorking(false);
     })();
   }, [id, state.lang]);
 
