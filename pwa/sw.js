@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2+meetings-1';
+const VERSION = 'foundation-1+recovery-2+meetings-2';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -35,6 +35,7 @@ const APP_SHELL = [
   '/recovery.js',
   '/outbox.js',
   '/recovery.css',
+  '/meetings.js',
   '/views/meetings.js',
   '/views/meeting.js',
   '/views/meeting-parts.js',

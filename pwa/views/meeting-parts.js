@@ -1,11 +1,8 @@
-// meeting-parts.js: what the meeting finder, the meeting screen and the home card share —
-// "today 19:00 · in 2 hours · 1.3 km", the list item, and the device's copies for offline use.
+// meeting-parts.js: what the meeting finder, the meeting screen and the home card show alike —
+// "today 19:00 · in 2 hours · 1.3 km" and the list item. The device's copies are in meetings.js.
 
 import { html } from './html.js';
-import { currentLanguage, formatDate, formatNumber, formatRelative, t } from '../i18n.js';
-import * as store from '../store.js';
-import * as outbox from '../outbox.js';
-import { listFavourites, meetingTypes, replay } from '../api.js';
+import { formatDate, formatNumber, formatRelative, t } from '../i18n.js';
 
 export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
 // The language filter's choices and the meeting type code each one means.
@@ -100,79 +97,4 @@ export function MeetingItem({ meeting, timeZone, favourite = false }) {
         <span class="meeting-item__meta">${metaLine(meeting)}</span>
       </a>
     </li>`;
-}
-
-// A write that can wait ({method, path, body} from api.js): sent now, or kept in the outbox
-// while offline, which sends it when the network is back. Resolves {queued}.
-export async function sendOrQueue(entry) {
-  try {
-    await replay(entry);
-    return { queued: false };
-  } catch (error) {
-    if (!error.offline) throw error;
-    await outbox.add(entry);
-    return { queued: true };
-  }
-}
-
-// --- the device's copies ------------------------------------------------------------------
-
-const FAVOURITES_KEY = 'meetings.favourites';
-const LAST_KEY = 'meetings.last';
-const FILTERS_KEY = 'meetings.filters';
-const TYPES_KEY = 'meetings.types';
-
-export async function cachedFavourites() {
-  return (await store.get(FAVOURITES_KEY).catch(() => null)) ?? [];
-}
-
-export async function saveFavourites(meetings) {
-  await store.set(FAVOURITES_KEY, meetings).catch(() => {});
-}
-
-// The favourites from the server, kept on the device; offline, the kept ones.
-export async function loadFavourites() {
-  try {
-    const { meetings } = await listFavourites();
-    await saveFavourites(meetings);
-    return { meetings, offline: false };
-  } catch (error) {
-    if (!error.offline) throw error;
-    return { meetings: await cachedFavourites(), offline: true };
-  }
-}
-
-export function lastResults() {
-  return store.get(LAST_KEY).catch(() => null);
-}
-
-export function saveLastResults(results) {
-  return store.set(LAST_KEY, results).catch(() => {});
-}
-
-export function savedFilters() {
-  return store.get(FILTERS_KEY).catch(() => null);
-}
-
-export function saveFilters(filters) {
-  return store.set(FILTERS_KEY, filters).catch(() => {});
-}
-
-// Type code → name in the current language, from the server once and then from the device.
-export async function typeNames() {
-  const lang = currentLanguage();
-  const key = `${TYPES_KEY}.${lang}`;
-  try {
-    const { types } = await meetingTypes(lang);
-    await store.set(key, types).catch(() => {});
-    return types;
-  } catch {
-    return (await store.get(key).catch(() => null)) ?? {};
-  }
-}
-
-// Every meeting this device has seen lately, to open one offline.
-export async function knownMeeting(id) {
-  const [favourites, last] = await Promise.all([cachedFavourites(), lastResults()]);
-  return [...favourites, ...(last?.meetings ?? [])].find((m) => m.id === id) ?? null;
 }

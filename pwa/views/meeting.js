@@ -6,9 +6,9 @@ import { formatNumber, t } from '../i18n.js';
 import { attendanceEntry, favouriteEntry, getMeeting, meetingCalendarUrl } from '../api.js';
 import { Title, errorText } from './parts.js';
 import {
-  cachedFavourites, dateIn, knownMeeting, loadFavourites, saveFavourites, sendOrQueue, typeNames,
-  weekdayName, whenLine,
-} from './meeting-parts.js';
+  cachedFavourites, knownMeeting, loadFavourites, saveFavourites, sendOrQueue, typeNames,
+} from '../meetings.js';
+import { dateIn, weekdayName, whenLine } from './meeting-parts.js';
 
 // The meeting id from the address (#/meeting/<id>).
 export function meetingIdFromHash(hash = location.hash) {

@@ -7,8 +7,10 @@ import { nearbyMeetings, onlineMeetings } from '../api.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 import { findPlaces, loadPlaces } from './place-search.js';
 import {
-  FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, lastResults, loadFavourites,
-  saveFilters, saveLastResults, savedFilters, weekdayName, weekdayOf,
+  lastResults, loadFavourites, saveFilters, saveLastResults, savedFilters,
+} from '../meetings.js';
+import {
+  FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, weekdayName, weekdayOf,
 } from './meeting-parts.js';
 
 const RADII = [2, 5, 10, 25, 50, 100];

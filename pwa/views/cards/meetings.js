@@ -3,25 +3,15 @@
 
 import { html, useEffect, useState } from '../html.js';
 import { t } from '../../i18n.js';
-import * as store from '../../store.js';
-import * as outbox from '../../outbox.js';
-import { attendanceSummary } from '../../api.js';
-import { loadFavourites, whenLine } from '../meeting-parts.js';
-
-const SUMMARY_KEY = 'meetings.summary';
+import { loadFavourites, loadSummary, onSent } from '../../meetings.js';
+import { whenLine } from '../meeting-parts.js';
 
 function MeetingsCard({ state }) {
   const [summary, setSummary] = useState(null);
   const [next, setNext] = useState(null);
 
   async function load() {
-    try {
-      const fresh = await attendanceSummary();
-      setSummary(fresh);
-      await store.set(SUMMARY_KEY, fresh).catch(() => {});
-    } catch {
-      setSummary(await store.get(SUMMARY_KEY).catch(() => null));
-    }
+    setSummary(await loadSummary());
     try {
       const { meetings } = await loadFavourites();
       setNext(meetings[0] ?? null); // the server lists the soonest first
@@ -33,7 +23,7 @@ function MeetingsCard({ state }) {
   useEffect(() => {
     load();
     // An "I went" sent from the outbox changes the count: show it.
-    return outbox.onChange(() => { load(); });
+    return onSent(() => { load(); });
   }, []);
 
   const count = summary?.last_30_days ?? 0;
