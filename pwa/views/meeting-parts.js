@@ -91,7 +91,7 @@ export function MeetingItem({ meeting, timeZone, favourite = false }) {
       <a class="meeting-item__link" href=${`#/meeting/${encodeURIComponent(meeting.id)}`}>
         <span class="meeting-item__name">
           ${meeting.name}
-          ${favourite && html` <span class="meeting-item__star" aria-label=${t('meetings.favourite_mark')}>★</span>`}
+          ${favourite && html` <span aria-hidden="true">★</span><span class="visually-hidden">(${t('meetings.favourite_mark')})</span>`}
         </span>
         <span class="meeting-item__when">${whenLine(meeting, timeZone)}</span>
         <span class="meeting-item__meta">${metaLine(meeting)}</span>
