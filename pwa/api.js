@@ -189,6 +189,78 @@ export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
 }
 
+// --- meetings ---------------------------------------------------------------------------
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** GET /api/meetings/nearby?lat&lon&radius_km&day&fellowship&type&limit → {meetings} nearest first */
+export function nearbyMeetings(params) {
+  return request('GET', `/api/meetings/nearby${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/online?day&fellowship&language&limit → {meetings} soonest first */
+export function onlineMeetings(params) {
+  return request('GET', `/api/meetings/online${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/{id} → one meeting; 404 when it is no longer listed */
+export function getMeeting(id) {
+  return request('GET', `/api/meetings/${encodeURIComponent(id)}`, { auth: false });
+}
+
+/** The address of a meeting's iCalendar file (a weekly event), for a download link. */
+export function meetingCalendarUrl(id) {
+  return `/api/meetings/${encodeURIComponent(id)}/calendar.ics`;
+}
+
+/** GET /api/meetings/types?locale= → {locale, types: {code: name}} */
+export function meetingTypes(locale) {
+  return request('GET', `/api/meetings/types${query({ locale })}`, { auth: false });
+}
+
+/** GET /api/me/favourites → {meetings} soonest first */
+export function listFavourites() {
+  return request('GET', '/api/me/favourites');
+}
+
+// Favourites and "I went" are writes that may wait in the outbox (outbox.js); these give the
+// entry that `replay` sends. Both are idempotent: a favourite is keyed by the meeting, an
+// attendance by (date, meeting).
+
+/** PUT (add) or DELETE (remove) /api/me/favourites/{id} */
+export function favouriteEntry(method, id) {
+  return { method, path: `/api/me/favourites/${encodeURIComponent(id)}`, body: null };
+}
+
+/** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
+export function attendanceEntry(body) {
+  return { method: 'POST', path: '/api/me/attendance', body };
+}
+
+/** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */
+export function attendanceSummary() {
+  return request('GET', '/api/me/attendance/summary');
+}
+
+/** The bundled list of Nordic places for the offline place search (GeoNames, CC BY 4.0). */
+export async function fetchPlaces() {
+  let response;
+  try {
+    response = await fetch('/data/places.json');
+  } catch {
+    throw new ApiError(0);
+  }
+  if (!response.ok) throw new ApiError(response.status);
+  return response.json();
+}
+
 // --- the outbox -------------------------------------------------------------------------
 
 /** Sends an outbox entry {method, path, body} as it was meant to go. */

@@ -10,8 +10,9 @@ import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
 import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
+import meetingsCard from './cards/meetings.js';
 
-const CARDS = [progressCard, followupCard, welcomeCard, helpCard];
+const CARDS = [progressCard, meetingsCard, followupCard, welcomeCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -10,6 +10,7 @@ import { Icon } from './icons.js';
 const NAV = [
   { route: 'home', label: 'nav.home', icon: 'home', account: true },
   { route: 'scales', label: 'scales.nav', icon: 'chart', account: true },
+  { route: 'meetings', label: 'meetings.nav', icon: 'meetings', account: true },
   { route: 'help', label: 'nav.help', icon: 'help' },
   { route: 'settings', label: 'nav.settings', icon: 'settings', account: true },
 ];

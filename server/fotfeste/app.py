@@ -22,6 +22,12 @@ from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.meetings.feeds import meeting_feed_refresher
+from fotfeste.meetings.routes import (
+    AttendanceController,
+    FavouritesController,
+    MeetingsController,
+)
 from fotfeste.recovery.routes import RecoveryController
 from fotfeste.scales.definitions import catalogue
 from fotfeste.scales.help import load_resources
@@ -89,6 +95,9 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ScalesController,
         FollowupsController,
         HelpController,
+        MeetingsController,
+        FavouritesController,
+        AttendanceController,
     ]
 
 
@@ -146,7 +155,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _workers() -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return []
+    return [meeting_feed_refresher]
 
 
 def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
