@@ -28,8 +28,10 @@ class Extension(NamedTuple):
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
     from fotfeste import backup
+    from fotfeste.meetings import cli as meetings_cli
 
     return [
+        Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
         Extension(
             "backup",
             "copy the live database to PATH (consistent while serving)",
