@@ -40,6 +40,13 @@ PROBES: dict[str, Callable[[Person], Probe]] = {
 NOT_OWNED: dict[str, str] = {
     "/api/checkins/{day}": "a date in the caller's own diary (natural key): another account's PUT "
     "writes its own check-in; test_a_natural_key_never_reaches_another_account proves it",
+    "/api/meetings/{meeting_id}": "meetings are public, shared data (no account owns one)",
+    "/api/meetings/{meeting_id}/calendar.ics": "meetings are public, shared data",
+    "/api/me/favourites/{meeting_id}": "a shared meeting's id under the caller's own /api/me: "
+    "test_favourites_and_attendance_stay_per_account proves another account's PUT/DELETE "
+    "never touches the first account's favourite",
+    "/api/me/attendance/{on}": "a date in the caller's own attendance log (natural key): "
+    "test_favourites_and_attendance_stay_per_account",
 }
 
 
@@ -100,3 +107,28 @@ def test_a_natural_key_never_reaches_another_account(
     assert a.get("/api/checkins", params={"from": day, "to": day}).json() == before
     theirs = b.get("/api/checkins", params={"from": day, "to": day}).json()["checkins"]
     assert [c["note"] for c in theirs] == ["B"]
+
+
+def test_favourites_and_attendance_stay_per_account(
+    http: httpx.Client, person_factory: Callable[..., Person]
+) -> None:
+    a, b = person_factory(), person_factory()
+    online = a.get("/api/meetings/online", params={"limit": 1}).json()["meetings"]
+    if not online:
+        nearby = a.get("/api/meetings/nearby", params={"lat": 59.33, "lon": 18.07}).json()
+        online = nearby["meetings"]
+    meeting_id = online[0]["id"] if online else None
+    day = a.get("/api/me").json()["today"]
+    if meeting_id is not None:
+        assert a.put(f"/api/me/favourites/{meeting_id}").status_code == 200
+    went = {"date": day, **({"meeting_id": meeting_id} if meeting_id else {})}
+    assert a.post("/api/me/attendance", json=went).status_code == 201
+    before = a.get("/api/me/export").json()["tables"]
+
+    if meeting_id is not None:
+        assert b.delete(f"/api/me/favourites/{meeting_id}").status_code == 204
+        assert b.put(f"/api/me/favourites/{meeting_id}").status_code == 200
+        assert b.delete(f"/api/me/favourites/{meeting_id}").status_code == 204
+    b.delete(f"/api/me/attendance/{day}", params={"meeting_id": meeting_id} if meeting_id else {})
+    assert a.get("/api/me/export").json()["tables"] == before
+    assert b.get("/api/me/attendance").json()["attendance"] == []
