@@ -10,6 +10,11 @@ from __future__ import annotations
 
 SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
+    "clinics": "treatment units (staff side); no person in recovery",
+    "staff_users": "clinic staff log-ins (work e-mail); no person in recovery",
+    "staff_sessions": "staff log-in sessions",
+    "referral_codes": "codes a clinic prints; the activation counter names no account",
+    "staff_audit": "what staff did (codes created, revoked, log-ins); no person in recovery",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.
