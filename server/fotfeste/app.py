@@ -22,6 +22,8 @@ from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
 from fotfeste.settings import Settings
+from fotfeste.staff.api import ClinicLinkController, ReferralsController
+from fotfeste.staff.routes import staff_routes
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.headers import add_security_headers
@@ -59,7 +61,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [
+        health,
+        AccountsController,
+        MeController,
+        ReferralsController,
+        ClinicLinkController,
+        *staff_routes(),
+    ]
 
 
 def _dependencies() -> dict[str, Provide]:

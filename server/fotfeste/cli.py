@@ -27,7 +27,11 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    return []
+    from fotfeste.staff import cli as staff
+
+    return [
+        Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
+    ]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

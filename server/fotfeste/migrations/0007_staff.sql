@@ -69,3 +69,13 @@ CREATE TABLE staff_audit (
     at         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX staff_audit_clinic ON staff_audit (clinic_id, at);
+
+-- Which codes a person has answered (accepted or declined), so a code typed at onboarding is
+-- offered once and never again after an answer, even after unlinking.
+CREATE TABLE clinic_code_answers (
+    account_id   TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    code         TEXT NOT NULL,
+    accepted     INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+    answered_at  TEXT NOT NULL,
+    PRIMARY KEY (account_id, code)
+) STRICT;

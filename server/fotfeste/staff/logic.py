@@ -6,7 +6,7 @@ import math
 import secrets
 import statistics
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -129,17 +129,19 @@ def is_small(count: int) -> bool:
     return 0 < count < MIN_CELL
 
 
-def protect(total: int, parts: Mapping[str, int]) -> tuple[Cell, dict[str, Cell]]:
+def protect(
+    total: int, parts: Mapping[str, int], hidden_already: Iterable[str] = ()
+) -> tuple[Cell, dict[str, Cell]]:
     """Suppress small cells of a partition whose total is shown, and enough others to hide them.
 
-    Primary: every part with 1–4 people. Secondary: while exactly one part is hidden (the total
-    minus the others would give it away) or the hidden parts add up to 1–4 (together they would
-    still point at someone), hide the smallest shown part; with none left, hide the total.
-    A small total hides everything.
+    Primary: every part with 1–4 people (and any the caller has hidden for another reason).
+    Secondary: while exactly one part is hidden (the total minus the others would give it away)
+    or the hidden parts add up to 1–4 (together they would still point at someone), hide the
+    smallest shown part; with none left, hide the total. A small total hides everything.
     """
     if is_small(total):
         return None, dict.fromkeys(parts)
-    hidden = {name for name, count in parts.items() if is_small(count)}
+    hidden = {name for name, count in parts.items() if is_small(count)} | set(hidden_already)
     shown_total: Cell = total
 
     def hidden_sum() -> int:
@@ -154,14 +156,21 @@ def protect(total: int, parts: Mapping[str, int]) -> tuple[Cell, dict[str, Cell]
     return shown_total, {name: None if name in hidden else count for name, count in parts.items()}
 
 
-def protect_columns(rows: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Cell]]:
-    """Protect each column of a table whose rows add up to a total row (named "total")."""
+def protect_columns(
+    rows: Mapping[str, Mapping[str, int]],
+    hidden_already: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, dict[str, Cell]]:
+    """Protect each column of a table whose rows add up to a total row (named "total").
+
+    `hidden_already` maps a column to rows hidden by another partition they belong to.
+    """
     names = [name for name in rows if name != "total"]
     columns = {column for row in rows.values() for column in row}
     out: dict[str, dict[str, Cell]] = {name: {} for name in [*names, "total"]}
     for column in sorted(columns):
         parts = {name: rows[name].get(column, 0) for name in names}
-        total, shown = protect(sum(parts.values()), parts)
+        forced = (hidden_already or {}).get(column, ())
+        total, shown = protect(sum(parts.values()), parts, forced)
         for name in names:
             out[name][column] = shown[name]
         out["total"][column] = total
