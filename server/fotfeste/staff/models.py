@@ -63,7 +63,7 @@ class LinkRequest(msgspec.Struct, forbid_unknown_fields=True):
     accept: Annotated[bool, Meta(description="true links the account; false declines")]
 
 
-class ClinicLink(msgspec.Struct):
+class ClinicLink(msgspec.Struct, omit_defaults=True):
     linked: bool
     code: str | None = None
     clinic: str | None = None
