@@ -1,4 +1,4 @@
-"""Helpers for staff-portal tests: clinics and users made with the real CLI, a browser-like client."""
+"""Staff-portal test helpers: clinics and users made with the real CLI, a browser-like client."""
 
 from __future__ import annotations
 

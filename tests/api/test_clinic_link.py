@@ -86,7 +86,13 @@ def test_revoked_and_unknown_codes_cannot_be_accepted(
 
 @pytest.mark.parametrize(
     "body",
-    [{"code": "KMR-2222"}, {"accept": True}, {"code": "", "accept": True}, {"code": "KMR-2222", "accept": "yes"}, {"code": "KMR-2222", "accept": True, "name": "Kim"}],
+    [
+        {"code": "KMR-2222"},
+        {"accept": True},
+        {"code": "", "accept": True},
+        {"code": "KMR-2222", "accept": "yes"},
+        {"code": "KMR-2222", "accept": True, "name": "Kim"},
+    ],
 )
 def test_link_request_is_validated(person: Person, body: dict[str, object]) -> None:
     answer = person.post("/api/me/clinic-link", json=body)
@@ -95,7 +101,10 @@ def test_link_request_is_validated(person: Person, body: dict[str, object]) -> N
 
 def test_linking_needs_an_account(http: httpx.Client) -> None:
     assert http.get("/api/me/clinic-link").status_code == 401
-    assert http.post("/api/me/clinic-link", json={"code": "KMR-2222", "accept": True}).status_code == 401
+    assert (
+        http.post("/api/me/clinic-link", json={"code": "KMR-2222", "accept": True}).status_code
+        == 401
+    )
     assert http.delete("/api/me/clinic-link").status_code == 401
 
 
@@ -128,9 +137,7 @@ def _funnel(staff: StaffClient) -> dict[str, dict[str, str]]:
     return out
 
 
-def _link_people(
-    person_factory: Callable[..., Person], code: str, count: int
-) -> list[Person]:
+def _link_people(person_factory: Callable[..., Person], code: str, count: int) -> list[Person]:
     people = [person_factory() for _ in range(count)]
     for p in people:
         assert p.post("/api/me/clinic-link", json={"code": code, "accept": True}).status_code == 200
@@ -144,13 +151,23 @@ def test_four_people_show_nothing_five_show(
     code = staff.create_code("group16")
     _link_people(person_factory, code, 4)
     funnel = _funnel(staff)
-    assert funnel["group16"] == {"codes_issued": "1", "activations": "–", "linked": "–", "active_30": "–"}
+    assert funnel["group16"] == {
+        "codes_issued": "1",
+        "activations": "–",
+        "linked": "–",
+        "active_30": "–",
+    }
     assert funnel["total"]["linked"] == "–"  # the total would tell it
     page = staff.get("/staff/outcomes").text
     assert 'data-programme="group16"' in page and ">4<" not in page
     _link_people(person_factory, code, 1)
     funnel = _funnel(staff)
-    assert funnel["group16"] == {"codes_issued": "1", "activations": "5", "linked": "5", "active_30": "5"}
+    assert funnel["group16"] == {
+        "codes_issued": "1",
+        "activations": "5",
+        "linked": "5",
+        "active_30": "5",
+    }
     assert funnel["total"]["linked"] == "5"
 
 
@@ -191,7 +208,10 @@ def test_no_page_or_download_ever_names_a_person(
         for page in pages:
             assert person.account_id not in page
     # Nothing in the portal answers for a single account.
-    for path in (f"/staff/people/{people[0].account_id}", f"/staff/outcomes/{people[0].account_id}"):
+    for path in (
+        f"/staff/people/{people[0].account_id}",
+        f"/staff/outcomes/{people[0].account_id}",
+    ):
         assert staff.get(path).status_code == 404
     # Follow-up figures are not faked while the scales domain is not connected.
     assert "Not yet available" in pages[0]

@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from fotfeste.clock import FixedClock
-from tests.api.conftest import Person
 from tests.conftest import LiveServer
 from tests.staff_portal import NEW_PASSWORD, StaffClient, StaffUser, add_staff, csrf_of, fotfeste
 
@@ -39,7 +38,7 @@ def signed_in(
     return user, client
 
 
-# --- the CLI ---------------------------------------------------------------------------------------
+# --- the CLI ------------------------------------------------------------------------------
 def test_cli_adds_clinic_and_user_with_a_one_time_password(live_server: LiveServer) -> None:
     user = add_staff(live_server.settings)
     assert len(user.password.replace("-", "")) == 20
@@ -70,7 +69,9 @@ def test_one_time_password_leads_to_password_change_first(
     for page in ("/staff/codes", "/staff/outcomes", "/staff/audit"):
         assert client.get(page).headers["location"] == "/staff/password"
     answer = client.submit(
-        "/staff/password", "/staff/password", {"current": user.password, "new": "short", "repeat": "short"}
+        "/staff/password",
+        "/staff/password",
+        {"current": user.password, "new": "short", "repeat": "short"},
     )
     assert answer.status_code == 400 and "too short" in answer.text
     answer = client.submit(
@@ -97,7 +98,9 @@ def test_session_cookie_is_httponly_and_strict(
 ) -> None:
     user, _ = signed_in
     answer = staff_client().login(user.email, user.password)
-    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith("fotfeste_staff="))
+    cookie = next(
+        c for c in answer.headers.get_list("set-cookie") if c.startswith("fotfeste_staff=")
+    )
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # the test server's public URL is plain http
     assert answer.headers["cache-control"] == "no-store" or "location" in answer.headers
@@ -111,7 +114,9 @@ def test_cookie_is_secure_behind_https(server_factory: Callable[..., LiveServer]
     login_cookie = page.headers["set-cookie"]
     assert login_cookie.startswith("__Host-fotfeste_staff_login=") and "Secure" in login_cookie
     # httpx keeps Secure cookies off plain http, as a browser would: send the token by hand.
-    client.http.cookies.set("__Host-fotfeste_staff_login", login_cookie.split(";")[0].split("=", 1)[1])
+    client.http.cookies.set(
+        "__Host-fotfeste_staff_login", login_cookie.split(";")[0].split("=", 1)[1]
+    )
     answer = client.http.post(
         "/staff/login",
         data={"csrf": csrf_of(page.text), "email": user.email, "password": user.password},
@@ -223,7 +228,7 @@ def test_revoke_and_login_refuse_posts_without_a_token(
     assert answer.status_code == 403
 
 
-# --- codes, cards, revocation, audit ---------------------------------------------------------------
+# --- codes, cards, revocation, audit ------------------------------------------------------
 def test_codes_are_created_shown_publicly_and_revoked(
     signed_in: tuple[StaffUser, StaffClient], http: httpx.Client
 ) -> None:
@@ -251,7 +256,12 @@ def test_codes_are_created_shown_publicly_and_revoked(
 
 def test_code_form_refuses_bad_fields(signed_in: tuple[StaffUser, StaffClient]) -> None:
     _, client = signed_in
-    for fields in ({"programme": "detox"}, {"locale": "de"}, {"home_lat": "north"}, {"home_lon": "200"}):
+    for fields in (
+        {"programme": "detox"},
+        {"locale": "de"},
+        {"home_lat": "north"},
+        {"home_lon": "200"},
+    ):
         values = {"programme": "aftercare", "locale": "sv", **fields}
         answer = client.submit("/staff/codes", "/staff/codes", values)
         assert answer.status_code == 400 and "Please check the field" in answer.text
@@ -273,7 +283,9 @@ def test_another_clinic_never_sees_a_code(
     assert "Revoked" not in client.get(f"/staff/codes/{code}").text
 
 
-def test_card_has_the_qr_code_the_code_and_contacts(signed_in: tuple[StaffUser, StaffClient]) -> None:
+def test_card_has_the_qr_code_the_code_and_contacts(
+    signed_in: tuple[StaffUser, StaffClient],
+) -> None:
     user, client = signed_in
     code = client.create_code(locale="nb", contact_phone="22 33 44 55")
     card = client.get(f"/staff/codes/{code}/card?size=a4")
@@ -287,17 +299,32 @@ def test_card_has_the_qr_code_the_code_and_contacts(signed_in: tuple[StaffUser, 
 
 def test_staff_pages_are_in_four_languages(signed_in: tuple[StaffUser, StaffClient]) -> None:
     _, client = signed_in
-    for locale, title in (("sv", "Hänvisningskoder"), ("nb", "Henvisningskoder"), ("da", "Henvisningskoder"), ("en", "Referral codes")):
+    for locale, title in (
+        ("sv", "Hänvisningskoder"),
+        ("nb", "Henvisningskoder"),
+        ("da", "Henvisningskoder"),
+        ("en", "Referral codes"),
+    ):
         page = client.get(f"/staff/codes?lang={locale}").text
         assert f'<html lang="{locale}">' in page and title in page
-    answer = client.submit("/staff/codes", "/staff/language", {"locale": "da", "next": "/staff/audit"})
+    answer = client.submit(
+        "/staff/codes", "/staff/language", {"locale": "da", "next": "/staff/audit"}
+    )
     assert answer.headers["location"] == "/staff/audit"
     assert "Hændelseslog" in client.get("/staff/audit").text
-    assert "Logga in" in httpx.get(client.http.base_url.join("/staff/login?lang=sv"), timeout=10).text
+    assert (
+        "Logga in" in httpx.get(client.http.base_url.join("/staff/login?lang=sv"), timeout=10).text
+    )
 
 
 def test_pages_need_a_session(http: httpx.Client) -> None:
-    for page in ("/staff/codes", "/staff/outcomes", "/staff/outcomes.csv", "/staff/audit", "/staff/codes/KMR-4827/card"):
+    for page in (
+        "/staff/codes",
+        "/staff/outcomes",
+        "/staff/outcomes.csv",
+        "/staff/audit",
+        "/staff/codes/KMR-4827/card",
+    ):
         answer = http.get(page, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == "/staff/login"
     assert http.get("/staff/static/staff.css").status_code == 200

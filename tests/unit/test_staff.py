@@ -179,7 +179,10 @@ def _person(before: float, after: float | None, meetings: int | None = None) -> 
 
 
 def test_programme_outcomes_from_the_hand_computed_example() -> None:
-    people = [_person(b, a, meetings=6 if i < 5 else 0) for i, (b, a) in enumerate(zip(BEFORE, AFTER))]
+    people = [
+        _person(b, a, meetings=6 if i < 5 else 0)
+        for i, (b, a) in enumerate(zip(BEFORE, AFTER, strict=True))
+    ]
     people.append(_person(4, None))
     out = logic.programme_outcomes("aftercare", people, ["baseline", "3m"])
     assert out.completion[0] == logic.Completion("baseline", 7, 7)
@@ -198,7 +201,9 @@ def test_programme_outcomes_from_the_hand_computed_example() -> None:
 def test_regularity_shown_when_both_groups_are_large_enough() -> None:
     people = [_person(5, d, meetings=5) for d in (0, 1, 2, 3, 4)]
     people += [_person(5, d, meetings=1) for d in (6, 7, 8, 9, 10)]
-    rows = {r.group: r for r in logic.programme_outcomes("x", people, ["baseline", "3m"]).regularity}
+    rows = {
+        r.group: r for r in logic.programme_outcomes("x", people, ["baseline", "3m"]).regularity
+    }
     assert rows["regular"] == logic.Regularity("regular", 5, 2.0)
     assert rows["not_regular"] == logic.Regularity("not_regular", 5, 8.0)
     assert rows["total"] == logic.Regularity("total", 10, 5.0)

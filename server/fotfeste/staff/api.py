@@ -117,6 +117,10 @@ async def _link(db: Database, account_id: str) -> ClinicLink:
     typed = (await accounts.profile_row(db, account_id))["referral_code"]
     code = logic.normalise_referral_code(typed) if typed else None
     pending = None
-    if code and await store.public_code(db, code) and not await store.answered(db, account_id, code):
+    if (
+        code
+        and await store.public_code(db, code)
+        and not await store.answered(db, account_id, code)
+    ):
         pending = code
     return ClinicLink(linked=False, pending_code=pending)

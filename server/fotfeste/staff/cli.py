@@ -71,7 +71,9 @@ async def _add_user(db: Database, clinic: str, email_text: str) -> str:
     email = _email(email_text)
     row = await store.find_clinic(db, clinic)
     if row is None:
-        raise DomainError(f"No clinic named {clinic!r}; add it first with `fotfeste staff add-clinic`")
+        raise DomainError(
+            f"No clinic named {clinic!r}; add it first with `fotfeste staff add-clinic`"
+        )
     password = logic.one_time_password()
     await store.create_user(
         db, SystemClock(), row["id"], email, await sessions.hash_password(password)

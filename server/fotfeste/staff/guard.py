@@ -24,7 +24,7 @@ def _secure(settings: Settings) -> bool:
 
 
 def cookie_name(settings: Settings, base: str) -> str:
-    # __Host- binds the cookie to this exact origin (Secure, Path=/, no Domain): browsers enforce it.
+    # __Host- binds the cookie to this exact origin (Secure, Path=/, no Domain); browsers check.
     return f"__Host-{base}" if _secure(settings) else base
 
 
@@ -69,7 +69,9 @@ def new_login_csrf() -> str:
     return secrets.token_urlsafe(32)
 
 
-async def staff_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def staff_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """Find the session; refuse any form post whose CSRF token is missing or wrong.
 
     Signed in, the token is the session's own (a synchroniser token kept server-side). On the
@@ -82,7 +84,7 @@ async def staff_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: B
     session = await current_session(state.db, state.clock, token) if token else None
     connection.state.staff = session
     public = bool(handler.opt.get("public"))
-    if connection.scope["method"] not in _SAFE_METHODS:
+    if cast(Request[Any, Any, Any], connection).method not in _SAFE_METHODS:
         form = await cast(Request[Any, Any, Any], connection).form()
         sent = str(form.get("csrf", ""))
         if session is not None:

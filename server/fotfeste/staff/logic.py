@@ -20,8 +20,8 @@ MEASURES = ("burden", "days_used", "belief")
 
 # --- referral codes ---------------------------------------------------------------------------
 # Three letters and four digits, e.g. "KMR-4827". The letters are chosen so that their names are
-# told apart when read aloud over a phone in Swedish, Norwegian, Danish and English (no B/D/P/T/V/E/G
-# "e"-rhymes, no M/N, no F/S, no vowels that look like digits); digits skip 0 and 1 (O and I).
+# told apart when read aloud over a phone in Swedish, Norwegian, Danish and English (no
+# B/D/P/T/V/E/G "e"-rhymes, no M/N, no F/S, no vowels that look like digits); digits skip 0 and 1.
 CODE_LETTERS = "AHKLMRX"
 CODE_DIGITS = "23456789"
 
@@ -331,7 +331,9 @@ def _regularity(people: Sequence[PersonRecord], timepoints: Sequence[str]) -> li
     total, shown = protect(
         sum(len(v) for v in groups.values()), {k: len(v) for k, v in groups.items()}
     )
-    rows = [Regularity(name, shown[name], median_or_none(groups[name], shown[name])) for name in groups]
+    rows = [
+        Regularity(name, shown[name], median_or_none(groups[name], shown[name])) for name in groups
+    ]
     everyone = [d for values in groups.values() for d in values]
     rows.append(Regularity("total", total, median_or_none(everyone, total)))
     return rows

@@ -51,8 +51,10 @@ class Referral(msgspec.Struct):
     home_area: HomeArea
     shared: Annotated[
         list[str],
-        Meta(description="What the clinic sees: only counts and score changes across everyone "
-        "in the programme, in groups of at least 5 people"),
+        Meta(
+            description="What the clinic sees: only counts and score changes across everyone "
+            "in the programme, in groups of at least 5 people"
+        ),
     ]
     never_shared: Annotated[list[str], Meta(description="What the clinic never sees")]
     min_group: Annotated[int, Meta(description="Groups smaller than this are never shown")]

@@ -60,7 +60,9 @@ async def clinic_outcomes(db: Database, clock: Clock, clinic_id: str) -> Report:
             codes=(
                 sum(int(row["codes"]) for row in counts.values())
                 if name == "total"
-                else int(counts[name]["codes"]) if name in counts else 0
+                else int(counts[name]["codes"])
+                if name in counts
+                else 0
             ),
             activations=shown[name]["activations"],
             linked=shown[name]["linked"],
@@ -96,14 +98,30 @@ def to_csv(report: Report) -> str:
             writer.writerow([row.programme, "funnel", "", "", "", name, _cell(getattr(row, name))])
     if report.programmes is None:
         for programme in logic.PROGRAMMES:
-            for section in ("followup_completion", "change_from_baseline", "days_used_by_attendance"):
+            for section in (
+                "followup_completion",
+                "change_from_baseline",
+                "days_used_by_attendance",
+            ):
                 writer.writerow([programme, section, "", "", "", "", NOT_AVAILABLE])
         return out.getvalue()
     for result in report.programmes:
         p = result.programme
         for done in result.completion:
-            writer.writerow([p, "followup_completion", "", done.timepoint, "", "eligible", _cell(done.eligible)])
-            writer.writerow([p, "followup_completion", "", done.timepoint, "", "completed", _cell(done.completed)])
+            writer.writerow(
+                [p, "followup_completion", "", done.timepoint, "", "eligible", _cell(done.eligible)]
+            )
+            writer.writerow(
+                [
+                    p,
+                    "followup_completion",
+                    "",
+                    done.timepoint,
+                    "",
+                    "completed",
+                    _cell(done.completed),
+                ]
+            )
         for change in result.changes:
             s = change.summary
             for statistic, value in (
@@ -115,11 +133,37 @@ def to_csv(report: Report) -> str:
                 ("p_value", s.p_value),
             ):
                 writer.writerow(
-                    [p, "change_from_baseline", change.measure, change.timepoint, "", statistic, _cell(value)]
+                    [
+                        p,
+                        "change_from_baseline",
+                        change.measure,
+                        change.timepoint,
+                        "",
+                        statistic,
+                        _cell(value),
+                    ]
                 )
         for group in result.regularity:
-            writer.writerow([p, "days_used_by_attendance", "days_used", "latest", group.group, "n", _cell(group.n)])
             writer.writerow(
-                [p, "days_used_by_attendance", "days_used", "latest", group.group, "median", _cell(group.median_days_used)]
+                [
+                    p,
+                    "days_used_by_attendance",
+                    "days_used",
+                    "latest",
+                    group.group,
+                    "n",
+                    _cell(group.n),
+                ]
+            )
+            writer.writerow(
+                [
+                    p,
+                    "days_used_by_attendance",
+                    "days_used",
+                    "latest",
+                    group.group,
+                    "median",
+                    _cell(group.median_days_used),
+                ]
             )
     return out.getvalue()

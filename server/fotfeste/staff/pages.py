@@ -57,11 +57,11 @@ def _environment() -> Environment:
     )
 
 
-def render(
-    template: str, locale: str, *, status_code: int = 200, **context: Any
-) -> Response[str]:
-    html = _environment().get_template(template).render(
-        t=translator(locale), locale=locale, locales=LOCALES, **context
+def render(template: str, locale: str, *, status_code: int = 200, **context: Any) -> Response[str]:
+    html = (
+        _environment()
+        .get_template(template)
+        .render(t=translator(locale), locale=locale, locales=LOCALES, **context)
     )
     return Response(
         html,

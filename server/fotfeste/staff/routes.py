@@ -133,7 +133,9 @@ class StaffPortal(Controller):
         session = staff_of(request)
         form = await request.form()
         current, new = str(form.get("current", "")), str(form.get("new", ""))
-        if not await sessions.verify_password(await store.password_hash(db, session.staff_id), current):
+        if not await sessions.verify_password(
+            await store.password_hash(db, session.staff_id), current
+        ):
             return self._password_page(request, error="password.wrong", status_code=400)
         problem = logic.check_new_password(new, str(form.get("repeat", "")), current)
         if problem:
@@ -150,9 +152,13 @@ class StaffPortal(Controller):
     async def language(self, request: AnyRequest, db: DB) -> Redirect:
         """Remember the portal language for this staff member."""
         form = await request.form()
-        await store.set_locale(db, staff_of(request).staff_id, logic.pick_locale(str(form.get("locale", ""))))
+        await store.set_locale(
+            db, staff_of(request).staff_id, logic.pick_locale(str(form.get("locale", "")))
+        )
         target = str(form.get("next", ""))
-        return _see(target if target.startswith("/staff/") and "//" not in target else "/staff/codes")
+        return _see(
+            target if target.startswith("/staff/") and "//" not in target else "/staff/codes"
+        )
 
     # --- referral codes ---------------------------------------------------------------------
     @get("/codes")

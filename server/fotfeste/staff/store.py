@@ -194,6 +194,11 @@ CODE_FIELDS = (
     "home_lon",
 )
 
+_INSERT_CODE = (
+    "INSERT INTO referral_codes (code, clinic_id, created_by, created_at, "  # noqa: S608 - fixed
+    f"{', '.join(CODE_FIELDS)}) VALUES (?, ?, ?, ?, {', '.join('?' for _ in CODE_FIELDS)})"
+)
+
 
 async def create_code(
     db: Database, clock: Clock, clinic_id: str, staff_id: str, email: str, fields: dict[str, Any]
@@ -210,14 +215,11 @@ async def create_code(
         else:
             raise Conflict("Could not find a free code; please try again")
         await conn.execute(
-            "INSERT INTO referral_codes (code, clinic_id, created_by, created_at, "
-            + ", ".join(CODE_FIELDS)
-            + ") VALUES (?, ?, ?, ?, "
-            + ", ".join("?" for _ in CODE_FIELDS)
-            + ")",
-            (code, clinic_id, staff_id, now, *(fields[name] for name in CODE_FIELDS)),
+            _INSERT_CODE, (code, clinic_id, staff_id, now, *(fields[n] for n in CODE_FIELDS))
         )
-        await audit(conn, clinic_id, staff_id, email, "code.created", f"{code} {fields['programme']}", now)
+        await audit(
+            conn, clinic_id, staff_id, email, "code.created", f"{code} {fields['programme']}", now
+        )
     return code
 
 
