@@ -27,17 +27,17 @@ def test_accept_links_and_counts_an_activation(
     clinic: tuple[StaffUser, StaffClient], person: Person
 ) -> None:
     user, staff = clinic
-    code = staff.create_code("waiting_list")
+    code = staff.create_code("waiting-list")
     assert person.get("/api/me/clinic-link").json() == {"linked": False}
     answer = person.post("/api/me/clinic-link", json={"code": code.lower(), "accept": True})
     assert answer.status_code == 200
     link = answer.json()
     assert link["linked"] is True and link["code"] == code and link["clinic"] == user.clinic
-    assert link["programme"] == "waiting_list" and link["contacts"]["phone"] == "08-123 456 78"
+    assert link["programme"] == "waiting-list" and link["contacts"]["phone"] == "08-123 456 78"
     assert person.get("/api/me/clinic-link").json()["code"] == code
     # Accepting again changes nothing and counts nothing twice.
     person.post("/api/me/clinic-link", json={"code": code, "accept": True})
-    assert _funnel(staff)["waiting_list"]["activations"] == "–"  # 1 person: suppressed
+    assert _funnel(staff)["waiting-list"]["activations"] == "–"  # 1 person: suppressed
     export = person.get("/api/me/export").json()["tables"]
     assert export["clinic_links"][0]["code"] == code
 
@@ -148,10 +148,10 @@ def test_four_people_show_nothing_five_show(
     clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person]
 ) -> None:
     _, staff = clinic
-    code = staff.create_code("group16")
+    code = staff.create_code("clinic-16")
     _link_people(person_factory, code, 4)
     funnel = _funnel(staff)
-    assert funnel["group16"] == {
+    assert funnel["clinic-16"] == {
         "codes_issued": "1",
         "activations": "–",
         "linked": "–",
@@ -159,10 +159,10 @@ def test_four_people_show_nothing_five_show(
     }
     assert funnel["total"]["linked"] == "–"  # the total would tell it
     page = staff.get("/staff/outcomes").text
-    assert 'data-programme="group16"' in page and ">4<" not in page
+    assert 'data-programme="clinic-16"' in page and ">4<" not in page
     _link_people(person_factory, code, 1)
     funnel = _funnel(staff)
-    assert funnel["group16"] == {
+    assert funnel["clinic-16"] == {
         "codes_issued": "1",
         "activations": "5",
         "linked": "5",
@@ -176,12 +176,12 @@ def test_secondary_suppression_across_programmes(
 ) -> None:
     _, staff = clinic
     _link_people(person_factory, staff.create_code("aftercare"), 6)
-    _link_people(person_factory, staff.create_code("waiting_list"), 3)
-    _link_people(person_factory, staff.create_code("group16"), 5)
+    _link_people(person_factory, staff.create_code("waiting-list"), 3)
+    _link_people(person_factory, staff.create_code("clinic-16"), 5)
     funnel = _funnel(staff)
     # 3 on the waiting list is hidden; so is the next smallest (5), or 14 - 6 - 5 would give it.
-    assert funnel["waiting_list"]["linked"] == "–"
-    assert funnel["group16"]["linked"] == "–"
+    assert funnel["waiting-list"]["linked"] == "–"
+    assert funnel["clinic-16"]["linked"] == "–"
     assert funnel["aftercare"]["linked"] == "6" and funnel["total"]["linked"] == "14"
 
 

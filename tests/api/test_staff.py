@@ -233,14 +233,14 @@ def test_codes_are_created_shown_publicly_and_revoked(
     signed_in: tuple[StaffUser, StaffClient], http: httpx.Client
 ) -> None:
     user, client = signed_in
-    code = client.create_code("group16", contact_phone="040-22 33 44")
+    code = client.create_code("clinic-16", contact_phone="040-22 33 44")
     assert re.fullmatch(r"[AHKLMRX]{3}-[2-9]{4}", code)
     listing = client.get("/staff/codes").text
     assert code in listing and "16-week group" in listing
     public = http.get(f"/api/referrals/{code.lower().replace('-', ' ')}")
     assert public.status_code == 200
     body = public.json()
-    assert body["clinic"] == user.clinic and body["programme"] == "group16"
+    assert body["clinic"] == user.clinic and body["programme"] == "clinic-16"
     assert body["contacts"]["phone"] == "040-22 33 44"
     assert body["home_area"] == {"name": "Södermalm", "lat": 59.31, "lon": 18.07}
     assert "checkup_score_changes" in body["shared"] and "identity" in body["never_shared"]

@@ -130,11 +130,11 @@ def test_protected_cells_cannot_be_worked_out_from_the_total() -> None:
 
 def test_protect_columns_adds_a_protected_total_row() -> None:
     table = logic.protect_columns(
-        {"aftercare": {"linked": 12}, "waiting_list": {"linked": 3}, "group16": {"linked": 6}}
+        {"aftercare": {"linked": 12}, "waiting-list": {"linked": 3}, "clinic-16": {"linked": 6}}
     )
     assert table["total"]["linked"] == 21
     assert table["aftercare"]["linked"] == 12
-    assert table["waiting_list"]["linked"] is None and table["group16"]["linked"] is None
+    assert table["waiting-list"]["linked"] is None and table["clinic-16"]["linked"] is None
 
 
 # --- statistics against a hand-computed example -------------------------------------------------

@@ -34,7 +34,7 @@ CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
 CREATE TABLE referral_codes (
     code             TEXT PRIMARY KEY,
     clinic_id        TEXT NOT NULL REFERENCES clinics (id) ON DELETE CASCADE,
-    programme        TEXT NOT NULL CHECK (programme IN ('aftercare', 'waiting_list', 'group16')),
+    programme        TEXT NOT NULL CHECK (programme IN ('aftercare', 'waiting-list', 'clinic-16')),
     locale           TEXT NOT NULL CHECK (locale IN ('sv', 'nb', 'da', 'en')),
     contact_phone    TEXT NOT NULL DEFAULT '',
     contact_hours    TEXT NOT NULL DEFAULT '',

@@ -14,7 +14,7 @@ from scipy.stats import wilcoxon
 
 from fotfeste.errors import InvalidInput
 
-PROGRAMMES = ("aftercare", "waiting_list", "group16")
+PROGRAMMES = ("aftercare", "waiting-list", "clinic-16")
 LOCALES = ("sv", "nb", "da", "en")
 MEASURES = ("burden", "days_used", "belief")
 

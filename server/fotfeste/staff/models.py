@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-Programme = Literal["aftercare", "waiting_list", "group16"]
+Programme = Literal["aftercare", "waiting-list", "clinic-16"]
 CodeText = Annotated[
     str, Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9 -]+$", examples=["KMR-4827"])
 ]
