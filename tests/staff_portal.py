@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -22,8 +23,14 @@ def fotfeste(settings: Settings, *argv: str) -> tuple[int, str]:
     """Run `fotfeste ARGV…` in this process against the server's database; (exit code, output)."""
     args = build_parser().parse_args(list(argv))
     out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = args.run(args, settings)
+    # In a thread of its own: the command runs its own event loop, and a test may be inside one
+    # (Playwright's sync API keeps one running).
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(out),
+        ThreadPoolExecutor(1) as pool,
+    ):
+        code: int = pool.submit(args.run, args, settings).result()
     return code, out.getvalue()
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import segno
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
-def qr_svg(url: str) -> Markup:
+def qr_svg(url: str, label: str) -> Markup:
     """The URL as a QR code in SVG (error correction M survives a worn, folded card).
 
     segno writes presentation attributes only (no style attributes), so the CSP's style-src
@@ -16,5 +16,7 @@ def qr_svg(url: str) -> Markup:
     svg = qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", svgclass="qr", lineclass=None)
     # segno sets width and height; a viewBox lets CSS size it without blurring.
     size = qr.symbol_size(scale=1, border=4)[0]
-    svg = svg.replace("<svg ", f'<svg viewBox="0 0 {size} {size}" role="img" ', 1)
+    svg = svg.replace(
+        "<svg ", f'<svg viewBox="0 0 {size} {size}" role="img" aria-label="{escape(label)}" ', 1
+    )
     return Markup(svg)  # noqa: S704 - segno's own output, from a URL we built

@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 
 from fotfeste.errors import InvalidInput, NotFound
 from fotfeste.staff import card, logic, outcomes, pages, sessions, store
+from fotfeste.staff.pages import translator
 from fotfeste.staff.guard import (
     EXCEPTION_HANDLERS,
     expired_cookie,
@@ -76,6 +77,9 @@ class StaffPortal(Controller):
             session=None,
             csrf=csrf,
             error=error,
+            chosen_locale=logic.pick_locale(chosen)
+            if (chosen := request.query_params.get("lang"))
+            else "",
         )
         response.set_cookie(make_cookie(settings, login_cookie_name(settings), csrf))
         return response
@@ -93,6 +97,10 @@ class StaffPortal(Controller):
         except sessions.LoginRefused as refused:
             status = 429 if refused.key == "login.locked" else 401
             return self._login_page(request, settings, error=refused.key, status_code=status)
+        if chosen := request.query_params.get("lang"):  # a language picked at login sticks
+            staff = await sessions.current_session(db, clock, token)
+            if staff is not None:
+                await store.set_locale(db, staff.staff_id, logic.pick_locale(chosen))
         response = _see("/staff/codes")
         response.set_cookie(make_cookie(settings, session_cookie_name(settings), token))
         response.set_cookie(expired_cookie(settings, login_cookie_name(settings)))
@@ -249,7 +257,7 @@ class StaffPortal(Controller):
             clinic=session.clinic_name,
             size=size,
             url=url,
-            qr_svg=card.qr_svg(url),
+            qr_svg=card.qr_svg(url, translator(locale)("card.qr_label", code=row["code"])),
             app_url=settings.public_url,
         )
 
