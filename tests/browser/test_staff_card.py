@@ -11,7 +11,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 from playwright.sync_api import Browser, Page, sync_playwright
-
 from tests.conftest import LiveServer
 from tests.staff_portal import NEW_PASSWORD, StaffUser, add_staff
 

@@ -12,7 +12,6 @@ from litestar.types import ControllerRouterHandler
 
 from fotfeste.errors import InvalidInput, NotFound
 from fotfeste.staff import card, logic, outcomes, pages, sessions, store
-from fotfeste.staff.pages import translator
 from fotfeste.staff.guard import (
     EXCEPTION_HANDLERS,
     expired_cookie,
@@ -24,6 +23,8 @@ from fotfeste.staff.guard import (
     staff_guard,
     staff_of,
 )
+from fotfeste.staff.pages import translator
+from fotfeste.staff.sources import SOURCES
 from fotfeste.web.deps import DB, AppClock, AppSettings
 
 AnyRequest = Request[Any, Any, Any]
@@ -266,7 +267,7 @@ class StaffPortal(Controller):
     async def outcomes(self, request: AnyRequest, db: DB, clock: AppClock) -> Response[Any]:
         """Aggregated, small-cell-suppressed outcomes per programme. Never one person's data."""
         session = staff_of(request)
-        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id)
+        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id, SOURCES)
         return pages.render(
             "outcomes.html", locale_of(request), session=session, csrf=session.csrf, report=report
         )
@@ -275,7 +276,7 @@ class StaffPortal(Controller):
     async def outcomes_csv(self, request: AnyRequest, db: DB, clock: AppClock) -> Response[str]:
         """The same aggregates as CSV, with suppressed cells marked."""
         session = staff_of(request)
-        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id)
+        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id, SOURCES)
         return Response(
             outcomes.to_csv(report),
             media_type="text/csv; charset=utf-8",
