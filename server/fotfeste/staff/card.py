@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 from markupsafe import Markup, escape
 
 
+@lru_cache(maxsize=512)  # a card is printed many times; segno's encoding is the page's main cost
 def qr_svg(url: str, label: str) -> Markup:
     """The URL as a QR code in SVG (error correction M survives a worn, folded card).
 
