@@ -12,6 +12,7 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Join } from './views/clinic.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -20,11 +21,14 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  // #/join/<CODE>: a clinic's referral code, with or without an account.
+  join: { view: Join, param: true },
 };
 
 const state = {
   ready: false,
   route: null,
+  param: null, // the part after the route, for routes that take one (#/join/<CODE>)
   token: null,
   me: null, // the profile from GET /api/me
   lang: 'en',
@@ -59,6 +63,11 @@ function routeFromHash() {
   return match && ROUTES[match[1]] ? match[1] : null;
 }
 
+function paramFromHash() {
+  const match = /^#\/[\w-]+\/([^/?#]+)/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
 // Picks the screen this person may see for the wanted route.
 function allowed(route) {
   const wanted = ROUTES[route] ? route : null;
@@ -67,9 +76,11 @@ function allowed(route) {
   return wanted;
 }
 
-function go(route, { replace = false } = {}) {
+function go(route, { replace = false, param = null } = {}) {
   const target = allowed(route);
-  const hash = `#/${target}`;
+  const kept = ROUTES[target].param && target === route ? param : null;
+  const hash = kept ? `#/${target}/${encodeURIComponent(kept)}` : `#/${target}`;
+  state.param = kept;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
@@ -80,7 +91,7 @@ function go(route, { replace = false } = {}) {
 function onHashChange() {
   // In-page anchors such as the skip link's #main are not routes.
   if (!location.hash.startsWith('#/')) return;
-  go(routeFromHash() ?? 'home', { replace: true });
+  go(routeFromHash() ?? 'home', { replace: true, param: paramFromHash() });
 }
 
 // --- account ----------------------------------------------------------------------------
@@ -180,7 +191,7 @@ async function boot() {
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
-  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true });
+  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true, param: paramFromHash() });
 
   if (token) {
     await applyProfile(await loadProfile());

@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1';
+const VERSION = 'clinic-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -28,6 +28,8 @@ const APP_SHELL = [
   '/views/settings.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/cards/clinic.js',
+  '/views/clinic.js',
   '/vendor/preact.js',
   '/vendor/hooks.js',
   '/vendor/htm.js',

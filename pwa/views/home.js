@@ -8,8 +8,9 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import clinicCard from './cards/clinic.js';
 
-const CARDS = [welcomeCard, helpCard];
+const CARDS = [welcomeCard, clinicCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2
 import pytest
 import zxingcpp
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
+
+from tests.browser.conftest import NewPage, axe_violations
 from tests.conftest import LiveServer
 from tests.staff_portal import NEW_PASSWORD, StaffUser, add_staff
 
-CHROMIUM = os.environ.get("FOTFESTE_CHROMIUM", "/usr/bin/chromium")
-AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 MM = 72 / 25.4  # PDF points per millimetre
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
 
 
 def _first_login(page: Page, base: str, user: StaffUser) -> None:
@@ -68,11 +53,10 @@ def _qr_texts(pdf: bytes) -> tuple[list[str], str, tuple[float, float]]:
 
 
 def test_card_prints_to_pdf_with_a_qr_code_that_opens_the_join_screen(
-    chromium: Browser, live_server: LiveServer, tmp_path: Path
+    new_page: NewPage, live_server: LiveServer, tmp_path: Path
 ) -> None:
     user = add_staff(live_server.settings)
-    context = chromium.new_context()
-    page = context.new_page()
+    page = new_page(locale="sv-SE")
     violations: list[str] = []
     page.on(
         "console",
@@ -97,14 +81,12 @@ def test_card_prints_to_pdf_with_a_qr_code_that_opens_the_join_screen(
         # One page: the card fits its paper.
         assert len(pypdfium2.PdfDocument(pdf)) == 1
     assert violations == []
-    context.close()
 
 
-def test_portal_pages_pass_axe(chromium: Browser, live_server: LiveServer) -> None:
-    """Accessibility of the portal pages (axe-core; CSP bypassed only to inject axe)."""
+def test_portal_pages_pass_axe(new_page: NewPage, live_server: LiveServer) -> None:
+    """Accessibility of the portal pages, on a 360 px wide screen and in dark mode."""
     user = add_staff(live_server.settings)
-    context = chromium.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
-    page = context.new_page()
+    page = new_page(locale="nb-NO", width=360, color_scheme="dark")
     _first_login(page, live_server.url, user)
     code = _create_code(page, "nb")
     for path in (
@@ -116,10 +98,5 @@ def test_portal_pages_pass_axe(chromium: Browser, live_server: LiveServer) -> No
         "/staff/password",
     ):
         page.goto(f"{live_server.url}{path}")
-        page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate(
-            "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-        )
-        assert result == [], f"{path}: {result}"
-    context.close()
+        problems = axe_violations(page, ("minor", "moderate", "serious", "critical"))
+        assert problems == [], f"{path}: {problems}"
