@@ -26,6 +26,7 @@ from fotfeste.staff.guard import (
 from fotfeste.staff.pages import translator
 from fotfeste.staff.sources import SOURCES
 from fotfeste.web.deps import DB, AppClock, AppSettings
+from fotfeste.web.throttle import throttled
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -54,7 +55,7 @@ class StaffPortal(Controller):
     exception_handlers = EXCEPTION_HANDLERS  # type: ignore[assignment]
     include_in_schema = False
 
-    @get("/", opt={"no_password": False})
+    @get("/")
     async def home(self) -> Redirect:
         """The portal's start page is the list of codes."""
         return _see("/staff/codes")
@@ -85,7 +86,8 @@ class StaffPortal(Controller):
         response.set_cookie(make_cookie(settings, login_cookie_name(settings), csrf))
         return response
 
-    @post("/login", opt={"public": True}, status_code=303)
+    # Per-client limit on top of the per-user lockout, against guessing across many users.
+    @post("/login", opt={"public": True}, status_code=303, guards=[throttled("public")])
     async def login(
         self, request: AnyRequest, db: DB, clock: AppClock, settings: AppSettings
     ) -> Response[Any]:
