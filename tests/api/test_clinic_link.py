@@ -215,3 +215,14 @@ def test_no_page_or_download_ever_names_a_person(
         assert staff.get(path).status_code == 404
     # Follow-up figures are not faked while the scales domain is not connected.
     assert "Not yet available" in pages[0]
+
+
+def test_a_few_who_left_cannot_be_worked_out(
+    clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person]
+) -> None:
+    _, staff = clinic
+    people = _link_people(person_factory, staff.create_code("aftercare"), 6)
+    assert people[0].delete("/api/me/clinic-link").status_code == 204
+    funnel = _funnel(staff)["aftercare"]
+    # 6 accepted, 5 still linked would say that 1 person left: "linked" is hidden.
+    assert funnel["activations"] == "6" and funnel["linked"] == "–"

@@ -66,7 +66,7 @@ async def clinic_outcomes(
     seen = await accounts.last_seen(db, [row["account_id"] for row in linked])
     since = isoformat_utc(now - ACTIVE_WINDOW)
     raw: dict[str, dict[str, int]] = {}
-    hidden: dict[str, set[str]] = {"active_30": set()}
+    hidden: dict[str, set[str]] = {"active_30": set(), "linked": set()}
     for programme in logic.PROGRAMMES:
         members = [row["account_id"] for row in linked if row["programme"] == programme]
         active = sum(1 for account_id in members if seen.get(account_id, "") >= since)
@@ -75,7 +75,14 @@ async def clinic_outcomes(
             "linked": len(members),
             "active_30": active,
         }
-        # Linked people are active or not: the two counts are one partition of `linked`.
+        # Two partitions inside a programme: those who accepted are still linked or have left,
+        # and those linked are active or not. A small "left" or "idle" must not be derivable.
+        accepted = raw[programme]["activations"]
+        _, parts = logic.protect(
+            accepted, {"linked": len(members), "left": accepted - len(members)}
+        )
+        if parts["linked"] is None:
+            hidden["linked"].add(programme)
         _, parts = logic.protect(len(members), {"active": active, "idle": len(members) - active})
         if parts["active"] is None:
             hidden["active_30"].add(programme)
