@@ -12,6 +12,9 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Checkin } from './views/checkin.js';
+import { History } from './views/history.js';
+import * as outbox from './outbox.js';
 import { Join } from './views/clinic.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
@@ -21,6 +24,8 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  checkin: { view: Checkin, account: true },
+  history: { view: History, account: true },
   // #/join/<CODE>: a clinic's referral code, with or without an account.
   join: { view: Join, param: true },
 };
@@ -198,6 +203,8 @@ async function boot() {
     if (state.token) draw();
   }
   registerServiceWorker();
+  // Check-ins made offline: sent now, on the `online` event and by Background Sync.
+  outbox.start().catch(() => {});
 }
 
 function registerServiceWorker() {

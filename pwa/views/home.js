@@ -8,9 +8,10 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import progressCard from './cards/progress.js';
 import clinicCard from './cards/clinic.js';
 
-const CARDS = [welcomeCard, clinicCard, helpCard];
+const CARDS = [progressCard, welcomeCard, clinicCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';
