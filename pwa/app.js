@@ -15,6 +15,9 @@ import { Help } from './views/help.js';
 import { Checkin } from './views/checkin.js';
 import { History } from './views/history.js';
 import * as outbox from './outbox.js';
+import { Checkup, Scales } from './views/scales.js';
+import { Meetings } from './views/meetings.js';
+import { Meeting } from './views/meeting.js';
 import { Join } from './views/clinic.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
@@ -26,14 +29,17 @@ const ROUTES = {
   help: { view: Help },
   checkin: { view: Checkin, account: true },
   history: { view: History, account: true },
+  scales: { view: Scales, account: true },
+  checkup: { view: Checkup, account: true },
+  meetings: { view: Meetings, account: true },
+  meeting: { view: Meeting, account: true },
   // #/join/<CODE>: a clinic's referral code, with or without an account.
-  join: { view: Join, param: true },
+  join: { view: Join },
 };
 
 const state = {
   ready: false,
   route: null,
-  param: null, // the part after the route, for routes that take one (#/join/<CODE>)
   token: null,
   me: null, // the profile from GET /api/me
   lang: 'en',
@@ -68,11 +74,6 @@ function routeFromHash() {
   return match && ROUTES[match[1]] ? match[1] : null;
 }
 
-function paramFromHash() {
-  const match = /^#\/[\w-]+\/([^/?#]+)/.exec(location.hash);
-  return match ? decodeURIComponent(match[1]) : null;
-}
-
 // Picks the screen this person may see for the wanted route.
 function allowed(route) {
   const wanted = ROUTES[route] ? route : null;
@@ -81,11 +82,10 @@ function allowed(route) {
   return wanted;
 }
 
-function go(route, { replace = false, param = null } = {}) {
+function go(route, { replace = false } = {}) {
   const target = allowed(route);
-  const kept = ROUTES[target].param && target === route ? param : null;
-  const hash = kept ? `#/${target}/${encodeURIComponent(kept)}` : `#/${target}`;
-  state.param = kept;
+  // A route may carry a parameter after it (#/meeting/<id>); keep it when staying there.
+  const hash = location.hash.startsWith(`#/${target}/`) ? location.hash : `#/${target}`;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
@@ -96,7 +96,7 @@ function go(route, { replace = false, param = null } = {}) {
 function onHashChange() {
   // In-page anchors such as the skip link's #main are not routes.
   if (!location.hash.startsWith('#/')) return;
-  go(routeFromHash() ?? 'home', { replace: true, param: paramFromHash() });
+  go(routeFromHash() ?? 'home', { replace: true });
 }
 
 // --- account ----------------------------------------------------------------------------
@@ -196,7 +196,7 @@ async function boot() {
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
-  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true, param: paramFromHash() });
+  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true });
 
   if (token) {
     await applyProfile(await loadProfile());

@@ -52,9 +52,15 @@ function WhatIsShared({ referral, id }) {
     </section>`;
 }
 
+// The code from the address (#/join/<CODE>).
+export function codeFromHash(hash = location.hash) {
+  const match = /^#\/join\/([^/?#]+)/.exec(hash);
+  return match ? decodeURIComponent(match[1]) : '';
+}
+
 // #/join/<CODE>
 export function Join({ state, actions }) {
-  const code = state.param ?? '';
+  const code = codeFromHash();
   const [referral, setReferral] = useState(null);
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
+    "meeting_sources": "imported meeting feeds and their fetch state",
+    "meetings": "public meeting lists from Meeting Guide feeds and BMLT servers",
     "clinics": "treatment units (staff side); no person in recovery",
     "staff_users": "clinic staff log-ins (work e-mail); no person in recovery",
     "staff_sessions": "staff log-in sessions",
