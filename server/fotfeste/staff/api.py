@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, delete, get, post
@@ -13,6 +12,7 @@ from fotfeste.accounts import store as accounts
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.db import Database
 from fotfeste.errors import NotFound
+from fotfeste.scales.followups import set_programme
 from fotfeste.staff import logic, store
 from fotfeste.staff.models import (
     NEVER_SHARED,
@@ -43,13 +43,6 @@ async def _active_code(db: Database, text: str) -> Any:
     if row is None:
         raise NotFound("No such referral code, or it is no longer in use", field="code")
     return row
-
-
-async def set_programme(db: Database, account_id: str, programme: str, start: date) -> None:
-    """Put the account on the programme's follow-up schedule (the scales domain's, once merged)."""
-    # The scales domain (issue 5) owns programmes and follow-ups; until it lands on main there is
-    # no schedule to set, and the link itself is all that is stored.
-    _ = (db, account_id, programme, start)
 
 
 class ReferralsController(Controller):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fotfeste.staff.outcomes import NO_SOURCES, Sources
+from fotfeste.scales.followups import checkup_outcomes, followups_for_account
+from fotfeste.staff.outcomes import Sources
 
-# The scales domain (follow-ups, check-up answers) and the meetings domain (attendance) bind
-# here once they are merged; until then the outcome pages say "not yet available".
-SOURCES: Sources = NO_SOURCES
+# Meetings (attendance) binds here once merged; until then its rows say "not yet available".
+SOURCES = Sources(followups=followups_for_account, checkups=checkup_outcomes, attendance=None)
