@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fotfeste.staff import logic
-from fotfeste.staff.pages import I18N_DIR, catalogue
+from fotfeste.staff.pages import I18N_DIR, catalogue, timepoint_label, translator
 
 TEMPLATES = Path(I18N_DIR).parent / "templates"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -46,4 +46,16 @@ def test_keys_built_from_data_exist() -> None:
     built += [f"message.{k}_{part}" for k in ("csrf", "not_found") for part in ("title", "body")]
     built += [f"password.{k}" for k in ("wrong", "mismatch", "too_short", "too_long", "same")]
     built += ["login.wrong", "login.locked"]
+    built += [f"timepoint.{k}" for k in ("baseline", "intake", "months", "weeks")]
     assert [key for key in built if key not in english] == []
+
+
+def test_timepoint_labels() -> None:
+    t = translator("sv")
+    assert [timepoint_label(t, k) for k in ("baseline", "intake", "m3", "w8", "odd")] == [
+        "Start",
+        "Inskrivning",
+        "3 månader",
+        "Vecka 8",
+        "odd",
+    ]

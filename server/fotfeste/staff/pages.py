@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -57,11 +58,33 @@ def _environment() -> Environment:
     )
 
 
+_MONTHS = re.compile(r"^m(\d+)$")
+_WEEKS = re.compile(r"^w(\d+)$")
+
+
+def timepoint_label(t: Callable[..., str], key: str) -> str:
+    """A follow-up point's key (baseline, intake, m3, w8, …) as staff read it."""
+    if key in {"baseline", "intake"}:
+        return t(f"timepoint.{key}")
+    if match := _MONTHS.match(key):
+        return t("timepoint.months", n=int(match.group(1)))
+    if match := _WEEKS.match(key):
+        return t("timepoint.weeks", n=int(match.group(1)))
+    return key
+
+
 def render(template: str, locale: str, *, status_code: int = 200, **context: Any) -> Response[str]:
+    t = translator(locale)
     html = (
         _environment()
         .get_template(template)
-        .render(t=translator(locale), locale=locale, locales=LOCALES, **context)
+        .render(
+            t=t,
+            timepoint=lambda key: timepoint_label(t, key),
+            locale=locale,
+            locales=LOCALES,
+            **context,
+        )
     )
     return Response(
         html,

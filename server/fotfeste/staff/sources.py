@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fotfeste.meetings.store import attendance_counts
 from fotfeste.scales.followups import checkup_outcomes, followups_for_account
 from fotfeste.staff.outcomes import Sources
 
-# Meetings (attendance) binds here once merged; until then its rows say "not yet available".
-SOURCES = Sources(followups=followups_for_account, checkups=checkup_outcomes, attendance=None)
+SOURCES = Sources(
+    followups=followups_for_account, checkups=checkup_outcomes, attendance=attendance_counts
+)
