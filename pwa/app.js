@@ -18,6 +18,7 @@ import * as outbox from './outbox.js';
 import { Checkup, Scales } from './views/scales.js';
 import { Meetings } from './views/meetings.js';
 import { Meeting } from './views/meeting.js';
+import { Join } from './views/clinic.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -32,6 +33,8 @@ const ROUTES = {
   checkup: { view: Checkup, account: true },
   meetings: { view: Meetings, account: true },
   meeting: { view: Meeting, account: true },
+  // #/join/<CODE>: a clinic's referral code, with or without an account.
+  join: { view: Join },
 };
 
 const state = {

@@ -11,8 +11,9 @@ import helpCard from './cards/help.js';
 import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
 import meetingsCard from './cards/meetings.js';
+import clinicCard from './cards/clinic.js';
 
-const CARDS = [progressCard, meetingsCard, followupCard, welcomeCard, helpCard];
+const CARDS = [progressCard, clinicCard, meetingsCard, followupCard, welcomeCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -29,6 +29,7 @@ def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
     from fotfeste import backup
     from fotfeste.meetings import cli as meetings_cli
+    from fotfeste.staff import cli as staff
 
     return [
         Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
@@ -44,6 +45,7 @@ def _extensions() -> list[Extension]:
             backup.add_restore_arguments,
             backup.run_restore,
         ),
+        Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
     ]
 
 
