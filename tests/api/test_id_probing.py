@@ -45,6 +45,8 @@ NOT_OWNED: dict[str, str] = {
     "/api/me/favourites/{meeting_id}": "a shared meeting's id under the caller's own /api/me: "
     "test_favourites_and_attendance_stay_per_account proves another account's PUT/DELETE "
     "never touches the first account's favourite",
+    "/api/referrals/{code}": "a clinic's referral code, public by design (printed on a card); "
+    "it names the clinic and programme, never a person",
     "/api/me/attendance/{on}": "a date in the caller's own attendance log (natural key): "
     "test_favourites_and_attendance_stay_per_account",
 }
