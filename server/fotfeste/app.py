@@ -17,10 +17,16 @@ from litestar.types import ControllerRouterHandler
 
 from fotfeste import __version__
 from fotfeste.accounts.auth import provide_account
+from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.push.routes import PushController
+from fotfeste.push.service import Producer, PushService
+from fotfeste.reminders import service as reminders_service
+from fotfeste.reminders.routes import RemindersController
+from fotfeste.reminders.scheduler import schedule_due
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -36,18 +42,22 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     """The whole application; tests pass their own settings and clock."""
     clock = clock or SystemClock()
     db = Database(settings.database_path, readers=settings.reader_connections)
+    push = PushService(settings, db, clock)
+    push.producers.extend(_push_producers(db, clock))
     state = State(
         {
             "settings": settings,
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "push": push,
+            "profile_listeners": _profile_listeners(),
         }
     )
     return Litestar(
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
-        lifespan=[_lifespan(settings, db, clock)],
+        lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
         middleware=[access_log_middleware],
         before_send=[add_security_headers],
@@ -59,7 +69,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [health, AccountsController, MeController, PushController, RemindersController]
 
 
 def _dependencies() -> dict[str, Provide]:
@@ -74,6 +84,8 @@ def _dependencies() -> dict[str, Provide]:
         "clock": from_state("clock"),
         "settings": from_state("settings"),
         "account": Provide(provide_account),
+        "push": from_state("push"),
+        "profile_listeners": from_state("profile_listeners"),
     }
 
 
@@ -100,12 +112,26 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def _workers() -> list[Worker]:
+def _workers(push: PushService) -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return []
+    return [push.run_producers, push.run_sender]
 
 
-def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
+def _push_producers(db: Database, clock: Clock) -> list[Producer]:
+    """What turns due things into push notifications (run by the scheduler loop and tick())."""
+
+    async def reminders() -> int:
+        return await schedule_due(db, clock)
+
+    return [reminders]
+
+
+def _profile_listeners() -> list[ProfileListener]:
+    """Told after PATCH /api/me, with the changed account."""
+    return [reminders_service.on_profile_changed]
+
+
+def _lifespan(settings: Settings, db: Database, clock: Clock, push: PushService) -> Any:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.connect()
@@ -113,9 +139,13 @@ def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
             await db.migrate(clock)
             if settings.demo:
                 await load_demo(db, clock)
+            await push.start()
             context = WorkerContext(settings=settings, db=db, clock=clock, state=app.state)
-            async with run_workers(_workers(), context):
-                yield
+            try:
+                async with run_workers(_workers(push), context):
+                    yield
+            finally:
+                await push.close()
         finally:
             await db.close()
 

@@ -27,7 +27,16 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    return []
+    from fotfeste.push import cli as push_cli
+
+    return [
+        Extension(
+            "vapid",
+            "show or generate the VAPID key for Web Push",
+            push_cli.add_arguments,
+            push_cli.run,
+        ),
+    ]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -206,3 +207,13 @@ async def delete_account(db: Database, account_id: str) -> None:
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
     await db.checkpoint()
+
+
+async def notification_profiles(db: Database, account_ids: list[str]) -> dict[str, Any]:
+    """Language, time zone and discreet flag of many accounts at once (for the push scheduler)."""
+    rows = await db.fetchall(
+        "SELECT id, locale, timezone, discreet FROM accounts"
+        " WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(account_ids),),
+    )
+    return {row["id"]: row for row in rows}
