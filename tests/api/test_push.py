@@ -11,7 +11,7 @@ import httpx
 from fotfeste.clock import FixedClock
 from fotfeste.push import outbox
 from tests.api.conftest import Person, sign_up
-from tests.api.push_support import fake_push, subscribe, tick  # noqa: F401 - fixture
+from tests.api.push_support import push_service, run_in_server, subscribe, tick
 from tests.conftest import DEFAULT_NOW, LiveServer
 from tests.push_fake import FakePushService, b64, unb64
 
@@ -237,7 +237,6 @@ def test_redirects_are_not_followed(
 def test_a_claimed_row_comes_back_after_its_lease(
     person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
 ) -> None:
-    from tests.api.push_support import push_service, run_in_server
 
     sub = subscribe(person, fake_push)
     service = push_service(live_server)
