@@ -241,3 +241,21 @@ class FakePushService:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()
+
+
+if __name__ == "__main__":
+    # `python -m tests.push_fake`: a non-verifying fake for the benchmark, in its own process.
+    import sys
+
+    fake = FakePushService(verify=False)
+
+    async def main() -> None:
+        server = await asyncio.start_server(fake._handle, fake.host, 0)
+        print(server.sockets[0].getsockname()[1], flush=True)
+        async with server:
+            await server.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

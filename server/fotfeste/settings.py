@@ -56,7 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     vapid_private_key: str | None = None
     # Encryption is CPU work: this many processes do it beside the event loop (0: a thread).
     push_encrypt_processes: int = 1
-    push_concurrency: int = 64
+    push_concurrency: int = 32
     # How often the scheduler and the sender look for due work when nobody wakes them.
     push_poll_seconds: float = 10.0
     rate_account_create: RateLimit = RateLimit(20, 3600)

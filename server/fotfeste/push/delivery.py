@@ -20,14 +20,18 @@ log = logging.getLogger(__name__)
 AUTH_CACHE_FOR = timedelta(minutes=50)
 
 
-def make_client() -> httpx.AsyncClient:
-    """The one shared client: keep-alive pools per push service, never follows redirects (a
-    redirect could point anywhere), ignores proxy and .netrc settings from the environment."""
+def make_client(concurrency: int) -> httpx.AsyncClient:
+    """The one shared client: keep-alive connections, never follows redirects (a redirect could
+    point anywhere), ignores proxy and .netrc settings from the environment.
+
+    As many connections as requests in flight: requests queued inside httpcore's pool cost time
+    that grows with the queue (measured in bench/push.py), so the sender's semaphore queues them.
+    """
     return httpx.AsyncClient(
         timeout=httpx.Timeout(10.0, connect=5.0),
         follow_redirects=False,
         trust_env=False,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=50),
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
         headers={"user-agent": "fotfeste-push"},
     )
 

@@ -61,7 +61,7 @@ class PushService:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self._client = make_client()
+        self._client = make_client(max(1, self.settings.push_concurrency))
         self._delivery = Delivery(
             self.key,
             self.settings.vapid_subject,
