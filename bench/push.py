@@ -105,7 +105,7 @@ async def ceiling(processes: int, messages: int, keys: list[tuple[str, str]]) ->
     started = time.perf_counter()
     await asyncio.gather(*(encryptor.submit(items[i : i + 64]) for i in range(0, messages, 64)))
     elapsed = time.perf_counter() - started
-    encryptor.close()
+    await encryptor.close()
     return messages / elapsed
 
 
@@ -118,7 +118,7 @@ async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[
         data_dir=workdir,
         push_hosts=("127.0.0.1",),
         push_encrypt_processes=processes,
-        push_concurrency=32,
+        push_concurrency=8,
     )
     db = Database(path, readers=2)
     await db.connect()

@@ -279,3 +279,22 @@ def test_a_restart_loses_nothing(server_factory: Callable[..., LiveServer], tmp_
         assert fake.errors == []
     finally:
         fake.stop()
+
+
+def test_a_message_older_than_its_ttl_is_dropped_unsent(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    sub = subscribe(person, fake_push)
+    service = push_service(live_server)
+
+    async def queue_then_wait() -> None:
+        # Queued, then the server is "down" (no sender) for longer than the message's TTL.
+        async with service._send_lock:
+            note = outbox.Notification(person.account_id, '{"title":"t"}', None, "normal", 600)
+            await outbox.enqueue(service.db, clock, note)
+            clock.advance(timedelta(minutes=11))
+
+    run_in_server(live_server, queue_then_wait())
+    tick(live_server)
+    assert fake_push.messages_for(sub) == []
+    assert outbox_rows(live_server) == 0

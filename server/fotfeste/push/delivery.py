@@ -65,13 +65,18 @@ class Delivery:
     def forget(self, origin: str) -> None:
         self._auth.pop(origin, None)
 
+    def remaining_ttl(self, message: Message) -> int:
+        """What is left of the message's lifetime: a late retry must not outlive the original."""
+        age = (self.clock.now() - message.created_at).total_seconds()
+        return int(message.ttl - max(0.0, age))
+
     def headers(self, message: Message) -> dict[str, str]:
         """A new dict for every message: TTL, Urgency and Topic belong to this message alone."""
         headers = {
             "authorization": self.authorization(origin_of(message.endpoint)),
             "content-encoding": "aes128gcm",
             "content-type": "application/octet-stream",
-            "ttl": str(message.ttl),
+            "ttl": str(max(0, self.remaining_ttl(message))),
             "urgency": message.urgency,
         }
         topic = check_topic(message.topic)
@@ -86,6 +91,9 @@ class Delivery:
         except InvalidInput:
             log.warning("push endpoint at %s is no longer allowed", origin_of(message.endpoint))
             return Result(message, None, error="not allowed")
+        if self.remaining_ttl(message) <= 0:
+            # Queued while the server was down for longer than it matters (a stale reminder).
+            return Result(message, None, error="expired")
         try:
             response = await self.client.post(
                 message.endpoint, content=body, headers=self.headers(message)

@@ -77,7 +77,8 @@ class Encryptor:
     async def encrypt(self, items: Sequence[Plain]) -> list[bytes]:
         return await self.submit(items)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+            executor, self._executor = self._executor, None
+            # Waits for the workers to exit, so none outlives the server.
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)

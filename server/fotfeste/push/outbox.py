@@ -143,7 +143,7 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
     for result in results:
         message = result.message
         outcome = classify(result.status) if result.status is not None else Outcome.RETRY
-        if result.error == "not allowed":
+        if result.error in ("not allowed", "expired"):
             outcome = Outcome.REJECTED
         gave_up = False
         if outcome is Outcome.RETRY:
@@ -169,7 +169,7 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
         elif outcome is Outcome.DONE:
             delete_rows.append((message.id,))
         elif outcome in (Outcome.TOO_LARGE, Outcome.REJECTED):
-            if not gave_up:
+            if not gave_up and result.error != "expired":
                 log.warning(
                     "push to %s refused with %s; message dropped",
                     origin_of(message.endpoint),

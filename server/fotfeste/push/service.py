@@ -73,7 +73,7 @@ class PushService:
     async def close(self) -> None:
         if self._client is not None:
             await self._client.aclose()
-        self._encryptor.close()
+        await self._encryptor.close()
 
     @property
     def delivery(self) -> Delivery:
