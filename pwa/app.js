@@ -12,6 +12,8 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Reminders } from './views/reminders.js';
+import { resendSubscription } from './push.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -19,6 +21,7 @@ const ROUTES = {
   recover: { view: Recover, onboarding: true },
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
+  reminders: { view: Reminders, account: true },
   help: { view: Help },
 };
 
@@ -127,6 +130,7 @@ const actions = {
     state.token = token;
     await applyProfile(await loadProfile());
     draw();
+    resendSubscription().catch(() => {});
   },
 
   // Switches the language at once; with an account, also saves it on the server.
@@ -187,6 +191,8 @@ async function boot() {
     if (state.token) draw();
   }
   registerServiceWorker();
+  // Re-send the push subscription at every start (quietly: the app works without it).
+  if (state.token) resendSubscription().catch(() => {});
 }
 
 function registerServiceWorker() {

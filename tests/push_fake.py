@@ -215,14 +215,22 @@ class FakePushService:
     def start(self) -> FakePushService:
         """Serve from a thread with its own event loop (tests)."""
         loop = self._loop = asyncio.new_event_loop()
+        ready = threading.Event()
 
         async def listen() -> None:
             self._server = await asyncio.start_server(self._handle, self.host, self.port)
             self.port = self._server.sockets[0].getsockname()[1]
 
-        loop.run_until_complete(listen())
-        self._thread = threading.Thread(target=loop.run_forever, daemon=True, name="fake-push")
+        def run() -> None:
+            # Everything on the thread: the caller's thread may have a loop running already
+            # (Playwright's sync API does).
+            loop.run_until_complete(listen())
+            ready.set()
+            loop.run_forever()
+
+        self._thread = threading.Thread(target=run, daemon=True, name="fake-push")
         self._thread.start()
+        ready.wait(5)
         return self
 
     async def _shutdown(self) -> None:

@@ -10,6 +10,7 @@ import { Icon } from './icons.js';
 const NAV = [
   { route: 'home', label: 'nav.home', icon: 'home', account: true },
   { route: 'help', label: 'nav.help', icon: 'help' },
+  { route: 'reminders', label: 'nav.reminders', icon: 'bell', account: true },
   { route: 'settings', label: 'nav.settings', icon: 'settings', account: true },
 ];
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from fotfeste.push.service import PassReport, PushService
-from tests.api.conftest import Person
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService, Subscriber
+
+if TYPE_CHECKING:  # conftest imports this module for its fixture
+    from tests.api.conftest import Person
 
 
 def push_service(server: LiveServer) -> PushService:

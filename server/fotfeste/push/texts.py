@@ -69,7 +69,7 @@ def notification(
     title, body = texts["discreet"] if discreet else texts[kind]
     if not discreet and params:
         title, body = title.format(**params), body.format(**params)
-    payload = {"title": title, "body": body, "kind": kind, "url": url, "tag": kind}
+    payload = {"title": title, "body": body, "kind": kind, "url": url, "tag": kind, "lang": locale}
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     check_payload(text.encode())
     return text
