@@ -227,3 +227,11 @@ def test_discreet_texts_say_nothing(locale: str, kind: str) -> None:
 
 def test_every_locale_has_every_text() -> None:
     assert {frozenset(texts) for texts in _TEXTS.values()} == {frozenset(_TEXTS["en"])}
+
+
+def test_logs_name_the_service_never_an_address_or_path() -> None:
+    from fotfeste.push.logic import service_name
+
+    assert service_name("https://fcm.googleapis.com/fcm/send/secret") == "fcm.googleapis.com"
+    assert service_name("http://127.0.0.1:9999/push/secret") == "(an IP address)"
+    assert service_name("https://[::1]:8443/push/secret") == "(an IP address)"

@@ -10,7 +10,7 @@ import httpx
 from fotfeste.clock import Clock
 from fotfeste.errors import InvalidInput
 from fotfeste.push.keys import VapidKey
-from fotfeste.push.logic import check_endpoint, check_topic, origin_of
+from fotfeste.push.logic import check_endpoint, check_topic, origin_of, service_name
 from fotfeste.push.outbox import Message, Result
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class Delivery:
             # Checked again at send time: the allowlist may have shrunk since it was saved.
             check_endpoint(message.endpoint, self.allowed_hosts)
         except InvalidInput:
-            log.warning("push endpoint at %s is no longer allowed", origin_of(message.endpoint))
+            log.warning("push endpoint at %s is no longer allowed", service_name(message.endpoint))
             return Result(message, None, error="not allowed")
         if self.remaining_ttl(message) <= 0:
             # Queued while the server was down for longer than it matters (a stale reminder).

@@ -101,6 +101,17 @@ def origin_of(endpoint: str) -> str:
     return f"{parts.scheme}://{host}{port}"
 
 
+def service_name(endpoint: str) -> str:
+    """What logs may say about a push service: its host name, never the path (a capability) and
+    never an address (logs hold no IP addresses)."""
+    host = (urlsplit(endpoint).hostname or "").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return host or "(no host)"
+    return "(an IP address)"
+
+
 def check_keys(p256dh: str, auth: str) -> None:
     """p256dh must be an uncompressed point on P-256 and auth exactly 16 bytes."""
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
-from fotfeste.push.logic import Outcome, classify, next_retry, origin_of, parse_retry_after
+from fotfeste.push.logic import Outcome, classify, next_retry, parse_retry_after, service_name
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
             if retry.at is None:
                 log.warning(
                     "push to %s gave up after %d attempts (last: %s)",
-                    origin_of(message.endpoint),
+                    service_name(message.endpoint),
                     message.attempts,
                     result.status or result.error,
                 )
@@ -172,7 +172,7 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
             if not gave_up and result.error != "expired":
                 log.warning(
                     "push to %s refused with %s; message dropped",
-                    origin_of(message.endpoint),
+                    service_name(message.endpoint),
                     result.status or result.error,
                 )
             delete_rows.append((message.id,))
