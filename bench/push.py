@@ -166,6 +166,18 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     started = time.perf_counter()
     queued = await schedule_due(db, clock)
     with_due = time.perf_counter() - started
+    # Another 100 come due a minute later: the same pass with the index pages in memory.
+    later = isoformat_utc(NOW + timedelta(minutes=1))
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE reminders SET next_fire_at = ? WHERE kind = 'checkin' AND account_id IN"
+            " (SELECT id FROM accounts ORDER BY id DESC LIMIT ?)",
+            (later, due),
+        )
+    clock.advance(timedelta(minutes=1))
+    started = time.perf_counter()
+    queued += await schedule_due(db, clock)
+    warm = time.perf_counter() - started
     idle = []
     for _ in range(20):
         started = time.perf_counter()
@@ -181,6 +193,7 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     return {
         "queued": queued,
         "with_due_ms": with_due * 1000,
+        "warm_ms": warm * 1000,
         "idle_ms": sorted(idle)[len(idle) // 2] * 1000,
         "full_scan_ms": scan * 1000,
         "plan": " / ".join(str(row[3]) for row in plan),
@@ -220,9 +233,9 @@ async def main(quick: bool) -> None:
             s = await scheduler_cost(workdir, rows, 100)
             print(
                 f"scheduler with {rows:,} reminder rows, 100 due: one pass"
-                f" {s['with_due_ms']:.1f} ms"
-                f" (queued {s['queued']:.0f}); idle pass {s['idle_ms']:.2f} ms; a full scan would"
-                f" take {s['full_scan_ms']:.0f} ms"
+                f" {s['with_due_ms']:.1f} ms (first, cold), {s['warm_ms']:.1f} ms (next minute);"
+                f" idle pass {s['idle_ms']:.2f} ms; a full scan would take"
+                f" {s['full_scan_ms']:.0f} ms (queued {s['queued']:.0f})"
             )
             print(f"  due query plan: {s['plan']}")
     finally:

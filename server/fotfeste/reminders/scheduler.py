@@ -18,8 +18,8 @@ from fotfeste.reminders.logic import QuietHours, decode_days, is_late, parse_hhm
 
 log = logging.getLogger(__name__)
 
-# Rows per round: the Python work per round (~10 ms) is short enough not to stall the API.
-BATCH = 500
+# Rows per round: the Python work of a round (a few ms) is short enough not to stall the API.
+BATCH = 200
 
 
 def quiet_hours(start: str | None, end: str | None) -> QuietHours | None:
