@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from fotfeste.clock import FixedClock, isoformat_utc
 from fotfeste.db import Database
+from fotfeste.push.delivery import make_client
 from fotfeste.push.encryption import Encryptor, encrypt_batch
 from fotfeste.push.logic import b64url_encode
 from fotfeste.push.service import PushService
@@ -30,6 +31,8 @@ from fotfeste.reminders.scheduler import schedule_due
 from fotfeste.settings import Settings
 
 NOW = datetime(2026, 3, 16, 19, 0, tzinfo=UTC)  # 20:00 in Stockholm
+# Requests in flight: few connections, since httpcore checks each pooled one on every request.
+CONCURRENCY = 8
 PAYLOAD = notification("checkin", "sv", discreet=False, url="/#/checkin").encode()
 
 
@@ -109,6 +112,24 @@ async def ceiling(processes: int, messages: int, keys: list[tuple[str, str]]) ->
     return messages / elapsed
 
 
+async def http_ceiling(port: int, messages: int, concurrency: int) -> float:
+    """Posting alone (bodies encrypted beforehand), with the sender's client and concurrency."""
+    client = make_client(concurrency)
+    body = encrypt_batch([(PAYLOAD, *browser_keys(1)[0])])[0]
+    limit = asyncio.Semaphore(concurrency)
+
+    async def post(i: int) -> None:
+        async with limit:
+            await client.post(f"http://127.0.0.1:{port}/push/{i}", content=body)
+
+    await asyncio.gather(*(post(i) for i in range(concurrency)))  # open the connections
+    started = time.perf_counter()
+    await asyncio.gather(*(post(i) for i in range(messages)))
+    elapsed = time.perf_counter() - started
+    await client.aclose()
+    return messages / elapsed
+
+
 async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[str, float]:
     path = workdir / f"fanout-{count}-{processes}.sqlite3"
     db = await open_db(path)
@@ -118,7 +139,7 @@ async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[
         data_dir=workdir,
         push_hosts=("127.0.0.1",),
         push_encrypt_processes=processes,
-        push_concurrency=8,
+        push_concurrency=CONCURRENCY,
     )
     db = Database(path, readers=2)
     await db.connect()
@@ -215,8 +236,13 @@ async def main(quick: bool) -> None:
             encrypt_batch([(PAYLOAD, *keys[i % 64]) for i in range(2000)])
             single = 2000 / (time.perf_counter() - started)
             pooled = await ceiling(1, 10_000 if not quick else 3000, keys)
+            posting = await http_ceiling(port, 1000 if quick else 3000, CONCURRENCY)
             print(f"encryption-only ceiling: {single:,.0f} msg/s in the loop's thread;")
             print(f"  {pooled:,.0f} msg/s through the 1-process pool the sender uses")
+            print(
+                f"posting-only ceiling (httpx, {CONCURRENCY} connections, bodies encrypted"
+                f" beforehand): {posting:,.0f} msg/s"
+            )
             for processes, count in [(0, sizes[0]), (1, sizes[0]), (1, sizes[1])]:
                 r = await fan_out(workdir, port, count, processes)
                 where = "a thread" if processes == 0 else f"{processes} process"
@@ -224,7 +250,8 @@ async def main(quick: bool) -> None:
                     f"fan-out {count:>7,} due reminders, encryption in {where}: "
                     f"schedule {r['schedule_s']:.2f} s, send {r['send_s']:.2f} s = "
                     f"{r['rate']:,.0f} msg/s ({r['rate'] / pooled:.2f}x pool ceiling, "
-                    f"{r['rate'] / single:.2f}x single-thread ceiling); worst loop stall "
+                    f"{r['rate'] / single:.2f}x single-thread ceiling, {r['rate'] / posting:.2f}x"
+                    f" posting ceiling); worst loop stall "
                     f"{r['stall_ms']:.0f} ms sending, {r['schedule_stall_ms']:.0f} ms scheduling"
                 )
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
