@@ -14,6 +14,9 @@ import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
 import { Reminders } from './views/reminders.js';
 import { resendSubscription } from './push.js';
+import { Checkin } from './views/checkin.js';
+import { History } from './views/history.js';
+import * as outbox from './outbox.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -23,6 +26,8 @@ const ROUTES = {
   settings: { view: Settings, account: true },
   reminders: { view: Reminders, account: true },
   help: { view: Help },
+  checkin: { view: Checkin, account: true },
+  history: { view: History, account: true },
 };
 
 const state = {
@@ -193,6 +198,8 @@ async function boot() {
   registerServiceWorker();
   // Re-send the push subscription at every start (quietly: the app works without it).
   if (state.token) resendSubscription().catch(() => {});
+  // Check-ins made offline: sent now, on the `online` event and by Background Sync.
+  outbox.start().catch(() => {});
 }
 
 function registerServiceWorker() {

@@ -8,8 +8,9 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import progressCard from './cards/progress.js';
 
-const CARDS = [welcomeCard, helpCard];
+const CARDS = [progressCard, welcomeCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

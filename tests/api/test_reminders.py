@@ -196,3 +196,23 @@ def test_reminders_are_exported_and_deleted_with_the_account(
     assert tables["reminders"][0]["kind"] == "checkin"
     assert len(tables["push_subscriptions"]) == 1
     assert person.delete("/api/me").status_code == 204
+
+
+def test_a_milestone_reminder_comes_on_the_morning_it_is_reached(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    sub = subscribe(person, fake_push)
+    # Monday 16 March 2026 in Stockholm; a start on 10 March makes Tuesday the 17th day 7.
+    assert person.put("/api/sobriety", json={"start_date": "2026-03-10"}).status_code == 200
+    body = person.put("/api/reminders/milestone", json={"enabled": True, "time": "09:00"}).json()
+    assert body["next_fire_at"] == "2026-03-17T08:00:00+00:00"
+    clock.set(datetime(2026, 3, 17, 8, 0, 5, tzinfo=UTC))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    message = fake_push.delivered_to(sub)[0]
+    assert message["title"] == "Congratulations on 7 days!"
+    assert fake_push.messages_for(sub)[0].headers["topic"] == "fotfeste-milestone"
+    # Day 8 is no milestone: the reminder wakes, says nothing.
+    clock.set(datetime(2026, 3, 18, 8, 0, 5, tzinfo=UTC))
+    tick(live_server)
+    assert len(fake_push.messages_for(sub)) == 1

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
 from fotfeste.db import Database
+from fotfeste.recovery.api import progress_for_account
 from fotfeste.reminders.logic import QuietHours, next_daily
 
 
@@ -77,7 +78,19 @@ CHECKIN = Kind(
     next_fire=daily_next_fire,
 )
 
-# Their domains (follow-ups, meetings, progress) are being built on other branches; each becomes
+
+async def _milestone_message(
+    db: Database, clock: Clock, setup: Setup, _: datetime
+) -> dict[str, str] | None:
+    """Only on the morning the current streak reaches a milestone (wakes daily, mostly silent)."""
+    progress = await progress_for_account(db, clock, setup.account_id, setup.zone.key)
+    days = progress.current_streak_days
+    if days > 0 and days in progress.milestones_reached:
+        return {"days": str(days)}
+    return None
+
+
+# Their domains (follow-ups, meetings) are being built on other branches; each becomes
 # available by giving it a message (and for meetings a next_fire) that asks that domain.
 FOLLOWUP = Kind(
     name="followup",
@@ -108,9 +121,8 @@ MILESTONE = Kind(
     ttl=timedelta(hours=12),
     grace=timedelta(hours=6),
     default_time="09:00",
-    message=_not_available,
+    message=_milestone_message,
     next_fire=daily_next_fire,
-    available=False,
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (CHECKIN, FOLLOWUP, MEETING, MILESTONE)}
