@@ -221,7 +221,7 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     }
 
 
-async def main(quick: bool) -> None:
+async def main(quick: bool = False) -> None:
     sizes = (2_000, 10_000) if quick else (10_000, 100_000)
     cores = os.cpu_count() or 1
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
