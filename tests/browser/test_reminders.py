@@ -74,7 +74,7 @@ def deliver(page: Page, app_url: str, data: dict[str, Any]) -> list[list[Any]]:
         ".then((n) => n.map((x) => [x.title, x.body, x.tag, x.data]))"
     )
     notes: list[list[Any]] = []
-    for _ in range(50):
+    for _ in range(150):  # a loaded machine can take seconds to start the worker
         notes = page.evaluate(shown)
         if notes:
             break
