@@ -103,8 +103,7 @@ def _subject(text: str) -> str:
     text = text.strip()
     if not (_MAILTO.match(text) or _HTTPS.match(text)) or "localhost" in text.lower():
         raise SettingsError(
-            "must be mailto:someone@example.org or https://example.org"
-            " (no spaces, no localhost)"
+            "must be mailto:someone@example.org or https://example.org (no spaces, no localhost)"
         )
     return text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
@@ -298,3 +299,23 @@ def test_a_message_older_than_its_ttl_is_dropped_unsent(
     tick(live_server)
     assert fake_push.messages_for(sub) == []
     assert outbox_rows(live_server) == 0
+
+
+def test_test_pushes_do_not_pile_up(person: Person, live_server: LiveServer) -> None:
+    service = push_service(live_server)
+
+    async def hold() -> list[int]:
+        # While nothing can be sent, test notifications stop being queued after a while.
+        async with service._send_lock:
+            return [
+                await asyncio.to_thread(lambda: person.post("/api/push/test").status_code)
+                for _ in range(22)
+            ]
+
+    sub = FakePushService().subscribe()
+    person.post(
+        "/api/push/subscriptions", json={**sub.as_json(), "endpoint": "http://127.0.0.1:9/p"}
+    )
+    statuses = run_in_server(live_server, hold())
+    assert statuses[:20] == [202] * 20
+    assert statuses[20:] == [429, 429]

@@ -188,5 +188,15 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
     return counts
 
 
+async def queued_for(db: Database, account_id: str, topic: str) -> int:
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM push_outbox WHERE account_id = ? AND topic = ?",
+            (account_id, topic),
+        )
+        or 0
+    )
+
+
 async def pending(db: Database) -> int:
     return int(await db.fetchval("SELECT count(*) FROM push_outbox") or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -15,6 +16,7 @@ from fotfeste.push.texts import notification
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 
 Push = NamedDependency[PushService]
+MAX_QUEUED_TESTS = 20
 
 
 class PushController(Controller):
@@ -59,6 +61,12 @@ class PushController(Controller):
         self, account: CurrentAccount, db: DB, clock: AppClock, push: Push
     ) -> TestQueued:
         """Queue a test notification to every subscription of the account."""
+        # Tests not yet delivered pile up only when something is wrong: don't add to the pile.
+        if await outbox.queued_for(db, account.id, "test") >= MAX_QUEUED_TESTS:
+            raise TooManyRequestsException(
+                "Test notifications are still on their way. Please wait a minute.",
+                headers={"Retry-After": "60"},
+            )
         payload = notification(
             "test", account.locale, discreet=account.discreet, url="/#/reminders"
         )
