@@ -17,6 +17,9 @@ import { resendSubscription } from './push.js';
 import { Checkin } from './views/checkin.js';
 import { History } from './views/history.js';
 import * as outbox from './outbox.js';
+import { Checkup, Scales } from './views/scales.js';
+import { Meetings } from './views/meetings.js';
+import { Meeting } from './views/meeting.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -28,6 +31,10 @@ const ROUTES = {
   help: { view: Help },
   checkin: { view: Checkin, account: true },
   history: { view: History, account: true },
+  scales: { view: Scales, account: true },
+  checkup: { view: Checkup, account: true },
+  meetings: { view: Meetings, account: true },
+  meeting: { view: Meeting, account: true },
 };
 
 const state = {
@@ -77,7 +84,8 @@ function allowed(route) {
 
 function go(route, { replace = false } = {}) {
   const target = allowed(route);
-  const hash = `#/${target}`;
+  // A route may carry a parameter after it (#/meeting/<id>); keep it when staying there.
+  const hash = location.hash.startsWith(`#/${target}/`) ? location.hash : `#/${target}`;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);

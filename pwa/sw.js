@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2+reminders-1';
+const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+reminders-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -30,6 +30,13 @@ const APP_SHELL = [
   '/push.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/scales.js',
+  '/views/scales/questionnaire.js',
+  '/views/scales/result.js',
+  '/views/scales/history.js',
+  '/views/scales/chart.js',
+  '/views/scales/compare.js',
+  '/views/cards/followup.js',
   '/views/cards/progress.js',
   '/views/checkin.js',
   '/views/history.js',
@@ -37,6 +44,13 @@ const APP_SHELL = [
   '/recovery.js',
   '/outbox.js',
   '/recovery.css',
+  '/meetings.js',
+  '/views/meetings.js',
+  '/views/meeting.js',
+  '/views/meeting-parts.js',
+  '/views/place-search.js',
+  '/views/cards/meetings.js',
+  '/data/places.json',
   '/vendor/preact.js',
   '/vendor/hooks.js',
   '/vendor/htm.js',
@@ -52,7 +66,8 @@ const APP_SHELL = [
 ];
 
 // API answers that must never be written to disk by the cache.
-const NEVER_CACHE = ['/api/me/export'];
+// Favourites are kept in IndexedDB by the meetings screens, always fresher than a cached answer.
+const NEVER_CACHE = ['/api/me/export', '/api/me/favourites'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -8,9 +8,11 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
+import meetingsCard from './cards/meetings.js';
 
-const CARDS = [progressCard, welcomeCard, helpCard];
+const CARDS = [progressCard, meetingsCard, followupCard, welcomeCard, helpCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

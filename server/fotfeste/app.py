@@ -23,12 +23,21 @@ from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.meetings.feeds import meeting_feed_refresher
+from fotfeste.meetings.routes import (
+    AttendanceController,
+    FavouritesController,
+    MeetingsController,
+)
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
 from fotfeste.recovery.routes import RecoveryController
 from fotfeste.reminders import service as reminders_service
 from fotfeste.reminders.routes import RemindersController
 from fotfeste.reminders.scheduler import schedule_due
+from fotfeste.scales.definitions import catalogue
+from fotfeste.scales.help import load_resources
+from fotfeste.scales.routes import FollowupsController, HelpController, ScalesController
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -57,6 +66,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            # Data files are validated here, so a broken file stops the start, not a request.
+            "catalogue": catalogue(),
+            "crisis_resources": load_resources(settings.crisis_resources),
             "push": push,
             "profile_listeners": _profile_listeners(),
         }
@@ -90,6 +102,12 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         AccountsController,
         MeController,
         RecoveryController,
+        ScalesController,
+        FollowupsController,
+        HelpController,
+        MeetingsController,
+        FavouritesController,
+        AttendanceController,
         PushController,
         RemindersController,
     ]
@@ -108,6 +126,12 @@ def _dependencies() -> dict[str, Provide]:
     def db(state: State, clock: SkipValidation[Any]) -> Any:
         return state["db"]
 
+    def scales_catalogue(state: State) -> Any:
+        return state["catalogue"]
+
+    def crisis_resources(state: State) -> Any:
+        return state["crisis_resources"]
+
     def push(state: State) -> Any:
         return state["push"]
 
@@ -118,6 +142,8 @@ def _dependencies() -> dict[str, Provide]:
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
         "db": Provide(db, sync_to_thread=False),
+        "catalogue": Provide(scales_catalogue, sync_to_thread=False),
+        "crisis_resources": Provide(crisis_resources, sync_to_thread=False),
         "account": Provide(provide_account),
         "push": Provide(push, sync_to_thread=False),
         "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
@@ -149,7 +175,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _workers(push: PushService) -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return [push.run_producers, push.run_sender]
+    return [meeting_feed_refresher, push.run_producers, push.run_sender]
 
 
 def _push_producers(db: Database, clock: Clock) -> list[Producer]:

@@ -27,9 +27,11 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
+    from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
 
     return [
+        Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
         Extension(
             "vapid",
             "show or generate the VAPID key for Web Push",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 
 from fotfeste.clock import FixedClock
+from fotfeste.meetings.logic import meeting_id
 from tests.api.conftest import Person
+from tests.api.meetings_fixtures import FEED, run_import, write_feed
 from tests.api.push_support import subscribe, tick
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService
@@ -62,13 +65,12 @@ def test_bad_reminder_input_is_400(person: Person, http: httpx.Client) -> None:
     assert http.put("/api/reminders/checkin", json={"enabled": True}).status_code == 401
 
 
-def test_kinds_whose_domain_is_missing_say_so(person: Person) -> None:
-    for kind in ("followup", "meeting", "milestone"):
-        if reminder(person, kind)["available"]:
-            continue
+def test_every_kind_is_available(person: Person) -> None:
+    for kind in ("checkin", "followup", "meeting", "milestone"):
+        assert reminder(person, kind)["available"] is True
         answer = person.put(f"/api/reminders/{kind}", json={"enabled": True})
-        assert answer.status_code == 400
-        assert "not available" in answer.json()["detail"]
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["next_fire_at"] is not None
 
 
 def test_a_checkin_reminder_fires_at_its_local_minute(
@@ -216,3 +218,56 @@ def test_a_milestone_reminder_comes_on_the_morning_it_is_reached(
     clock.set(datetime(2026, 3, 18, 8, 0, 5, tzinfo=UTC))
     tick(live_server)
     assert len(fake_push.messages_for(sub)) == 1
+
+
+def test_a_followup_reminder_on_the_day_its_window_opens_and_its_due_date(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    sub = subscribe(person, fake_push)
+    # Made on 16 March: the 1-month follow-up's window opens on 9 April, due on 16 April.
+    person.put("/api/reminders/followup", json={"enabled": True, "time": "10:00"})
+
+    def at(*moment: int) -> None:
+        clock.set(datetime(*moment, tzinfo=UTC))
+        tick(live_server)
+
+    at(2026, 4, 9, 7, 59)  # the days in between passed while "the server was down"
+    at(2026, 4, 9, 8, 0, 5)  # 10:00 in Stockholm (summer time)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    assert fake_push.delivered_to(sub)[0]["title"] == "Time for a follow-up"
+    assert fake_push.messages_for(sub)[0].headers["topic"] == "fotfeste-followup"
+    at(2026, 4, 10, 8, 0, 5)  # still due, but no new nudge every day
+    assert len(fake_push.messages_for(sub)) == 1
+    at(2026, 4, 16, 7, 59)
+    at(2026, 4, 16, 8, 0, 5)  # its due date, still not done
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
+
+
+def test_a_meeting_reminder_comes_before_a_favourite_starts(
+    person: Person,
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    feed = write_feed(tmp_path / "feed.json", FEED)
+    done = run_import(
+        live_server.settings.data_dir, str(feed), "--format", "meeting-guide", "--source", "push"
+    )
+    assert done.returncode == 0, done.stderr
+    monday = meeting_id("push", "sthlm-monday")  # Mondays 19:00 in Stockholm
+    sub = subscribe(person, fake_push)
+    answer = person.put("/api/reminders/meeting", json={"enabled": True, "minutes_before": 60})
+    assert answer.status_code == 200, answer.text
+    assert person.put(f"/api/me/favourites/{monday}").status_code == 200
+    clock.set(datetime(2026, 3, 16, 16, 59, 30, tzinfo=UTC))  # 17:59:30 in Stockholm
+    tick(live_server)  # an hourly look at the favourites: nothing to say yet
+    assert fake_push.messages_for(sub) == []
+    assert reminder(person, "meeting")["next_fire_at"] == "2026-03-16T17:00:00+00:00"
+    clock.set(datetime(2026, 3, 16, 17, 0, 5, tzinfo=UTC))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    message = fake_push.delivered_to(sub)[0]
+    assert message["title"] == "Your meeting starts soon"
+    assert message["body"] == "Måndagsgruppen starts at 19:00."
+    assert fake_push.messages_for(sub)[0].headers["urgency"] == "high"

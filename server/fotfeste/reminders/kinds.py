@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from fotfeste.clock import Clock
+from fotfeste.clock import Clock, local_today
 from fotfeste.db import Database
+from fotfeste.meetings.logic import next_start
+from fotfeste.meetings.store import FavouriteMeeting, favourite_meetings_for_account
 from fotfeste.recovery.api import progress_for_account
 from fotfeste.reminders.logic import QuietHours, next_daily
+from fotfeste.scales.followups import followups_for_account
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,6 @@ async def _always(_: Database, __: Clock, ___: Setup, ____: datetime) -> dict[st
     return {}
 
 
-async def _not_available(
-    _: Database, __: Clock, ___: Setup, ____: datetime
-) -> dict[str, str] | None:
-    return None
-
-
 CHECKIN = Kind(
     name="checkin",
     url="/#/checkin",
@@ -90,8 +87,70 @@ async def _milestone_message(
     return None
 
 
-# Their domains (follow-ups, meetings) are being built on other branches; each becomes
-# available by giving it a message (and for meetings a next_fire) that asks that domain.
+async def _followup_message(
+    db: Database, clock: Clock, setup: Setup, _: datetime
+) -> dict[str, str] | None:
+    """On the day a follow-up's window opens and, if it is still not done, on its due date."""
+    today = local_today(clock, setup.zone.key)
+    entries = await followups_for_account(
+        db, clock, setup.account_id, setup.zone.key, locale=setup.locale
+    )
+    for entry in entries:
+        if entry.status == "due" and today in (entry.window_start, entry.due_date):
+            return {"label": entry.label}
+    return None
+
+
+# Favourites change without telling the reminders: wake at least this often to look again.
+MEETING_RECHECK = timedelta(hours=1)
+
+
+def meeting_reminders(
+    favourites: list[FavouriteMeeting], setup: Setup, after: datetime
+) -> list[tuple[datetime, FavouriteMeeting]]:
+    """(reminder instant, meeting) strictly after `after`, soonest first; an occurrence whose
+    reminder would fall in quiet hours is skipped for the next one (a late one is no use)."""
+    lead = timedelta(minutes=setup.minutes_before)
+    found = []
+    for meeting in favourites:
+        start = next_start(meeting.day, meeting.time, meeting.timezone, after + lead)
+        for _ in range(3):
+            at = start - lead
+            quiet = setup.quiet is not None and setup.quiet.contains(
+                at.astimezone(setup.zone).time().replace(second=0, microsecond=0)
+            )
+            if at > after and not quiet:
+                found.append((at.astimezone(UTC), meeting))
+                break
+            start = next_start(
+                meeting.day, meeting.time, meeting.timezone, start + timedelta(minutes=1)
+            )
+    return sorted(found, key=lambda pair: pair[0])
+
+
+async def _meeting_next_fire(
+    db: Database, _: Clock, setup: Setup, after: datetime
+) -> datetime | None:
+    favourites = await favourite_meetings_for_account(db, setup.account_id)
+    upcoming = meeting_reminders(favourites, setup, after)
+    recheck = after + MEETING_RECHECK
+    return min(upcoming[0][0], recheck) if upcoming else recheck
+
+
+async def _meeting_message(
+    db: Database, _: Clock, setup: Setup, due: datetime
+) -> dict[str, str] | None:
+    """The favourite that starts `minutes_before` after `due`; None for a re-check wake-up."""
+    favourites = await favourite_meetings_for_account(db, setup.account_id)
+    for at, meeting in meeting_reminders(favourites, setup, due - timedelta(minutes=1)):
+        if abs((at - due).total_seconds()) < 60:
+            start = (at + timedelta(minutes=setup.minutes_before)).astimezone(
+                ZoneInfo(meeting.timezone)
+            )
+            return {"name": meeting.name[:120], "time": start.strftime("%H:%M")}
+    return None
+
+
 FOLLOWUP = Kind(
     name="followup",
     url="/#/followups",
@@ -99,9 +158,8 @@ FOLLOWUP = Kind(
     ttl=timedelta(hours=12),
     grace=timedelta(hours=6),
     default_time="10:00",
-    message=_not_available,
+    message=_followup_message,
     next_fire=daily_next_fire,
-    available=False,
 )
 MEETING = Kind(
     name="meeting",
@@ -110,9 +168,8 @@ MEETING = Kind(
     ttl=timedelta(hours=1),
     grace=timedelta(minutes=10),
     default_time="00:00",
-    message=_not_available,
-    next_fire=daily_next_fire,
-    available=False,
+    message=_meeting_message,
+    next_fire=_meeting_next_fire,
 )
 MILESTONE = Kind(
     name="milestone",
