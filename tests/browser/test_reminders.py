@@ -103,8 +103,13 @@ def test_turn_on_and_a_real_push_reaches_the_service_worker(
     page.get_by_label("Time").dispatch_event("change")
     expect(page.get_by_role("checkbox", name="Sunday")).to_be_checked()
     token = page.evaluate("import('/store.js').then((s) => s.get('token'))")
-    answer = page.request.get("/api/reminders", headers={"Authorization": f"Bearer {token}"})
-    checkin = answer.json()["reminders"][0]
+    checkin: dict[str, Any] = {}
+    for _ in range(50):  # the change is saved in the background
+        answer = page.request.get("/api/reminders", headers={"Authorization": f"Bearer {token}"})
+        checkin = answer.json()["reminders"][0]
+        if checkin["time"] == "21:30":
+            break
+        page.wait_for_timeout(100)
     assert (checkin["enabled"], checkin["time"]) == (True, "21:30")
 
     page.get_by_role("button", name="Send a test notification").click()
