@@ -29,6 +29,7 @@ def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
     from fotfeste import backup
     from fotfeste.meetings import cli as meetings_cli
+    from fotfeste.push import cli as push_cli
     from fotfeste.staff import cli as staff
 
     return [
@@ -46,6 +47,12 @@ def _extensions() -> list[Extension]:
             backup.run_restore,
         ),
         Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
+        Extension(
+            "vapid",
+            "show or generate the VAPID key for Web Push",
+            push_cli.add_arguments,
+            push_cli.run,
+        ),
     ]
 
 
