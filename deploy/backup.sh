@@ -14,6 +14,12 @@ target="$BACKUP_DIR/fotfeste-$stamp.sqlite3"
 
 "$FOTFESTE" backup "$target"
 
+# The VAPID key lives beside the database, not in it; keep a copy next to the backups.
+key="${FOTFESTE_DATA_DIR:-/var/lib/fotfeste}/vapid_private_key.pem"
+if [ -f "$key" ] && ! cmp -s "$key" "$BACKUP_DIR/vapid_private_key.pem"; then
+    cp -p -- "$key" "$BACKUP_DIR/vapid_private_key.pem"
+fi
+
 # Keep the newest $KEEP backups. Old copies hold deleted accounts' data: pruning them is how
 # "delete my account" reaches the backups too (README.md, "Data retention").
 ls -1t "$BACKUP_DIR"/fotfeste-*.sqlite3 2>/dev/null | tail -n +"$((KEEP + 1))" | while read -r old; do
