@@ -31,9 +31,24 @@ def _device(a: Person) -> Probe:
     return Probe({"device_id": devices[0]["id"]})
 
 
+_KEYS = {
+    "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1Xbjha"
+    "zAkj7I99e8QcYP7DkM",
+    "auth": "tBHItJI5svbpez7KI4CCXg",
+}
+
+
+def _subscription(a: Person) -> Probe:
+    body = {"endpoint": f"http://127.0.0.1/push/{a.account_id}", "keys": _KEYS}
+    made = a.post("/api/push/subscriptions", json=body)
+    assert made.status_code == 201, made.text
+    return Probe({"subscription_id": made.json()["id"]})
+
+
 # path template -> how account A creates a resource whose id goes into the path.
 PROBES: dict[str, Callable[[Person], Probe]] = {
     "/api/me/devices/{device_id}": _device,
+    "/api/push/subscriptions/{subscription_id}": _subscription,
 }
 
 # path template -> why its parameter is not an id of something an account owns.
@@ -45,6 +60,8 @@ NOT_OWNED: dict[str, str] = {
     "/api/me/favourites/{meeting_id}": "a shared meeting's id under the caller's own /api/me: "
     "test_favourites_and_attendance_stay_per_account proves another account's PUT/DELETE "
     "never touches the first account's favourite",
+    "/api/reminders/{kind}": "a reminder kind (checkin, followup, …) of the caller's own "
+    "reminders: test_a_natural_key_never_reaches_another_account",
     "/api/referrals/{code}": "a clinic's referral code, public by design (printed on a card); "
     "it names the clinic and programme, never a person",
     "/api/me/attendance/{on}": "a date in the caller's own attendance log (natural key): "
@@ -109,6 +126,13 @@ def test_a_natural_key_never_reaches_another_account(
     assert a.get("/api/checkins", params={"from": day, "to": day}).json() == before
     theirs = b.get("/api/checkins", params={"from": day, "to": day}).json()["checkins"]
     assert [c["note"] for c in theirs] == ["B"]
+
+    assert (
+        a.put("/api/reminders/checkin", json={"enabled": True, "time": "20:30"}).status_code == 200
+    )
+    reminders = a.get("/api/reminders").json()
+    assert b.put("/api/reminders/checkin", json={"enabled": False}).status_code == 200
+    assert a.get("/api/reminders").json() == reminders
 
 
 def test_favourites_and_attendance_stay_per_account(
