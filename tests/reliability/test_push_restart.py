@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from bench.server_process import ServerProcess
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from fotfeste.push.outbox import LEASE
 from tests.reliability.feed_server import Script, loopback_server
 
 pytestmark = pytest.mark.slow
@@ -68,6 +70,11 @@ async def _populate(server: ServerProcess, push_url: str, at: str) -> list[str]:
     return endpoints
 
 
+@pytest.mark.skipif(
+    os.environ.get("FOTFESTE_RUN_FANOUT") != "1",
+    reason="takes ~10 min (rows claimed at the crash wait out the 5-minute lease); "
+    "FOTFESTE_RUN_FANOUT=1 runs it",
+)
 def test_kill9_during_a_10000_notification_fan_out(serve: Callable[..., ServerProcess]) -> None:
     script = Script()
     with loopback_server(script) as push_url:
@@ -92,6 +99,8 @@ def test_kill9_during_a_10000_notification_fan_out(serve: Callable[..., ServerPr
         at_kill = delivered()
         server.kill9()
         server.start()
+        # Rows claimed at the crash come back when their lease runs out: wait that long and more.
+        deadline = time.monotonic() + LEASE.total_seconds() + 120
         while delivered() < len(endpoints) and time.monotonic() < deadline:
             time.sleep(0.2)
         with script.lock:
