@@ -191,7 +191,9 @@ def stored_token(page: Page) -> str | None:
 
 def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
     """axe-core's violations of the given impacts, one readable line each."""
-    # Mid-animation (a dialog fading in) colours are not the real ones: let animations end.
+    # Let pending API answers land first: a card that re-renders when its data arrives starts a
+    # colour transition, and mid-animation (a dialog fading in) colours are not the real ones.
+    page.wait_for_load_state("networkidle")
     page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))")
     if not page.evaluate("typeof window.axe === 'object'"):
         # evaluate is not bound by the page's CSP, which forbids inline scripts.
