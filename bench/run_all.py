@@ -10,7 +10,7 @@ import bench
 from bench.harness import run
 
 # Modules that are tools of the benchmarks, not benchmarks.
-NOT_BENCHMARKS = {"harness", "bare", "run_all"}
+NOT_BENCHMARKS = {"harness", "bare", "run_all", "server_process"}
 
 
 def main() -> None:

@@ -45,7 +45,7 @@ from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.headers import add_security_headers
 from fotfeste.web.routes import health
-from fotfeste.web.throttle import Throttle
+from fotfeste.web.throttle import Throttle, public_guard
 from fotfeste.workers import Worker, WorkerContext, run_workers
 
 log = logging.getLogger("fotfeste")
@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
         middleware=[access_log_middleware],
+        guards=[public_guard],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),

@@ -27,12 +27,25 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
+    from fotfeste import backup
     from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
     from fotfeste.staff import cli as staff
 
     return [
         Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
+        Extension(
+            "backup",
+            "copy the live database to PATH (consistent while serving)",
+            backup.add_backup_arguments,
+            backup.run_backup,
+        ),
+        Extension(
+            "restore",
+            "replace the database with the backup at PATH (server stopped)",
+            backup.add_restore_arguments,
+            backup.run_restore,
+        ),
         Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
         Extension(
             "vapid",

@@ -9,6 +9,7 @@ from litestar.exceptions import NotAuthorizedException
 
 from fotfeste.accounts.models import Account
 from fotfeste.accounts.store import account_for_token
+from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="fotfeste"'}
@@ -18,11 +19,14 @@ async def provide_account(request: Request[Any, Any, Any], db: DB, clock: AppClo
     """The account behind `Authorization: Bearer <token>`, or 401."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        throttle.check(request, "public")
         raise NotAuthorizedException(
             "Sign in: send Authorization: Bearer <token>", headers=_CHALLENGE
         )
     account = await account_for_token(db, clock, token.strip())
     if account is None:
+        # Guessing tokens counts against the same public limit as anonymous requests.
+        throttle.check(request, "public")
         raise NotAuthorizedException(
             "This token is not valid (signed out or deleted)", headers=_CHALLENGE
         )

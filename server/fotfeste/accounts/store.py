@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from fotfeste.ids import new_id, new_token, token_digest
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _TOUCH_EVERY = timedelta(hours=1)
+log = logging.getLogger(__name__)
 
 
 async def _hash(secret: str) -> str:
@@ -89,12 +92,16 @@ async def account_for_token(db: Database, clock: Clock, token: str) -> Account |
     row = rows[0]
     now = clock.now()
     # Record use at most hourly: a write per request would cost more than the request itself.
+    # Best effort: a locked or full database must not turn a read into an error.
     if row["last_used_at"] < isoformat_utc(now - _TOUCH_EVERY):
-        async with db.transaction() as conn:
-            await conn.execute(
-                "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-                (isoformat_utc(now), row["token_id"]),
-            )
+        try:
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+                    (isoformat_utc(now), row["token_id"]),
+                )
+        except sqlite3.OperationalError as exc:
+            log.warning("could not record token use: %s", exc)
     return Account(
         id=row["id"],
         role=row["role"],

@@ -27,7 +27,6 @@ from fotfeste.meetings.models import (
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
-from fotfeste.web.throttle import throttled
 
 Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
 Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
@@ -53,7 +52,8 @@ def _language_type(language: str) -> str:
 class MeetingsController(Controller):
     path = "/api/meetings"
     tags = ["meetings"]
-    guards = [throttled("public")]
+    # Rate limited by the app-wide public guard (web/throttle.py): no guard of its own, or
+    # every request would count twice.
 
     @get("/nearby", operation_id="nearbyMeetings")
     async def nearby(

@@ -24,7 +24,6 @@ from fotfeste.staff.models import (
     Referral,
 )
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
-from fotfeste.web.throttle import throttled
 
 
 def _contacts(row: Any) -> Contacts:
@@ -49,7 +48,7 @@ class ReferralsController(Controller):
     path = "/api/referrals"
     tags = ["clinics"]
 
-    @get("/{code:str}", operation_id="getReferral", guards=[throttled("public")])
+    @get("/{code:str}", operation_id="getReferral")  # the app-wide public guard limits it
     async def show(self, code: FromPath[str], db: DB) -> Referral:
         """What a code stands for: the clinic, the programme, its contacts and exactly what is
         shared. Public (the code is printed on a card); revoked codes are 404."""

@@ -62,17 +62,36 @@ class Throttle:
         return None
 
 
+def check(connection: ASGIConnection, bucket: str) -> None:  # type: ignore[type-arg]
+    """Count one request of this client in `bucket`; 429 with Retry-After when over the limit."""
+    throttle: Throttle = connection.app.state.throttle
+    client = connection.client.host if connection.client else "unknown"
+    wait = throttle.hit(bucket, client)
+    if wait is not None:
+        raise TooManyRequestsException(
+            "Too many attempts. Please wait a while and try again.",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
 def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], None]:  # type: ignore[type-arg]
     """A guard that answers 429 with Retry-After once a client is over the bucket's limit."""
 
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        throttle: Throttle = connection.app.state.throttle
-        client = connection.client.host if connection.client else "unknown"
-        wait = throttle.hit(bucket, client)
-        if wait is not None:
-            raise TooManyRequestsException(
-                "Too many attempts. Please wait a while and try again.",
-                headers={"Retry-After": str(max(1, math.ceil(wait)))},
-            )
+        check(connection, bucket)
 
     return guard
+
+
+def public_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """App-wide guard: every API or schema route that needs no token counts in "public".
+
+    Applied to the whole app, so a route added later is covered without anyone remembering to.
+    A route that asks for `account` is limited by the token instead (a missing or wrong token is
+    counted in "public" by the authentication dependency, so guessing tokens is throttled too).
+    PWA files are not counted: a phone loading the shell fetches dozens of them at once.
+    """
+    if not connection.scope["path"].startswith(("/api/", "/schema")):
+        return
+    if "account" not in handler.parsed_fn_signature.parameters:
+        check(connection, "public")

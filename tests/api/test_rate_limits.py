@@ -1,0 +1,57 @@
+"""Every unauthenticated route is rate limited, found by walking the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from fotfeste.settings import RateLimit
+from tests.api.conftest import sign_up
+from tests.api.openapi_walk import operations
+from tests.conftest import LiveServer
+
+
+def test_every_route_answers_429_to_an_anonymous_client_over_the_limit(
+    server_factory: Callable[..., LiveServer],
+) -> None:
+    server = server_factory(rate_public=RateLimit(4, 3600))
+    person = sign_up(server.url)  # public hit 1
+    with httpx.Client(base_url=server.url, timeout=10) as anonymous:
+        ops = operations(anonymous)  # hit 2
+        assert anonymous.get("/api/health").status_code == 200  # hit 3
+        assert anonymous.get("/api/health").status_code == 200  # hit 4
+        refused = []
+        for op in ops:
+            body = {} if op.method in {"POST", "PUT", "PATCH"} else None
+            answer = anonymous.request(op.method, op.fill(), json=body)
+            if answer.status_code != 429:
+                refused.append(f"{op.method} {op.path} -> {answer.status_code}")
+            else:
+                assert int(answer.headers["retry-after"]) > 0
+                assert "try again" in answer.json()["detail"]
+        assert refused == [], "routes an anonymous client can call without limit"
+        # Guessing tokens is throttled as well ...
+        guess = anonymous.get("/api/me", headers={"Authorization": "Bearer guessed-token"})
+        assert guess.status_code == 429
+    # ... while a signed-in person is not slowed down by the public limit.
+    for _ in range(10):
+        assert person.get("/api/me").status_code == 200
+    person.client.close()
+
+
+def test_wrong_tokens_count_towards_the_limit(server_factory: Callable[..., LiveServer]) -> None:
+    server = server_factory(rate_public=RateLimit(5, 3600))
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        codes = [
+            client.get("/api/me", headers={"Authorization": f"Bearer wrong-{i}"}).status_code
+            for i in range(8)
+        ]
+    assert codes[:5] == [401] * 5
+    assert set(codes[5:]) == {429}
+
+
+def test_pwa_files_are_not_throttled(server_factory: Callable[..., LiveServer]) -> None:
+    server = server_factory(rate_public=RateLimit(1, 3600))
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        assert {client.get("/sw.js").status_code for _ in range(20)} == {200}

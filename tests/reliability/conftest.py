@@ -1,0 +1,24 @@
+"""Fixtures for reliability tests: real `fotfeste serve` subprocesses, stopped after the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bench.server_process import ServerProcess
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    started: list[ServerProcess] = []
+
+    def make(data_dir: Path | None = None, **env: Any) -> ServerProcess:
+        server = ServerProcess(data_dir or tmp_path / f"data{len(started)}", env=env)
+        started.append(server)
+        return server.start()
+
+    yield make
+    for server in started:
+        server.stop()
