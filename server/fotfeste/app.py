@@ -19,8 +19,10 @@ from fotfeste import __version__
 from fotfeste.accounts.auth import provide_account
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
+from fotfeste.content.routes import ArticlesController
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -59,7 +61,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:
-    return [health, AccountsController, MeController]
+    return [
+        health,
+        AccountsController,
+        MeController,
+        ArticlesController,
+        PlanController,
+        TreatmentController,
+    ]
 
 
 def _dependencies() -> dict[str, Provide]:
