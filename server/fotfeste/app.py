@@ -37,6 +37,7 @@ log = logging.getLogger("fotfeste")
 def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     """The whole application; tests pass their own settings and clock."""
     clock = clock or SystemClock()
+    _quiet_loggers()
     db = Database(settings.database_path, readers=settings.reader_connections)
     state = State(
         {
@@ -58,6 +59,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+
+
+def _quiet_loggers() -> None:
+    # aiosqlite logs every statement with its parameters at DEBUG: account ids and notes must never
+    # reach a log, whatever level the operator sets.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:

@@ -111,5 +111,11 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
     }
-    values = {field: parse(env[name]) for name, (field, parse) in readers.items() if name in env}
+    values = {}
+    for name, (field, parse) in readers.items():
+        if name in env:
+            try:
+                values[field] = parse(env[name])
+            except SettingsError as exc:
+                raise SettingsError(f"{name}: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]

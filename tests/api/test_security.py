@@ -1,0 +1,87 @@
+"""Security headers on every response; throttled public endpoints; logs without addresses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from fotfeste.settings import RateLimit
+from tests.api.conftest import Person, sign_up
+from tests.conftest import LiveServer, make_settings
+
+REQUIRED = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/health"),
+        ("GET", "/api/me"),  # 401
+        ("GET", "/api/nope"),  # 404
+        ("POST", "/api/accounts"),  # 400
+        ("GET", "/schema/openapi.json"),
+        ("GET", "/"),
+        ("GET", "/does-not-exist.js"),
+    ],
+)
+def test_headers_on_every_response(http: httpx.Client, method: str, path: str) -> None:
+    answer = http.request(method, path)
+    for name, value in REQUIRED.items():
+        assert answer.headers[name] == value
+    csp = answer.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "permissions-policy" in answer.headers
+    if path.startswith("/api/"):
+        assert answer.headers["cache-control"] == "no-store"
+
+
+def test_thirty_wrong_recovery_codes_meet_429(server_factory: Callable[..., LiveServer]) -> None:
+    server = server_factory(rate_recover=RateLimit(10, 900))
+    statuses = []
+    with httpx.Client(base_url=server.url) as client:
+        for i in range(30):
+            code = f"{i:04d}-0000-0000-0000-0000-0000"
+            statuses.append(client.post("/api/accounts/recover", json={"recovery_code": code}))
+    codes = [answer.status_code for answer in statuses]
+    assert set(codes[:10]) == {401}
+    assert 429 in codes
+    refused = next(a for a in statuses if a.status_code == 429)
+    assert int(refused.headers["retry-after"]) > 0
+    assert "try again" in refused.json()["detail"].lower()
+
+
+def test_account_creation_is_throttled(server_factory: Callable[..., LiveServer]) -> None:
+    server = server_factory(rate_account_create=RateLimit(3, 3600))
+    for _ in range(3):
+        sign_up(server.url)
+    refused = httpx.post(
+        f"{server.url}/api/accounts", json={"role": "self", "locale": "en", "timezone": "UTC"}
+    )
+    assert refused.status_code == 429
+
+
+def test_logs_hold_no_address_or_account_id(
+    person: Person, http: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        person.get("/api/me")
+        person.patch("/api/me", json={"discreet": True})
+        http.post("/api/accounts", content=b"{broken")
+    # Everything the server side logged (the test's own HTTP client logs its URLs; skip those).
+    server_side = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    text = "\n".join(record.getMessage() for record in server_side)
+    assert "GET /api/me 200" in text  # the access log is on ...
+    assert "127.0.0.1" not in text  # ... and holds neither the address ...
+    assert person.account_id not in text  # ... nor the account
+    assert person.token not in text
+
+
+def test_settings_for_tests_are_separate() -> None:
+    assert make_settings(data_dir=__import__("pathlib").Path("x")).demo is False

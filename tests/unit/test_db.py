@@ -1,0 +1,83 @@
+"""The Database: migrations apply once, in order, and a failing one leaves nothing behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from fotfeste.clock import FixedClock
+from fotfeste.db import Database, MigrationError
+
+CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
+
+
+async def _open(tmp_path: Path) -> Database:
+    db = Database(tmp_path / "t.sqlite3", readers=2)
+    await db.connect()
+    return db
+
+
+async def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "0001_a.sql").write_text("CREATE TABLE a (x INTEGER) STRICT;")
+    (folder / "0002_b.sql").write_text("INSERT INTO a VALUES (1); INSERT INTO a VALUES (2);")
+    db = await _open(tmp_path)
+    try:
+        assert await db.migrate(CLOCK, folder) == ["0001_a.sql", "0002_b.sql"]
+        assert await db.migrate(CLOCK, folder) == []
+        assert await db.fetchval("SELECT count(*) FROM a") == 2
+        assert await db.fetchval("PRAGMA journal_mode") == "wal"
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
+    finally:
+        await db.close()
+
+
+async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "0001_a.sql").write_text("CREATE TABLE a (x INTEGER) STRICT;")
+    (folder / "0002_bad.sql").write_text(
+        "INSERT INTO a VALUES (1); INSERT INTO missing VALUES (1);"
+    )
+    db = await _open(tmp_path)
+    try:
+        with pytest.raises(MigrationError, match="0002_bad"):
+            await db.migrate(CLOCK, folder)
+        assert await db.fetchval("SELECT count(*) FROM a") == 0
+        assert await db.fetchval("SELECT max(version) FROM schema_migrations") == 1
+    finally:
+        await db.close()
+
+
+async def test_misnamed_or_duplicate_migrations_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "0001_a.sql").write_text("SELECT 1;")
+    (folder / "0001_b.sql").write_text("SELECT 1;")
+    db = await _open(tmp_path)
+    try:
+        with pytest.raises(MigrationError, match="share number"):
+            await db.migrate(CLOCK, folder)
+    finally:
+        await db.close()
+
+
+async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    db = await _open(tmp_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER)")
+
+        async def failing_unit() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO t VALUES (1)")
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            await failing_unit()
+        assert await db.fetchval("SELECT count(*) FROM t") == 0
+    finally:
+        await db.close()
