@@ -1,0 +1,199 @@
+// app.js: boots the app, owns its state, and routes between screens (#/welcome, #/home, …).
+// Views get the state and a small set of actions; they never call fetch or IndexedDB directly.
+
+import { render } from './vendor/preact.js';
+import * as api from './api.js';
+import * as i18n from './i18n.js';
+import * as store from './store.js';
+import { html } from './views/html.js';
+import { Shell } from './views/shell.js';
+import { Welcome } from './views/welcome.js';
+import { Recover } from './views/recover.js';
+import { Home } from './views/home.js';
+import { Settings } from './views/settings.js';
+import { Help } from './views/help.js';
+
+// `account: true` screens need a token; onboarding screens are only for people without one.
+const ROUTES = {
+  welcome: { view: Welcome, onboarding: true },
+  recover: { view: Recover, onboarding: true },
+  home: { view: Home, account: true },
+  settings: { view: Settings, account: true },
+  help: { view: Help },
+};
+
+const state = {
+  ready: false,
+  route: null,
+  token: null,
+  me: null, // the profile from GET /api/me
+  lang: 'en',
+  online: navigator.onLine,
+  status: '', // the latest message for the aria-live region
+};
+
+const root = document.getElementById('app');
+let focusedRoute = null;
+let statusTimer = null;
+
+function setState(changes) {
+  Object.assign(state, changes);
+  draw();
+}
+
+function draw() {
+  const route = ROUTES[state.route] ?? ROUTES.welcome;
+  render(html`<${Shell} state=${state} actions=${actions} view=${route.view} />`, root);
+  // Move focus to the new screen's heading so screen-reader and keyboard users start there.
+  // Not on the very first screen, where the browser's own start position is the right one.
+  if (state.route !== focusedRoute) {
+    if (focusedRoute !== null) root.querySelector('main h1')?.focus();
+    focusedRoute = state.route;
+  }
+}
+
+// --- routing ----------------------------------------------------------------------------
+
+function routeFromHash() {
+  const match = /^#\/([\w-]+)/.exec(location.hash);
+  return match && ROUTES[match[1]] ? match[1] : null;
+}
+
+// Picks the screen this person may see for the wanted route.
+function allowed(route) {
+  const wanted = ROUTES[route] ? route : null;
+  if (!state.token) return wanted && !ROUTES[wanted].account ? wanted : 'welcome';
+  if (!wanted || ROUTES[wanted].onboarding) return 'home';
+  return wanted;
+}
+
+function go(route, { replace = false } = {}) {
+  const target = allowed(route);
+  const hash = `#/${target}`;
+  if (location.hash !== hash) {
+    if (replace) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
+  }
+  setState({ route: target, status: target === state.route ? state.status : '' });
+}
+
+function onHashChange() {
+  // In-page anchors such as the skip link's #main are not routes.
+  if (!location.hash.startsWith('#/')) return;
+  go(routeFromHash() ?? 'home', { replace: true });
+}
+
+// --- account ----------------------------------------------------------------------------
+
+async function loadProfile() {
+  try {
+    const me = await api.getMe();
+    await store.set('profile', me);
+    return me;
+  } catch (error) {
+    if (error.status === 401) return null; // forgetAccount already ran
+    // Offline and nothing cached by the service worker: the last profile we saw will do.
+    return (await store.get('profile')) ?? null;
+  }
+}
+
+async function applyProfile(me) {
+  if (!me) return;
+  state.me = me;
+  if (i18n.isLanguage(me.locale) && me.locale !== i18n.currentLanguage()) {
+    state.lang = await i18n.setLanguage(me.locale);
+    await store.set('locale', state.lang);
+  }
+}
+
+const actions = {
+  navigate(route) {
+    go(route);
+  },
+
+  announce(message) {
+    clearTimeout(statusTimer);
+    // Clear first, so that the same message twice is still announced twice.
+    setState({ status: '' });
+    setTimeout(() => setState({ status: message }), 50);
+    statusTimer = setTimeout(() => setState({ status: '' }), 10_000);
+  },
+
+  // After creating or recovering an account: keep the token, then fetch the profile.
+  async signIn(token) {
+    await api.clearApiCache();
+    await store.set('token', token);
+    api.setToken(token);
+    state.token = token;
+    await applyProfile(await loadProfile());
+    draw();
+  },
+
+  // Switches the language at once; with an account, also saves it on the server.
+  async setLanguage(code) {
+    const lang = await i18n.setLanguage(code);
+    await store.set('locale', lang);
+    setState({ lang });
+    if (state.token && state.me?.locale !== lang) await actions.updateProfile({ locale: lang });
+  },
+
+  async updateProfile(changes) {
+    const me = await api.updateMe(changes);
+    await store.set('profile', me);
+    setState({ me });
+    return me;
+  },
+
+  // Forget the account on this device: token, profile, outbox and cached API answers.
+  async forgetAccount(messageKey) {
+    api.setToken(null);
+    state.token = null; // first, so that a second 401 arriving meanwhile does nothing
+    state.me = null;
+    await store.wipe();
+    await api.clearApiCache();
+    await store.set('locale', state.lang);
+    go('welcome');
+    if (messageKey) actions.announce(i18n.t(messageKey));
+  },
+};
+
+// --- boot -------------------------------------------------------------------------------
+
+async function boot() {
+  api.setUnauthorizedHandler(() => {
+    if (state.token) actions.forgetAccount('errors.session_ended');
+  });
+
+  const [token, savedLang, profile] = await Promise.all([
+    store.get('token'), store.get('locale'), store.get('profile'),
+  ]).catch(() => [null, null, null]);
+
+  state.lang = await i18n.setLanguage(profile?.locale ?? savedLang ?? i18n.pickLanguage());
+  if (token) {
+    api.setToken(token);
+    state.token = token;
+    state.me = profile ?? null;
+  }
+
+  window.addEventListener('hashchange', onHashChange);
+  window.addEventListener('online', () => setState({ online: true }));
+  window.addEventListener('offline', () => setState({ online: false }));
+
+  state.ready = true;
+  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true });
+
+  if (token) {
+    await applyProfile(await loadProfile());
+    if (state.token) draw();
+  }
+  registerServiceWorker();
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+    // The app works without it; only offline use and notifications need it.
+  });
+}
+
+boot();

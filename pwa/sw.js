@@ -1,0 +1,158 @@
+// sw.js: Fotfeste's service worker. Keeps the app shell for offline use, answers API reads
+// network-first with a cached fallback, and shows push notifications.
+//
+// Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
+
+const VERSION = 'foundation-1';
+const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
+const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
+const API_TIMEOUT_MS = 3000;
+
+// Every file the app needs to start without a network. A test checks this list against pwa/.
+const APP_SHELL = [
+  '/',
+  '/manifest.webmanifest',
+  '/styles.css',
+  '/app.js',
+  '/api.js',
+  '/i18n.js',
+  '/store.js',
+  '/views/html.js',
+  '/views/icons.js',
+  '/views/parts.js',
+  '/views/shell.js',
+  '/views/welcome.js',
+  '/views/recover.js',
+  '/views/home.js',
+  '/views/help.js',
+  '/views/settings.js',
+  '/views/cards/welcome.js',
+  '/views/cards/help.js',
+  '/vendor/preact.js',
+  '/vendor/hooks.js',
+  '/vendor/htm.js',
+  '/i18n/sv.json',
+  '/i18n/nb.json',
+  '/i18n/da.json',
+  '/i18n/en.json',
+  '/icons/favicon-32.png',
+  '/icons/apple-touch-icon.png',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/icon-maskable-512.png',
+];
+
+// API answers that must never be written to disk by the cache.
+const NEVER_CACHE = ['/api/me/export'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // `cache: 'reload'` skips the HTTP cache, so a new VERSION never stores stale files.
+    await cache.addAll(APP_SHELL.map((url) => new Request(url, { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const keep = new Set([SHELL_CACHE, API_CACHE]);
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith('fotfeste-') && !keep.has(name))
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith('/api/')) {
+    if (request.method === 'GET' && !NEVER_CACHE.includes(url.pathname)) {
+      event.respondWith(networkFirst(event, request));
+    }
+    return; // writes and exports go straight to the network
+  }
+
+  if (request.method !== 'GET') return;
+
+  // The app is one page with hash routes: any navigation to it gets the cached shell.
+  // Other pages on this origin (staff pages, the API schema) are left to the network.
+  if (request.mode === 'navigate') {
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      event.respondWith(cacheFirst(new Request('/')));
+    }
+    return;
+  }
+
+  if (APP_SHELL.includes(url.pathname)) event.respondWith(cacheFirst(request));
+});
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  return cached ?? fetch(request);
+}
+
+// Network first; after API_TIMEOUT_MS, or when the network fails, the last good answer.
+async function networkFirst(event, request) {
+  const cache = await caches.open(API_CACHE);
+  const network = fetch(request).then(async (response) => {
+    if (response.status === 200) await cache.put(request, response.clone());
+    return response;
+  });
+  event.waitUntil(network.catch(() => {}));   // let a slow answer still refresh the cache
+
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(resolve, API_TIMEOUT_MS); });
+  try {
+    const first = await Promise.race([network, timeout]);
+    if (first) return first;
+  } catch {
+    // offline: fall through to the cache
+  } finally {
+    clearTimeout(timer);
+  }
+  const cached = await cache.match(request);
+  return cached ?? network;   // nothing cached: wait for (or fail with) the network
+}
+
+// --- push ------------------------------------------------------------------------------
+// The server sends {title, body, url, tag}. Every push must show a notification: browsers
+// withdraw the subscription of a worker that receives pushes silently.
+
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const title = data.title || 'Fotfeste';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || '',
+    tag: data.tag || undefined,
+    data: { url: data.url || '/' },
+    icon: '/icons/icon-192.png',
+    badge: '/icons/favicon-32.png',
+    lang: data.lang || undefined,
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || '/', self.location.origin);
+  if (target.origin !== self.location.origin) return; // only ever open our own pages
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) {
+      if (new URL(client.url).origin === target.origin) {
+        await client.focus();
+        if (client.url !== target.href && 'navigate' in client) await client.navigate(target.href);
+        return;
+      }
+    }
+    await self.clients.openWindow(target.href);
+  })());
+});

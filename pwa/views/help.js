@@ -1,0 +1,30 @@
+// help.js: help now (#/help). Reachable from every screen, with or without an account.
+
+import { html } from './html.js';
+import { t } from '../i18n.js';
+import { Title } from './parts.js';
+
+export function Help() {
+  return html`
+    <div class="screen screen--help">
+      <${Title}>${t('help.title')}<//>
+      <section class="panel panel--urgent" aria-labelledby="help-emergency">
+        <h2 id="help-emergency" class="subtitle">${t('help.emergency_heading')}</h2>
+        <p>${t('help.emergency_text')}</p>
+        <p>${t('help.emergency_norway')}</p>
+        <p><a class="button button--urgent" href="tel:112">${t('help.call_112')}</a></p>
+      </section>
+      <section class="panel" aria-labelledby="help-overdose">
+        <h2 id="help-overdose" class="subtitle">${t('help.overdose_heading')}</h2>
+        <p>${t('help.overdose_text')}</p>
+      </section>
+      <section class="panel" aria-labelledby="help-thoughts">
+        <h2 id="help-thoughts" class="subtitle">${t('help.thoughts_heading')}</h2>
+        <p>${t('help.thoughts_text')}</p>
+      </section>
+      <section class="panel" aria-labelledby="help-talk">
+        <h2 id="help-talk" class="subtitle">${t('help.talk_heading')}</h2>
+        <p>${t('help.talk_text')}</p>
+      </section>
+    </div>`;
+}

@@ -1,0 +1,34 @@
+// home.js: the home screen (#/home): a greeting and a column of cards.
+//
+// Each card is one module in views/cards/ exporting {id, render(context), shows?(context)}.
+// To add a card, write its module and put it in CARDS (and in sw.js's APP_SHELL list).
+
+import { html } from './html.js';
+import { hourIn, t } from '../i18n.js';
+import { Title } from './parts.js';
+import welcomeCard from './cards/welcome.js';
+import helpCard from './cards/help.js';
+
+const CARDS = [welcomeCard, helpCard];
+
+function greetingKey(hour) {
+  if (hour >= 5 && hour < 12) return 'home.greeting_morning';
+  if (hour >= 12 && hour < 18) return 'home.greeting_afternoon';
+  return 'home.greeting_evening';
+}
+
+export function Home({ state, actions }) {
+  const me = state.me;
+  const role = me?.role === 'relative' ? 'relative' : 'self';
+  const context = { state, actions, me, role };
+  const cards = CARDS.filter((card) => !card.shows || card.shows(context));
+  return html`
+    <div class="screen screen--home" data-role=${role}>
+      <${Title}>${t(greetingKey(hourIn(me?.timezone)))}<//>
+      <p class="lead">${t(`home.lead_${role}`)}</p>
+      <ul class="cards">
+        ${cards.map((card) => html`
+          <li key=${card.id} class=${`cards__item cards__item--${card.id}`}>${card.render(context)}</li>`)}
+      </ul>
+    </div>`;
+}
