@@ -136,3 +136,54 @@ export async function clearApiCache() {
   const names = await caches.keys();
   await Promise.all(names.filter((n) => n.startsWith(API_CACHE_PREFIX)).map((n) => caches.delete(n)));
 }
+
+// --- outbox -----------------------------------------------------------------------------
+
+/** Sends one write as stored in the outbox ({method, path, body}); offline.js replays them. */
+export function replay({ method, path, body }) {
+  return request(method, path, { body: body ?? undefined });
+}
+
+// --- articles (public) ------------------------------------------------------------------
+
+/** GET /api/articles/{locale}?section= → {locale, articles: [{slug, title, summary, reading_minutes, …}]} */
+export function getArticles(locale, section) {
+  const query = section ? `?section=${encodeURIComponent(section)}` : '';
+  return request('GET', `/api/articles/${encodeURIComponent(locale)}${query}`, { auth: false });
+}
+
+/** GET /api/articles/{locale}/{slug} → {slug, title, summary, reading_minutes, body_html, …} */
+export function getArticle(locale, slug) {
+  return request('GET', `/api/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}`, {
+    auth: false,
+  });
+}
+
+// --- my plan and treatment status -------------------------------------------------------
+
+/** GET /api/plan → {warning_signs, high_risk_situations, coping_actions, reasons, people, updated_at} */
+export function getPlan() {
+  return request('GET', '/api/plan');
+}
+
+/** GET /api/treatment → {status: none|waiting|in_treatment|after, since, waiting_mode} */
+export function getTreatment() {
+  return request('GET', '/api/treatment');
+}
+
+/** PUT /api/treatment {status} → the new status (and the programme it switched to, if any) */
+export function setTreatment(status) {
+  return request('PUT', '/api/treatment', { body: { status } });
+}
+
+// --- help ---------------------------------------------------------------------------------
+
+/** GET /api/help/resources → {country, resources: [{name, description, phone, url, hours, source}]} */
+export function getHelpResources() {
+  return request('GET', '/api/help/resources');
+}
+
+/** GET /api/checkins?from=&to= → {checkins: [...]} (one day: from = to) */
+export function getCheckinsBetween(from, to) {
+  return request('GET', `/api/checkins?from=${from}&to=${to}`);
+}

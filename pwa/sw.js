@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1';
+const VERSION = 'help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -28,6 +28,22 @@ const APP_SHELL = [
   '/views/settings.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/cards/family.js',
+  '/views/cards/plan.js',
+  '/views/cards/waiting.js',
+  '/views/craving.js',
+  '/views/used.js',
+  '/views/crisis.js',
+  '/views/plan.js',
+  '/views/my-plan-lists.js',
+  '/views/family.js',
+  '/views/article-list.js',
+  '/views/article.js',
+  '/views/waiting.js',
+  '/offline.js',
+  '/plan-data.js',
+  '/articles-data.js',
+  '/treatment-data.js',
   '/vendor/preact.js',
   '/vendor/hooks.js',
   '/vendor/htm.js',
@@ -44,6 +60,9 @@ const APP_SHELL = [
 
 // API answers that must never be written to disk by the cache.
 const NEVER_CACHE = ['/api/me/export'];
+// Every other GET is kept network first, so the reads that must work offline are there once
+// seen: /api/plan, /api/treatment, /api/help/resources and the articles (/api/articles/…,
+// which the family screen fetches ahead, one by one, when it lists them).
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

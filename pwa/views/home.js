@@ -8,8 +8,11 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import familyCard from './cards/family.js';
+import planCard from './cards/plan.js';
+import waitingCard from './cards/waiting.js';
 
-const CARDS = [welcomeCard, helpCard];
+const CARDS = [welcomeCard, familyCard, helpCard, waitingCard, planCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

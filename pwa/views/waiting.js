@@ -29,6 +29,8 @@ export function Waiting({ state, actions }) {
   }, []);
 
   async function choose(status) {
+    const before = treatment;
+    setTreatment({ ...treatment, status }); // the radio shows the choice at once
     setBusy(true);
     setError('');
     try {
@@ -36,6 +38,7 @@ export function Waiting({ state, actions }) {
       setTreatment(value);
       actions.announce(t(queued ? 'waiting.saved_offline' : `waiting.saved_${status}`));
     } catch (failure) {
+      setTreatment(before);
       setError(errorText(failure));
     } finally {
       setBusy(false);

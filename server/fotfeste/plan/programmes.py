@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 # The scales domain owns programmes and exposes set_programme(db, account_id, programme,
 # start_date). It is built in parallel; until it is installed the status is still stored and the
 # switch is only logged, so waiting-list mode works on its own and picks the programme up later.
-_SCALES_MODULE = "fotfeste.scales.programmes"
+_SCALES_MODULE = "fotfeste.scales.followups"
 
 
 async def switch_programme(db: Database, account_id: str, programme: str, start: date) -> bool:
