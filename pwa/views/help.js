@@ -1,5 +1,5 @@
 // help.js: help now (#/help). Reachable from every screen, with or without an account:
-// 112 first, then three ways in: a craving, having used, and needing help now.
+// three ways in (a craving, having used, needing help now), then 112 and what to do.
 
 import { html } from './html.js';
 import { t } from '../i18n.js';
@@ -10,14 +10,20 @@ const CHOICES = [
   { route: 'used', key: 'choice_used' },
   { route: 'crisis', key: 'choice_crisis' },
 ];
+// A relative's own moments of need are different: help now, and their own home of advice.
+const RELATIVE_CHOICES = [
+  { route: 'crisis', key: 'choice_crisis' },
+  { route: 'family', key: 'choice_family' },
+];
 
-export function Help() {
+export function Help({ state }) {
+  const choices = state.token && state.me?.role === 'relative' ? RELATIVE_CHOICES : CHOICES;
   return html`
     <div class="screen screen--help">
       <${Title}>${t('help.title')}<//>
       <p class="lead">${t('help.hub_lead')}</p>
       <ul class="choices help-choices">
-        ${CHOICES.map(({ route, key }) => html`
+        ${choices.map(({ route, key }) => html`
           <li key=${route}>
             <a class="choice" href=${`#/${route}`} data-testid=${`help-${route}`}>
               <span class="choice__title">${t(`help.${key}`)}</span>

@@ -57,6 +57,8 @@ def test_relative_reads_advice_in_norwegian_and_finds_help(new_page: NewPage) ->
 
     # Help now is one tap away from this screen too.
     page.get_by_role("navigation").get_by_role("link", name="Hjelp").click()
+    expect(page.get_by_test_id("help-family")).to_be_visible()
+    expect(page.get_by_test_id("help-craving")).to_have_count(0)
     page.get_by_role("link", name="Jeg trenger hjelp nå").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jeg trenger hjelp nå")
     expect(page.get_by_role("link", name="Ring 112").first).to_have_attribute("href", "tel:112")
