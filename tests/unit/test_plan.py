@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from fotfeste.plan.logic import (
     dial_string,
     programme_after,
 )
+from fotfeste.plan.programmes import switch_programme
 
 
 @pytest.mark.parametrize(
@@ -88,3 +90,30 @@ def test_programme_follows_treatment_status(
     previous: str | None, status: str, programme: str | None
 ) -> None:
     assert programme_after(previous, status) == programme
+
+
+class _FakeScales:
+    """Stands in for fotfeste.scales.followups: records calls, refuses unknown programmes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, date]] = []
+
+    async def set_programme(self, db: object, account_id: str, programme: str, start: date) -> None:
+        if programme not in {"aftercare", "waiting_list"}:
+            raise InvalidInput(f"Unknown programme {programme!r}", field="programme")
+        self.calls.append((account_id, programme, start))
+
+
+async def test_switch_programme_calls_the_scales_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeScales()
+    monkeypatch.setitem(sys.modules, "fotfeste.scales.followups", fake)
+    start = date(2026, 3, 16)
+    assert await switch_programme(None, "acc", "waiting_list", start) is True
+    assert fake.calls == [("acc", "waiting_list", start)]
+    # A programme the catalogue refuses is logged, never turned into the person's error.
+    assert await switch_programme(None, "acc", "clinic-x", start) is False
+
+
+async def test_switch_programme_without_the_scales_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fotfeste.scales.followups", None)
+    assert await switch_programme(None, "acc", "aftercare", date(2026, 3, 16)) is False
