@@ -63,6 +63,8 @@ function NoteIt({ state, actions }) {
         ? html`<p class="success" role="status">${t('help.used.noted')}</p>`
         : html`<button type="button" class="button" disabled=${busy} onClick=${note}>${t('help.used.note_button')}</button>`}
       <${ErrorMessage} id="used-error" message=${error} />
+      ${actions.hasRoute?.('checkin') && html`
+        <p class="aside-link"><a href="#/checkin">${t('help.used.open_checkin')}</a></p>`}
     </section>`;
 }
 
