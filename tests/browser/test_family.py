@@ -68,3 +68,16 @@ def test_a_person_in_recovery_does_not_get_the_relatives_card(page: Page) -> Non
     open_signed_in(page, role="self", locale="en")
     expect(page.locator(".cards__item--plan")).to_be_visible()
     expect(page.locator(".cards__item--family")).to_have_count(0)
+
+
+def test_relatives_home_in_dark_mode_and_an_unknown_article(new_page: NewPage) -> None:
+    page = new_page(locale="da-DK", color_scheme="dark", timezone_id="Europe/Copenhagen")
+    open_signed_in(page, role="relative", locale="da")
+    page.goto("/#/family")
+    expect(page.locator(".article-list")).to_contain_text("Sådan taler du om stoffer med personen")
+    assert axe_violations(page) == []
+
+    page.goto("/#/article/no-such-article")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Artiklen blev ikke fundet")
+    page.get_by_role("link", name="Tilbage til råd til pårørende").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Til dig, der er pårørende")
