@@ -139,8 +139,8 @@ export async function clearApiCache() {
 
 // --- outbox -----------------------------------------------------------------------------
 
-/** Sends one write as stored in the outbox ({method, path, body}); offline.js replays them. */
-export function replay({ method, path, body }) {
+/** Sends one write {method, path, body}, as made now or kept in the outbox (offline.js). */
+export function sendWrite({ method, path, body }) {
   return request(method, path, { body: body ?? undefined });
 }
 

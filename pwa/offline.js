@@ -2,7 +2,7 @@
 // outbox while there is no connection. The outbox is replayed at start and when the
 // connection returns (app.js calls replayOutbox), oldest first.
 
-import { ApiError, replay } from './api.js';
+import { ApiError, sendWrite } from './api.js';
 import * as store from './store.js';
 
 // Worth trying again later: no network, a busy server, or too many requests.
@@ -31,7 +31,7 @@ export async function readThrough(key, load) {
 export async function writeThrough({ key, value, id, method, path, body }) {
   if (key) await store.set(key, value);
   try {
-    return { answer: await replay({ method, path, body }), queued: false };
+    return { answer: await sendWrite({ method, path, body }), queued: false };
   } catch (error) {
     if (!passing(error)) throw error;
     await store.enqueue({ id, method, path, body });
@@ -48,7 +48,7 @@ export function replayOutbox() {
     try {
       for (const entry of await store.pending()) {
         try {
-          await replay(entry);
+          await sendWrite(entry);
         } catch (error) {
           if (passing(error) || error?.status === 401) return;
         }
