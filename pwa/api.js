@@ -119,6 +119,35 @@ export function deleteAccount() {
   return request('DELETE', '/api/me');
 }
 
+// --- drug-free days ---------------------------------------------------------------------
+
+/** GET /api/progress → streaks, totals, next milestone and the last 30 days */
+export function getProgress() {
+  return request('GET', '/api/progress');
+}
+
+/** PUT /api/sobriety {start_date} → the progress */
+export function setSobrietyDate(startDate) {
+  return request('PUT', '/api/sobriety', { body: { start_date: startDate } });
+}
+
+/** PUT /api/checkins/{date} {used, craving?, mood?, substances?, note?} → the check-in */
+export function putCheckin(date, checkin) {
+  return request('PUT', `/api/checkins/${date}`, { body: checkin });
+}
+
+/** GET /api/checkins?from=&to= → {checkins: [...]} */
+export function getCheckins(from, to) {
+  return request('GET', `/api/checkins?from=${from}&to=${to}`);
+}
+
+// --- the outbox -------------------------------------------------------------------------
+
+/** Sends an outbox entry {method, path, body} as it was meant to go. */
+export function replay(entry) {
+  return request(entry.method, entry.path, { body: entry.body ?? undefined });
+}
+
 // --- the app's own files ----------------------------------------------------------------
 
 export async function fetchTranslations(lang) {
@@ -135,13 +164,6 @@ export async function clearApiCache() {
   if (!('caches' in self)) return;
   const names = await caches.keys();
   await Promise.all(names.filter((n) => n.startsWith(API_CACHE_PREFIX)).map((n) => caches.delete(n)));
-}
-
-// --- outbox -----------------------------------------------------------------------------
-
-/** Sends one write {method, path, body}, as made now or kept in the outbox (offline.js). */
-export function sendWrite({ method, path, body }) {
-  return request(method, path, { body: body ?? undefined });
 }
 
 // --- articles (public) ------------------------------------------------------------------
@@ -183,7 +205,3 @@ export function getHelpResources() {
   return request('GET', '/api/help/resources');
 }
 
-/** GET /api/checkins?from=&to= → {checkins: [...]} (one day: from = to) */
-export function getCheckinsBetween(from, to) {
-  return request('GET', `/api/checkins?from=${from}&to=${to}`);
-}

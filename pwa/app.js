@@ -12,6 +12,9 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Checkin } from './views/checkin.js';
+import { History } from './views/history.js';
+import * as outbox from './outbox.js';
 import { Craving } from './views/craving.js';
 import { Used } from './views/used.js';
 import { Crisis } from './views/crisis.js';
@@ -19,7 +22,6 @@ import { Plan } from './views/plan.js';
 import { Family } from './views/family.js';
 import { Article } from './views/article.js';
 import { Waiting } from './views/waiting.js';
-import { replayOutbox } from './offline.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -28,6 +30,8 @@ const ROUTES = {
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
   help: { view: Help },
+  checkin: { view: Checkin, account: true },
+  history: { view: History, account: true },
   // Help now works for everyone, offline too; writing it down needs an account.
   craving: { view: Craving },
   used: { view: Used },
@@ -206,10 +210,7 @@ async function boot() {
   }
 
   window.addEventListener('hashchange', onHashChange);
-  window.addEventListener('online', () => {
-    setState({ online: true });
-    if (state.token) replayOutbox();
-  });
+  window.addEventListener('online', () => setState({ online: true }));
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
@@ -218,9 +219,11 @@ async function boot() {
   if (token) {
     await applyProfile(await loadProfile());
     if (state.token) draw();
-    replayOutbox(); // writes made offline last time
   }
   registerServiceWorker();
+  // Writes made offline (check-ins, my plan…): sent now, on the `online` event and by
+  // Background Sync.
+  outbox.start().catch(() => {});
 }
 
 function registerServiceWorker() {

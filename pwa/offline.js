@@ -1,8 +1,9 @@
 // offline.js: reads that fall back to the device's last copy, and writes that wait in the
-// outbox while there is no connection. The outbox is replayed at start and when the
-// connection returns (app.js calls replayOutbox), oldest first.
+// outbox while there is no connection (outbox.js sends them at start, when the connection
+// returns and by Background Sync).
 
-import { ApiError, sendWrite } from './api.js';
+import { ApiError, replay } from './api.js';
+import * as outbox from './outbox.js';
 import * as store from './store.js';
 
 // Worth trying again later: no network, a busy server, or too many requests.
@@ -31,32 +32,10 @@ export async function readThrough(key, load) {
 export async function writeThrough({ key, value, id, method, path, body }) {
   if (key) await store.set(key, value);
   try {
-    return { answer: await sendWrite({ method, path, body }), queued: false };
+    return { answer: await replay({ method, path, body }), queued: false };
   } catch (error) {
     if (!passing(error)) throw error;
-    await store.enqueue({ id, method, path, body });
+    await outbox.add({ id, method, path, body });
     return { answer: null, queued: true };
   }
-}
-
-let replaying = null;
-
-// Send what waits in the outbox, oldest first. Stops at the first passing failure (still
-// offline); drops an entry the server refuses outright, as retrying would never help.
-export function replayOutbox() {
-  replaying ??= (async () => {
-    try {
-      for (const entry of await store.pending()) {
-        try {
-          await sendWrite(entry);
-        } catch (error) {
-          if (passing(error) || error?.status === 401) return;
-        }
-        await store.acknowledge(entry.id);
-      }
-    } finally {
-      replaying = null;
-    }
-  })();
-  return replaying;
 }

@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'help-plan-1';
+const VERSION = 'foundation-1+recovery-2+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -28,6 +28,13 @@ const APP_SHELL = [
   '/views/settings.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/cards/progress.js',
+  '/views/checkin.js',
+  '/views/history.js',
+  '/views/recovery-parts.js',
+  '/recovery.js',
+  '/outbox.js',
+  '/recovery.css',
   '/views/cards/family.js',
   '/views/cards/plan.js',
   '/views/cards/waiting.js',
@@ -175,3 +182,51 @@ self.addEventListener('notificationclick', (event) => {
     await self.clients.openWindow(target.href);
   })());
 });
+
+// --- Background Sync --------------------------------------------------------------------
+// Writes made offline wait in IndexedDB (store.js: database `fotfeste`, stores `kv` and
+// `outbox`). When the browser says the network is back, send them even if no page is open.
+
+const SYNC_TAG = 'fotfeste-outbox';
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(sendOutbox());
+});
+
+function idb(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function sendOutbox() {
+  const db = await idb(indexedDB.open('fotfeste'));
+  try {
+    if (!db.objectStoreNames.contains('outbox')) return;
+    const token = await idb(db.transaction('kv').objectStore('kv').get('token'));
+    if (!token) return;
+    const entries = await idb(db.transaction('outbox').objectStore('outbox').index('created_at').getAll());
+    let sent = 0;
+    for (const entry of entries) {
+      const response = await fetch(entry.path, {
+        method: entry.method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: entry.body == null ? undefined : JSON.stringify(entry.body),
+      });
+      // Network trouble, a busy server or a lost token: stop, and let the browser retry later.
+      if (response.status >= 500 || response.status === 429 || response.status === 401) {
+        throw new Error(`outbox: ${response.status}`);
+      }
+      await idb(db.transaction('outbox', 'readwrite').objectStore('outbox').delete(entry.id));
+      sent += 1;
+    }
+    if (sent) {
+      for (const client of await self.clients.matchAll({ type: 'window' })) {
+        client.postMessage({ type: 'outbox-sent', count: sent });
+      }
+    }
+  } finally {
+    db.close();
+  }
+}

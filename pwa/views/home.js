@@ -8,11 +8,12 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import progressCard from './cards/progress.js';
 import familyCard from './cards/family.js';
 import planCard from './cards/plan.js';
 import waitingCard from './cards/waiting.js';
 
-const CARDS = [welcomeCard, familyCard, helpCard, waitingCard, planCard];
+const CARDS = [progressCard, welcomeCard, familyCard, helpCard, waitingCard, planCard];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -3,37 +3,28 @@
 
 import { html, useEffect, useState } from './html.js';
 import { t } from '../i18n.js';
-import { getCheckinsBetween } from '../api.js';
-import { writeThrough } from '../offline.js';
+import { checkIn, checkinsBetween, localToday } from '../recovery.js';
 import { emptyPlan, loadPlan } from '../plan-data.js';
 import { CallMyPerson } from './my-plan-lists.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 
-// Today's date in the account's time zone, as YYYY-MM-DD (the en-CA format is exactly that).
-function today(timeZone) {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
-  } catch {
-    return new Intl.DateTimeFormat('en-CA').format(new Date());
-  }
-}
-
 // Notes use on today's check-in, keeping what the day's check-in already says (mood, craving…).
 async function noteUseToday(timeZone) {
-  const day = today(timeZone);
+  const day = localToday(timeZone);
   let existing = {};
   try {
-    const { checkins } = await getCheckinsBetween(day, day);
-    existing = checkins?.[0] ?? {};
+    existing = (await checkinsBetween(day, day))[0] ?? {};
   } catch {
     // Offline or nothing yet: record the use alone; the rest can be added later.
   }
-  const body = { used: true };
+  const checkin = { used: true };
   for (const field of ['craving', 'mood', 'note']) {
-    if (existing[field] !== undefined && existing[field] !== null) body[field] = existing[field];
+    if (existing[field] !== undefined && existing[field] !== null) checkin[field] = existing[field];
   }
-  if (Array.isArray(existing.substances) && existing.substances.length) body.substances = existing.substances;
-  return writeThrough({ id: `checkin-${day}`, method: 'PUT', path: `/api/checkins/${day}`, body });
+  if (Array.isArray(existing.substances) && existing.substances.length) {
+    checkin.substances = existing.substances;
+  }
+  return checkIn(day, checkin);
 }
 
 function NoteIt({ state, actions }) {
@@ -45,9 +36,9 @@ function NoteIt({ state, actions }) {
     setBusy(true);
     setError('');
     try {
-      const { queued } = await noteUseToday(state.me?.timezone);
+      const { sent } = await noteUseToday(state.me?.timezone);
       setDone(true);
-      actions.announce(t(queued ? 'help.used.noted_offline' : 'help.used.noted'));
+      actions.announce(t(sent ? 'help.used.noted' : 'help.used.noted_offline'));
     } catch (failure) {
       setError(errorText(failure));
     } finally {

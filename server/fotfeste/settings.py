@@ -55,6 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_public: RateLimit = RateLimit(300, 60)
     max_body_bytes: int = 64 * 1024
     reader_connections: int = 4
+    group_commit: bool = True
     log_level: str = "INFO"
 
     @property
@@ -109,6 +110,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
             "reader_connections",
             lambda t: _int("FOTFESTE_READER_CONNECTIONS", t),
         ),
+        "FOTFESTE_GROUP_COMMIT": ("group_commit", lambda t: _bool("FOTFESTE_GROUP_COMMIT", t)),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
     }
     values = {}

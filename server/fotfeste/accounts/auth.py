@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request
-from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 
 from fotfeste.accounts.models import Account
 from fotfeste.accounts.store import account_for_token
-from fotfeste.clock import Clock
-from fotfeste.db import Database
+from fotfeste.web.deps import DB, AppClock
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="fotfeste"'}
 
 
-async def provide_account(
-    request: Request[Any, Any, Any], db: NamedDependency[Database], clock: NamedDependency[Clock]
-) -> Account:
+async def provide_account(request: Request[Any, Any, Any], db: DB, clock: AppClock) -> Account:
     """The account behind `Authorization: Bearer <token>`, or 401."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

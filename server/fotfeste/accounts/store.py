@@ -76,14 +76,16 @@ async def _insert_token(conn: Any, account_id: str, token: str, now: str) -> Non
 
 
 async def account_for_token(db: Database, clock: Clock, token: str) -> Account | None:
-    row = await db.fetchone(
+    # Every authenticated request runs this: a unique-index lookup, so it runs inline.
+    rows = await db.lookup(
         "SELECT a.id, a.role, a.locale, a.timezone, a.country, a.discreet,"
         " t.id AS token_id, t.last_used_at"
         " FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?",
         (token_digest(token),),
     )
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]
     now = clock.now()
     # Record use at most hourly: a write per request would cost more than the request itself.
     if row["last_used_at"] < isoformat_utc(now - _TOUCH_EVERY):
@@ -143,14 +145,15 @@ async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
 
 
 async def profile_row(db: Database, account_id: str) -> Any:
-    row = await db.fetchone(
+    # A primary-key lookup on a hot path (GET /api/me at every app start): inline.
+    rows = await db.lookup(
         "SELECT id, role, locale, timezone, country, discreet, created_at, referral_code"
         " FROM accounts WHERE id = ?",
         (account_id,),
     )
-    if row is None:
+    if not rows:
         raise NotFound("No such account")
-    return row
+    return rows[0]
 
 
 async def update_profile(db: Database, account_id: str, changes: dict[str, Any]) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 
 from fotfeste.accounts.models import Account
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.settings import Settings
 
-DB = NamedDependency[Database]
-AppClock = NamedDependency[Clock]
-AppSettings = NamedDependency[Settings]
-CurrentAccount = NamedDependency[Account]
+# The values come from the app itself, so validating them on every request is pure cost (the
+# Clock protocol is runtime-checkable: an isinstance check against it walks its members).
+DB = NamedDependency[SkipValidation[Database]]
+AppClock = NamedDependency[SkipValidation[Clock]]
+AppSettings = NamedDependency[SkipValidation[Settings]]
+CurrentAccount = NamedDependency[SkipValidation[Account]]

@@ -1,0 +1,1 @@
+"""Drug-free days: sobriety date, daily check-ins, progress and milestones."""
