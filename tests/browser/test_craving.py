@@ -8,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage, axe_violations, open_signed_in
+from tests.conftest import DEFAULT_NOW
 
 PLAN: dict[str, Any] = {
     "reasons": [{"id": "reason-0001", "text": "Being there for my daughter"}],
@@ -62,10 +63,17 @@ def test_craving_timer_runs_offline_with_my_plan(new_page: NewPage) -> None:
 
 
 def test_i_used_is_kind_and_keeps_history(page: Page) -> None:
-    open_signed_in(page, role="self", locale="sv")
+    page.clock.set_fixed_time(DEFAULT_NOW)  # the live server's "now", so both agree on today
+    account = open_signed_in(page, role="self", locale="sv")
     page.get_by_role("navigation").get_by_role("link", name="Hjälp").click()
     page.get_by_role("link", name="Jag har använt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jag har använt")
     expect(page.locator("main")).to_contain_text("inte något att skämmas över")
     expect(page.locator("main")).to_contain_text("Din historik finns kvar")
     assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Anteckna att jag har använt i dag").click()
+    expect(page.locator(".success")).to_contain_text("Antecknat")
+    headers = {"Authorization": f"Bearer {account['token']}"}
+    checkins = page.request.get("/api/checkins", headers=headers).json()["checkins"]
+    assert [(c["date"], c["used"]) for c in checkins] == [("2026-03-16", True)]
