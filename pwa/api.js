@@ -119,6 +119,54 @@ export function deleteAccount() {
   return request('DELETE', '/api/me');
 }
 
+// --- follow-up scales -------------------------------------------------------------------
+
+/** GET /api/instruments → {instruments: [...], cutoff_set} in the account's language */
+export function getInstruments() {
+  return request('GET', '/api/instruments');
+}
+
+/** POST /api/responses {instrument, answers, client_id} → the scored response (safety first) */
+export function createResponse(body) {
+  return request('POST', '/api/responses', { body });
+}
+
+/** GET /api/responses[?instrument=] → {responses: [...]}, oldest first */
+export function getResponses(instrument) {
+  const query = instrument ? `?instrument=${encodeURIComponent(instrument)}` : '';
+  return request('GET', `/api/responses${query}`);
+}
+
+/** GET /api/followups → {programme, start_date, followups: [...]} */
+export function getFollowups() {
+  return request('GET', '/api/followups');
+}
+
+/** GET /api/programmes → {programmes: [{id, name, description}]} */
+export function getProgrammes() {
+  return request('GET', '/api/programmes');
+}
+
+/** GET /api/me/programme → {programme, name, description, start_date, chosen} */
+export function getProgramme() {
+  return request('GET', '/api/me/programme');
+}
+
+/** PUT /api/me/programme {programme, start_date?} → the enrolment */
+export function putProgramme(body) {
+  return request('PUT', '/api/me/programme', { body });
+}
+
+/** PUT /api/scales/settings {cutoff_set: "men"|"women"|null} */
+export function putScaleSettings(body) {
+  return request('PUT', '/api/scales/settings', { body });
+}
+
+/** GET /api/help/resources → {country, resources: [...]} for the account's country */
+export function getHelpResources() {
+  return request('GET', '/api/help/resources');
+}
+
 // --- drug-free days ---------------------------------------------------------------------
 
 /** GET /api/progress → streaks, totals, next milestone and the last 30 days */
@@ -139,6 +187,78 @@ export function putCheckin(date, checkin) {
 /** GET /api/checkins?from=&to= → {checkins: [...]} */
 export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
+}
+
+// --- meetings ---------------------------------------------------------------------------
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** GET /api/meetings/nearby?lat&lon&radius_km&day&fellowship&type&limit → {meetings} nearest first */
+export function nearbyMeetings(params) {
+  return request('GET', `/api/meetings/nearby${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/online?day&fellowship&language&limit → {meetings} soonest first */
+export function onlineMeetings(params) {
+  return request('GET', `/api/meetings/online${query(params)}`, { auth: false });
+}
+
+/** GET /api/meetings/{id} → one meeting; 404 when it is no longer listed */
+export function getMeeting(id) {
+  return request('GET', `/api/meetings/${encodeURIComponent(id)}`, { auth: false });
+}
+
+/** The address of a meeting's iCalendar file (a weekly event), for a download link. */
+export function meetingCalendarUrl(id) {
+  return `/api/meetings/${encodeURIComponent(id)}/calendar.ics`;
+}
+
+/** GET /api/meetings/types?locale= → {locale, types: {code: name}} */
+export function meetingTypes(locale) {
+  return request('GET', `/api/meetings/types${query({ locale })}`, { auth: false });
+}
+
+/** GET /api/me/favourites → {meetings} soonest first */
+export function listFavourites() {
+  return request('GET', '/api/me/favourites');
+}
+
+// Favourites and "I went" are writes that may wait in the outbox (outbox.js); these give the
+// entry that `replay` sends. Both are idempotent: a favourite is keyed by the meeting, an
+// attendance by (date, meeting).
+
+/** PUT (add) or DELETE (remove) /api/me/favourites/{id} */
+export function favouriteEntry(method, id) {
+  return { method, path: `/api/me/favourites/${encodeURIComponent(id)}`, body: null };
+}
+
+/** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
+export function attendanceEntry(body) {
+  return { method: 'POST', path: '/api/me/attendance', body };
+}
+
+/** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */
+export function attendanceSummary() {
+  return request('GET', '/api/me/attendance/summary');
+}
+
+/** The bundled list of Nordic places for the offline place search (GeoNames, CC BY 4.0). */
+export async function fetchPlaces() {
+  let response;
+  try {
+    response = await fetch('/data/places.json');
+  } catch {
+    throw new ApiError(0);
+  }
+  if (!response.ok) throw new ApiError(response.status);
+  return response.json();
 }
 
 // --- the outbox -------------------------------------------------------------------------

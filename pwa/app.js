@@ -15,6 +15,9 @@ import { Help } from './views/help.js';
 import { Checkin } from './views/checkin.js';
 import { History } from './views/history.js';
 import * as outbox from './outbox.js';
+import { Checkup, Scales } from './views/scales.js';
+import { Meetings } from './views/meetings.js';
+import { Meeting } from './views/meeting.js';
 import { Craving } from './views/craving.js';
 import { Used } from './views/used.js';
 import { Crisis } from './views/crisis.js';
@@ -32,6 +35,10 @@ const ROUTES = {
   help: { view: Help },
   checkin: { view: Checkin, account: true },
   history: { view: History, account: true },
+  scales: { view: Scales, account: true },
+  checkup: { view: Checkup, account: true },
+  meetings: { view: Meetings, account: true },
+  meeting: { view: Meeting, account: true },
   // Help now works for everyone, offline too; writing it down needs an account.
   craving: { view: Craving },
   used: { view: Used },
@@ -98,7 +105,11 @@ function allowed(route) {
 function go(route, { replace = false, param = null } = {}) {
   const target = allowed(route);
   const kept = target === route && ROUTES[target].param ? param : null;
-  const hash = kept ? `#/${target}/${kept}` : `#/${target}`;
+  // A route may carry a parameter after it (#/meeting/<id>, #/article/<slug>); keep it when
+  // staying there.
+  let hash = `#/${target}`;
+  if (kept) hash = `#/${target}/${kept}`;
+  else if (location.hash.startsWith(`#/${target}/`)) hash = location.hash;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);

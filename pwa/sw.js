@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2+help-plan-1';
+const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -28,6 +28,13 @@ const APP_SHELL = [
   '/views/settings.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
+  '/views/scales.js',
+  '/views/scales/questionnaire.js',
+  '/views/scales/result.js',
+  '/views/scales/history.js',
+  '/views/scales/chart.js',
+  '/views/scales/compare.js',
+  '/views/cards/followup.js',
   '/views/cards/progress.js',
   '/views/checkin.js',
   '/views/history.js',
@@ -35,6 +42,13 @@ const APP_SHELL = [
   '/recovery.js',
   '/outbox.js',
   '/recovery.css',
+  '/meetings.js',
+  '/views/meetings.js',
+  '/views/meeting.js',
+  '/views/meeting-parts.js',
+  '/views/place-search.js',
+  '/views/cards/meetings.js',
+  '/data/places.json',
   '/views/cards/family.js',
   '/views/cards/plan.js',
   '/views/cards/waiting.js',
@@ -66,7 +80,8 @@ const APP_SHELL = [
 ];
 
 // API answers that must never be written to disk by the cache.
-const NEVER_CACHE = ['/api/me/export'];
+// Favourites are kept in IndexedDB by the meetings screens, always fresher than a cached answer.
+const NEVER_CACHE = ['/api/me/export', '/api/me/favourites'];
 // Every other GET is kept network first, so the reads that must work offline are there once
 // seen: /api/plan, /api/treatment, /api/help/resources and the articles (/api/articles/…,
 // which the family screen fetches ahead, one by one, when it lists them).

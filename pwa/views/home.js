@@ -8,12 +8,17 @@ import { hourIn, t } from '../i18n.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
+import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
+import meetingsCard from './cards/meetings.js';
 import familyCard from './cards/family.js';
 import planCard from './cards/plan.js';
 import waitingCard from './cards/waiting.js';
 
-const CARDS = [progressCard, welcomeCard, familyCard, helpCard, waitingCard, planCard];
+// The family card shows for relatives only, and is their way in, so it comes first.
+const CARDS = [
+  familyCard, progressCard, meetingsCard, followupCard, welcomeCard, helpCard, waitingCard, planCard,
+];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

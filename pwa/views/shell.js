@@ -9,6 +9,8 @@ import { Icon } from './icons.js';
 // `account: true` items are shown only once the person has an account.
 const NAV = [
   { route: 'home', label: 'nav.home', icon: 'home', account: true },
+  { route: 'scales', label: 'scales.nav', icon: 'chart', account: true },
+  { route: 'meetings', label: 'meetings.nav', icon: 'meetings', account: true },
   { route: 'help', label: 'nav.help', icon: 'help' },
   { route: 'settings', label: 'nav.settings', icon: 'settings', account: true },
 ];

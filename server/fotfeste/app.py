@@ -23,8 +23,17 @@ from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.meetings.feeds import meeting_feed_refresher
+from fotfeste.meetings.routes import (
+    AttendanceController,
+    FavouritesController,
+    MeetingsController,
+)
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.recovery.routes import RecoveryController
+from fotfeste.scales.definitions import catalogue
+from fotfeste.scales.help import load_resources
+from fotfeste.scales.routes import FollowupsController, HelpController, ScalesController
 from fotfeste.settings import Settings
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
@@ -51,6 +60,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            # Data files are validated here, so a broken file stops the start, not a request.
+            "catalogue": catalogue(),
+            "crisis_resources": load_resources(settings.crisis_resources),
         }
     )
     return Litestar(
@@ -82,6 +94,12 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         AccountsController,
         MeController,
         RecoveryController,
+        ScalesController,
+        FollowupsController,
+        HelpController,
+        MeetingsController,
+        FavouritesController,
+        AttendanceController,
         ArticlesController,
         PlanController,
         TreatmentController,
@@ -101,10 +119,18 @@ def _dependencies() -> dict[str, Provide]:
     def db(state: State, clock: SkipValidation[Any]) -> Any:
         return state["db"]
 
+    def scales_catalogue(state: State) -> Any:
+        return state["catalogue"]
+
+    def crisis_resources(state: State) -> Any:
+        return state["crisis_resources"]
+
     return {
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
         "db": Provide(db, sync_to_thread=False),
+        "catalogue": Provide(scales_catalogue, sync_to_thread=False),
+        "crisis_resources": Provide(crisis_resources, sync_to_thread=False),
         "account": Provide(provide_account),
     }
 
@@ -134,7 +160,7 @@ def _openapi() -> OpenAPIConfig:
 
 def _workers() -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return []
+    return [meeting_feed_refresher]
 
 
 def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:

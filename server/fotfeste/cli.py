@@ -27,7 +27,11 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    return []
+    from fotfeste.meetings import cli as meetings_cli
+
+    return [
+        Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
+    ]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

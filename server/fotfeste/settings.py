@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -41,6 +42,28 @@ class RateLimit(msgspec.Struct, frozen=True):
         return cls(requests, seconds)
 
 
+class MeetingFeed(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A meeting list the server keeps current by itself (FOTFESTE_MEETING_FEEDS, JSON)."""
+
+    name: str
+    url: str
+    format: Literal["meeting-guide", "bmlt"]
+    fellowship: str | None = None
+    timezone: str | None = None
+
+
+def _feeds(text: str) -> tuple[MeetingFeed, ...]:
+    """'[{"name": "aa-se", "url": "https://…", "format": "meeting-guide"}, …]'."""
+    try:
+        feeds = msgspec.json.decode(text or "[]", type=tuple[MeetingFeed, ...])
+    except msgspec.DecodeError as exc:
+        raise SettingsError(f"FOTFESTE_MEETING_FEEDS: {exc}") from None
+    for feed in feeds:
+        if not feed.url.startswith(("https://", "http://")):
+            raise SettingsError(f"FOTFESTE_MEETING_FEEDS: {feed.name}: url must be http(s)")
+    return feeds
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a deployment can tune. Passed into create_app; never read from globals."""
 
@@ -57,6 +80,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reader_connections: int = 4
     group_commit: bool = True
     log_level: str = "INFO"
+    # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
+    crisis_resources: Path | None = None
+    meeting_feeds: tuple[MeetingFeed, ...] = ()
+    # How often a configured feed is fetched again (conditional GET); how often the worker looks.
+    meeting_feed_interval_seconds: int = 6 * 3600
+    meeting_feed_poll_seconds: float = 60.0
 
     @property
     def database_path(self) -> Path:
@@ -112,6 +141,12 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_GROUP_COMMIT": ("group_commit", lambda t: _bool("FOTFESTE_GROUP_COMMIT", t)),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
+        "FOTFESTE_CRISIS_RESOURCES": ("crisis_resources", Path),
+        "FOTFESTE_MEETING_FEEDS": ("meeting_feeds", _feeds),
+        "FOTFESTE_MEETING_FEED_INTERVAL": (
+            "meeting_feed_interval_seconds",
+            lambda t: _int("FOTFESTE_MEETING_FEED_INTERVAL", t),
+        ),
     }
     values = {}
     for name, (field, parse) in readers.items():

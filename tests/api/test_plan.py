@@ -212,7 +212,16 @@ def test_waiting_list_mode_starts_and_ends(person_factory: Callable[..., Person]
     waiting = person.put("/api/treatment", json={"status": "waiting", "since": "2026-02-01"})
     assert waiting.status_code == 200
     assert waiting.json()["waiting_mode"] is True and waiting.json()["since"] == "2026-02-01"
+    assert waiting.json()["programme_switched_to"] == "waiting-list"
+    programme = person.get("/api/me/programme").json()
+    assert (programme["programme"], programme["start_date"]) == ("waiting-list", "2026-02-01")
+
     started = person.put("/api/treatment", json={"status": "in_treatment"}).json()
     assert started["waiting_mode"] is False
     assert started["since"] == "2026-03-16"  # today in Oslo by the test clock
+    assert started["programme_switched_to"] == "aftercare"
     assert person.get("/api/treatment").json()["status"] == "in_treatment"
+    assert person.get("/api/me/programme").json()["programme"] == "aftercare"
+    # Saying the same again changes nothing.
+    again = person.put("/api/treatment", json={"status": "in_treatment"}).json()
+    assert again["programme_switched_to"] is None

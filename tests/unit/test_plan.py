@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import pytest
 
 from fotfeste.errors import InvalidInput
+from fotfeste.plan import programmes
 from fotfeste.plan.logic import (
     check_since,
     check_unique_ids,
@@ -16,7 +16,6 @@ from fotfeste.plan.logic import (
     dial_string,
     programme_after,
 )
-from fotfeste.plan.programmes import switch_programme
 
 
 @pytest.mark.parametrize(
@@ -74,8 +73,8 @@ def test_since_cannot_be_in_the_future() -> None:
 @pytest.mark.parametrize(
     ("previous", "status", "programme"),
     [
-        (None, "waiting", "waiting_list"),
-        ("none", "waiting", "waiting_list"),
+        (None, "waiting", "waiting-list"),
+        ("none", "waiting", "waiting-list"),
         ("waiting", "waiting", None),
         ("waiting", "in_treatment", "aftercare"),
         ("waiting", "after", "aftercare"),
@@ -93,27 +92,22 @@ def test_programme_follows_treatment_status(
 
 
 class _FakeScales:
-    """Stands in for fotfeste.scales.followups: records calls, refuses unknown programmes."""
+    """Stands in for the scales domain's set_programme: records calls, refuses unknown ones."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, date]] = []
 
     async def set_programme(self, db: object, account_id: str, programme: str, start: date) -> None:
-        if programme not in {"aftercare", "waiting_list"}:
+        if programme not in {"aftercare", "waiting-list"}:
             raise InvalidInput(f"Unknown programme {programme!r}", field="programme")
         self.calls.append((account_id, programme, start))
 
 
 async def test_switch_programme_calls_the_scales_domain(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = _FakeScales()
-    monkeypatch.setitem(sys.modules, "fotfeste.scales.followups", fake)
+    monkeypatch.setattr(programmes, "set_programme", fake.set_programme)
     start = date(2026, 3, 16)
-    assert await switch_programme(None, "acc", "waiting_list", start) is True
-    assert fake.calls == [("acc", "waiting_list", start)]
+    assert await programmes.switch_programme(None, "acc", "waiting-list", start) is True
+    assert fake.calls == [("acc", "waiting-list", start)]
     # A programme the catalogue refuses is logged, never turned into the person's error.
-    assert await switch_programme(None, "acc", "clinic-x", start) is False
-
-
-async def test_switch_programme_without_the_scales_domain(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "fotfeste.scales.followups", None)
-    assert await switch_programme(None, "acc", "aftercare", date(2026, 3, 16)) is False
+    assert await programmes.switch_programme(None, "acc", "clinic-x", start) is False

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
+    "meeting_sources": "imported meeting feeds and their fetch state",
+    "meetings": "public meeting lists from Meeting Guide feeds and BMLT servers",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.

@@ -72,7 +72,7 @@ def programme_after(previous: str | None, status: str) -> str | None:
     if status == previous:
         return None
     if status == "waiting":
-        return "waiting_list"
+        return "waiting-list"
     if status in ("in_treatment", "after"):
         return "aftercare"
     return None

@@ -1,0 +1,100 @@
+// meeting-parts.js: what the meeting finder, the meeting screen and the home card show alike —
+// "today 19:00 · in 2 hours · 1.3 km" and the list item. The device's copies are in meetings.js.
+
+import { html } from './html.js';
+import { formatDate, formatNumber, formatRelative, t } from '../i18n.js';
+
+export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
+// The language filter's choices and the meeting type code each one means.
+export const LANGUAGE_TYPES = { sv: 'SV', nb: 'NO', da: 'DA', en: 'EN' };
+
+// A calendar date 'YYYY-MM-DD' in a time zone (en-CA writes dates exactly so).
+export function dateIn(timeZone, when = new Date()) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(when);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA').format(when);
+  }
+}
+
+// The weekday (0 = Sunday … 6 = Saturday, as the API counts) of a date 'YYYY-MM-DD'.
+export function weekdayOf(isoDate) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+export function addDays(isoDate, days) {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+// The name of a weekday 0–6 in the current language ("måndag", "Monday").
+export function weekdayName(day) {
+  // 2024-01-07 was a Sunday.
+  return formatDate(addDays('2024-01-07', day), { weekday: 'long' });
+}
+
+function deviceZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+// "today", "tomorrow" or the weekday of a meeting's next start, in the person's own zone.
+export function dayLabel(nextStart, timeZone = deviceZone(), now = new Date()) {
+  const day = dateIn(timeZone, new Date(nextStart));
+  const today = dateIn(timeZone, now);
+  if (day === today) return t('meetings.today');
+  if (day === addDays(today, 1)) return t('meetings.tomorrow');
+  return formatDate(day, { weekday: 'long' });
+}
+
+export function clockTime(nextStart, timeZone = deviceZone()) {
+  try {
+    return formatDate(nextStart, { hour: '2-digit', minute: '2-digit' }, timeZone);
+  } catch {
+    return formatDate(nextStart, { hour: '2-digit', minute: '2-digit' });
+  }
+}
+
+export function distanceText(km) {
+  return t('meetings.km', { distance: formatNumber(km, { maximumFractionDigits: km < 10 ? 1 : 0 }) });
+}
+
+// "today 19:00 · in 2 hours · 1.3 km"
+export function whenLine(meeting, timeZone, now = new Date()) {
+  const parts = [
+    `${dayLabel(meeting.next_start, timeZone, now)} ${clockTime(meeting.next_start, timeZone)}`,
+    formatRelative(meeting.next_start, { now, smallest: 'minute' }),
+  ];
+  if (typeof meeting.distance_km === 'number') parts.push(distanceText(meeting.distance_km));
+  return parts.join(' · ');
+}
+
+export function isOpen(meeting) {
+  if (meeting.types.includes('O')) return true;
+  if (meeting.types.includes('C')) return false;
+  return null;
+}
+
+// "AA · open · online"
+export function metaLine(meeting) {
+  const open = isOpen(meeting);
+  return [
+    meeting.fellowship,
+    open === null ? null : t(open ? 'meetings.open' : 'meetings.closed'),
+    t(`meetings.attendance.${meeting.attendance}`),
+  ].filter(Boolean).join(' · ');
+}
+
+export function MeetingItem({ meeting, timeZone, favourite = false }) {
+  return html`
+    <li class="meeting-item">
+      <a class="meeting-item__link" href=${`#/meeting/${encodeURIComponent(meeting.id)}`}>
+        <span class="meeting-item__name">
+          ${meeting.name}
+          ${favourite && html` <span aria-hidden="true">★</span><span class="visually-hidden">(${t('meetings.favourite_mark')})</span>`}
+        </span>
+        <span class="meeting-item__when">${whenLine(meeting, timeZone)}</span>
+        <span class="meeting-item__meta">${metaLine(meeting)}</span>
+      </a>
+    </li>`;
+}

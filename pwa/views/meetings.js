@@ -1,0 +1,290 @@
+// meetings.js: the meeting finder (#/meetings): near me (location only on a tap) or near a
+// typed place, or online; filters; the list; favourites. Last results and favourites offline.
+
+import { html, useEffect, useId, useRef, useState } from './html.js';
+import { t } from '../i18n.js';
+import { nearbyMeetings, onlineMeetings } from '../api.js';
+import { ErrorMessage, Title, errorText } from './parts.js';
+import { findPlaces, loadPlaces } from './place-search.js';
+import {
+  lastResults, loadFavourites, saveFilters, saveLastResults, savedFilters,
+} from '../meetings.js';
+import {
+  FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, weekdayName, weekdayOf,
+} from './meeting-parts.js';
+
+const RADII = [2, 5, 10, 25, 50, 100];
+const DEFAULT_FILTERS = {
+  mode: 'nearby', radius: 25, day: '', timeOfDay: '', fellowship: '', openness: '', language: '',
+};
+
+function timeOfDay(meeting) {
+  const hour = Number(meeting.time.slice(0, 2));
+  if (hour < 12) return 'morning';
+  if (hour < 17) return 'afternoon';
+  return 'evening';
+}
+
+// Filters the server does not know, applied to its answer on the device.
+function keep(meeting, filters) {
+  if (filters.timeOfDay && timeOfDay(meeting) !== filters.timeOfDay) return false;
+  if (filters.openness && isOpen(meeting) !== (filters.openness === 'open')) return false;
+  if (filters.language && filters.mode === 'nearby'
+      && !meeting.types.includes(LANGUAGE_TYPES[filters.language])) return false;
+  return true;
+}
+
+// The API's weekday (0 = Sunday) for the day filter: '', 'today', 'tomorrow' or '0'…'6'.
+function dayParam(day, timeZone) {
+  if (day === '') return undefined;
+  const today = dateIn(timeZone);
+  if (day === 'today') return weekdayOf(today);
+  if (day === 'tomorrow') return weekdayOf(addDays(today, 1));
+  return Number(day);
+}
+
+async function search(filters, origin, timeZone) {
+  const day = dayParam(filters.day, timeZone);
+  const fellowship = filters.fellowship || undefined;
+  // Filters applied on the device need more to choose from.
+  const limit = filters.timeOfDay || filters.openness || filters.language ? 200 : 50;
+  if (filters.mode === 'online') {
+    const language = filters.language || undefined;
+    return (await onlineMeetings({ day, fellowship, language, limit })).meetings;
+  }
+  const { lat, lon } = origin;
+  return (await nearbyMeetings({ lat, lon, radius_km: filters.radius, day, fellowship, limit }))
+    .meetings;
+}
+
+function Select({ id, label, value, onChange, children }) {
+  return html`
+    <div class="field field--inline">
+      <label for=${id}>${label}</label>
+      <select id=${id} value=${value} onChange=${(e) => onChange(e.currentTarget.value)}>
+        ${children}
+      </select>
+    </div>`;
+}
+
+function PlacePicker({ id, onPick, onLocate, locating }) {
+  const [query, setQuery] = useState('');
+  const [places, setPlaces] = useState(null);
+  const [problem, setProblem] = useState('');
+  const matches = places && query ? findPlaces(places, query) : [];
+
+  async function typed(event) {
+    setQuery(event.currentTarget.value);
+    if (!places) {
+      try {
+        setPlaces(await loadPlaces());
+      } catch (error) {
+        setProblem(errorText(error));
+      }
+    }
+  }
+
+  function pick(place) {
+    setQuery(''); // hides the matches
+    onPick({ label: place.name, lat: place.lat, lon: place.lon });
+  }
+
+  return html`
+    <div class="place-picker">
+      <button type="button" class="button" onClick=${onLocate} disabled=${locating}
+        data-testid="near-me">${locating ? t('meetings.locating') : t('meetings.near_me')}</button>
+      <p class="hint">${t('meetings.near_me_hint')}</p>
+      <div class="field">
+        <label for=${`${id}-place`}>${t('meetings.place_label')}</label>
+        <input id=${`${id}-place`} type="text" autocomplete="off" value=${query} onInput=${typed}
+          aria-describedby=${`${id}-place-hint`} placeholder=${t('meetings.place_placeholder')} />
+        <p class="hint" id=${`${id}-place-hint`}>${t('meetings.place_hint')}</p>
+      </div>
+      <${ErrorMessage} message=${problem} />
+      ${query.length >= 2 && places && html`
+        <ul class="place-matches" aria-label=${t('meetings.place_matches')}>
+          ${matches.length === 0 && html`<li class="hint">${t('meetings.place_none')}</li>`}
+          ${matches.map((place) => html`
+            <li key=${`${place.name}-${place.lat}`}>
+              <button type="button" class="button button--secondary place-matches__item"
+                onClick=${() => pick(place)}>
+                ${place.name} <span class="place-matches__country">${place.country}</span>
+              </button>
+            </li>`)}
+        </ul>`}
+    </div>`;
+}
+
+function Filters({ id, filters, change }) {
+  return html`
+    <fieldset class="filters">
+      <legend class="subtitle">${t('meetings.filters')}</legend>
+      ${filters.mode === 'nearby' && html`
+        <${Select} id=${`${id}-radius`} label=${t('meetings.radius')} value=${String(filters.radius)}
+          onChange=${(v) => change({ radius: Number(v) })}>
+          ${RADII.map((km) => html`<option key=${km} value=${String(km)}>${t('meetings.km', { distance: km })}</option>`)}
+        <//>`}
+      <${Select} id=${`${id}-day`} label=${t('meetings.day')} value=${filters.day}
+        onChange=${(v) => change({ day: v })}>
+        <option value="">${t('meetings.any_day')}</option>
+        <option value="today">${t('meetings.today')}</option>
+        <option value="tomorrow">${t('meetings.tomorrow')}</option>
+        ${[1, 2, 3, 4, 5, 6, 0].map((d) => html`<option key=${d} value=${String(d)}>${weekdayName(d)}</option>`)}
+      <//>
+      <${Select} id=${`${id}-tod`} label=${t('meetings.time_of_day')} value=${filters.timeOfDay}
+        onChange=${(v) => change({ timeOfDay: v })}>
+        <option value="">${t('meetings.any_time')}</option>
+        ${['morning', 'afternoon', 'evening'].map((p) => html`<option key=${p} value=${p}>${t(`meetings.${p}`)}</option>`)}
+      <//>
+      <${Select} id=${`${id}-fellowship`} label=${t('meetings.fellowship')} value=${filters.fellowship}
+        onChange=${(v) => change({ fellowship: v })}>
+        <option value="">${t('meetings.any_fellowship')}</option>
+        ${FELLOWSHIPS.map((f) => html`<option key=${f} value=${f}>${f}</option>`)}
+      <//>
+      <${Select} id=${`${id}-open`} label=${t('meetings.openness')} value=${filters.openness}
+        onChange=${(v) => change({ openness: v })}>
+        <option value="">${t('meetings.any_openness')}</option>
+        <option value="open">${t('meetings.open_meetings')}</option>
+        <option value="closed">${t('meetings.closed_meetings')}</option>
+      <//>
+      <p class="hint">${t('meetings.openness_hint')}</p>
+      <${Select} id=${`${id}-language`} label=${t('meetings.language')} value=${filters.language}
+        onChange=${(v) => change({ language: v })}>
+        <option value="">${t('meetings.any_language')}</option>
+        ${Object.keys(LANGUAGE_TYPES).map((code) => html`
+          <option key=${code} value=${code} lang=${code}>${t(`common.language_names.${code}`)}</option>`)}
+      <//>
+    </fieldset>`;
+}
+
+export function Meetings({ state, actions }) {
+  const id = useId();
+  const timeZone = state.me?.timezone;
+  const [filters, setFilters] = useState(DEFAULT_FILTERS);
+  const [origin, setOrigin] = useState(null);
+  const [results, setResults] = useState(null); // {meetings, label, saved_at, offline}
+  const [favourites, setFavourites] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [locating, setLocating] = useState(false);
+  const [error, setError] = useState('');
+  const resultsHeading = useRef(null);
+
+  useEffect(() => {
+    (async () => {
+      const [saved, last] = await Promise.all([savedFilters(), lastResults()]);
+      if (saved) setFilters({ ...DEFAULT_FILTERS, ...saved.filters });
+      if (saved?.origin) setOrigin(saved.origin);
+      if (last) setResults({ ...last, offline: false, restored: true });
+      try {
+        setFavourites((await loadFavourites()).meetings);
+      } catch {
+        // Favourites are a convenience here; the list works without them.
+      }
+    })();
+  }, []);
+
+  async function run(nextFilters, nextOrigin) {
+    if (nextFilters.mode === 'nearby' && !nextOrigin) return;
+    setBusy(true);
+    setError('');
+    const label = nextFilters.mode === 'online' ? t('meetings.online_heading') : nextOrigin.label;
+    try {
+      const meetings = (await search(nextFilters, nextOrigin, timeZone)).filter((m) => keep(m, nextFilters));
+      const found = { meetings, label, saved_at: new Date().toISOString() };
+      setResults({ ...found, offline: false });
+      await saveLastResults(found);
+      actions.announce(t('meetings.found', { count: meetings.length }));
+    } catch (failure) {
+      if (failure.offline) {
+        const last = await lastResults();
+        if (last) setResults({ ...last, offline: true });
+      }
+      setError(errorText(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function change(changes) {
+    const next = { ...filters, ...changes };
+    setFilters(next);
+    saveFilters({ filters: next, origin });
+    run(next, origin);
+  }
+
+  function pickOrigin(place) {
+    setOrigin(place);
+    saveFilters({ filters, origin: place });
+    run(filters, place);
+    resultsHeading.current?.focus();
+  }
+
+  function locate() {
+    if (!('geolocation' in navigator)) {
+      setError(t('meetings.location_unavailable'));
+      return;
+    }
+    setLocating(true);
+    setError('');
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating(false);
+        // Kept to about 100 m: enough to find meetings, and what is stored says little more.
+        const round = (x) => Math.round(x * 1000) / 1000;
+        pickOrigin({
+          label: t('meetings.your_location'),
+          lat: round(position.coords.latitude),
+          lon: round(position.coords.longitude),
+        });
+      },
+      (failure) => {
+        setLocating(false);
+        setError(t(failure.code === 1 ? 'meetings.location_denied' : 'meetings.location_unavailable'));
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 300_000 },
+    );
+  }
+
+  const favouriteIds = new Set(favourites.map((m) => m.id));
+  return html`
+    <div class="screen screen--meetings">
+      <${Title}>${t('meetings.title')}<//>
+      <p class="lead">${t('meetings.lead')}</p>
+
+      <div class="mode-switch" role="group" aria-label=${t('meetings.mode_label')}>
+        ${['nearby', 'online'].map((mode) => html`
+          <button key=${mode} type="button" aria-pressed=${filters.mode === mode ? 'true' : 'false'}
+            class=${`button ${filters.mode === mode ? '' : 'button--secondary'}`}
+            onClick=${() => change({ mode })}>${t(`meetings.mode_${mode}`)}</button>`)}
+      </div>
+
+      ${filters.mode === 'nearby' && html`
+        <${PlacePicker} id=${id} onPick=${pickOrigin} onLocate=${locate} locating=${locating} />`}
+      <${Filters} id=${id} filters=${filters} change=${change} />
+      <${ErrorMessage} message=${error} />
+
+      <section class="meeting-results" aria-labelledby=${`${id}-results`} aria-busy=${busy ? 'true' : 'false'}>
+        <h2 class="subtitle" id=${`${id}-results`} tabindex="-1" ref=${resultsHeading}>
+          ${results ? t('meetings.results_near', { place: results.label }) : t('meetings.results')}
+        </h2>
+        ${results?.offline && html`<p class="notice">${t('meetings.offline_results')}</p>`}
+        ${!results && html`<p class="hint">${t('meetings.start_hint')}</p>`}
+        ${results && results.meetings.length === 0 && html`<p>${t('meetings.none_found')}</p>`}
+        ${results && html`
+          <ul class="meeting-list" data-testid="meeting-results">
+            ${results.meetings.map((m) => html`
+              <${MeetingItem} key=${m.id} meeting=${m} timeZone=${timeZone} favourite=${favouriteIds.has(m.id)} />`)}
+          </ul>`}
+      </section>
+
+      <section class="meeting-favourites" aria-labelledby=${`${id}-favourites`}>
+        <h2 class="subtitle" id=${`${id}-favourites`}>${t('meetings.favourites')}</h2>
+        ${favourites.length === 0
+          ? html`<p class="hint">${t('meetings.no_favourites')}</p>`
+          : html`<ul class="meeting-list" data-testid="meeting-favourites">
+              ${favourites.map((m) => html`<${MeetingItem} key=${m.id} meeting=${m} timeZone=${timeZone} />`)}
+            </ul>`}
+      </section>
+      <p class="hint attribution">${t('meetings.places_attribution')}</p>
+    </div>`;
+}

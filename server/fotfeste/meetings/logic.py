@@ -1,0 +1,206 @@
+"""Pure rules for meetings: times, next start in the meeting's zone, distances, ids, attendance."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180
+
+Attendance = str  # "in_person" | "online" | "hybrid"
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
+_COMPACT_TIME = re.compile(r"^\s*(\d{2})(\d{2})\s*$")
+
+
+@dataclass(slots=True)
+class ParsedMeeting:
+    """One weekly meeting as read from a feed, before it gets its id and row."""
+
+    source_key: str
+    name: str
+    day: int  # 0 = Sunday … 6 = Saturday
+    time: str  # "HH:MM"
+    end_time: str
+    timezone: str
+    fellowship: str
+    types: tuple[str, ...] = ()
+    attendance: Attendance = "in_person"
+    temporarily_closed: bool = False
+    location_name: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    conference_url: str | None = None
+    conference_phone: str | None = None
+    notes: str | None = None
+    updated: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A record that could not be imported, and why (shown to the operator)."""
+
+    record: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ParseResult:
+    meetings: list[ParsedMeeting] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def reasons(self) -> dict[str, int]:
+        """How many records were rejected for each reason, most common first."""
+        counts: dict[str, int] = {}
+        for rejection in self.rejections:
+            counts[rejection.reason] = counts.get(rejection.reason, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+class SourceError(ValueError):
+    """A whole source cannot be read or parsed; nothing of it is imported."""
+
+
+def parse_clock_time(value: object) -> time | None:
+    """A wall-clock time from a feed: "19:00", "7:30", "19:00:00", "1900", "19.00", else None."""
+    if not isinstance(value, str):
+        return None
+    match = _TIME.match(value) or _COMPACT_TIME.match(value)
+    if match is None:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    seconds = match.group(3) if match.re is _TIME else None
+    second = int(seconds) if seconds else 0
+    if hour == 24 and minute == 0 and second == 0:
+        return time(0, 0)  # some feeds write midnight as 24:00
+    if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
+        return None
+    return time(hour, minute)
+
+
+def hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def add_minutes(value: time, minutes: int) -> time:
+    total = (value.hour * 60 + value.minute + minutes) % (24 * 60)
+    return time(total // 60, total % 60)
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_timezone(name: object) -> bool:
+    return isinstance(name, str) and name in known_timezones()
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def weekday_of(day: date) -> int:
+    """A date's weekday in the Meeting Guide numbering (0 = Sunday)."""
+    return (day.weekday() + 1) % 7
+
+
+def occurrence(on: date, start: time, timezone: str) -> datetime:
+    """The meeting's start on a local date, as an aware datetime in its zone.
+
+    A start inside a spring-forward gap moves forward by the gap (02:30 becomes 03:30), as clocks
+    and calendars do; in the autumn overlap the first (summer-time) instant is meant.
+    """
+    zone = _zone(timezone)
+    naive = datetime.combine(on, start)
+    local = naive.replace(tzinfo=zone, fold=0)
+    # A round trip through UTC normalises a non-existent wall time; an existing one is unchanged.
+    return local.astimezone(UTC).astimezone(zone)
+
+
+def next_start(day: int, start: str | time, timezone: str, now: datetime) -> datetime:
+    """The next start at or after `now` of a meeting held weekly on `day` at `start` local time.
+
+    `day` is 0 = Sunday … 6 = Saturday; the answer is aware, in the meeting's zone.
+    """
+    if not 0 <= day <= 6:
+        raise ValueError(f"day must be 0–6, not {day}")
+    if now.tzinfo is None:
+        raise ValueError("now must be aware")
+    wall = start if isinstance(start, time) else parse_clock_time(start)
+    if wall is None:
+        raise ValueError(f"not a time: {start!r}")
+    local_today = now.astimezone(_zone(timezone)).date()
+    ahead = (day - weekday_of(local_today)) % 7
+    # Compared in UTC: Python compares two datetimes of one ZoneInfo by wall clock, ignoring
+    # fold, which would be wrong in the autumn overlap if `now` came in the meeting's zone.
+    instant = now.astimezone(UTC)
+    for weeks in (0, 1):
+        candidate = occurrence(local_today + timedelta(days=ahead + 7 * weeks), wall, timezone)
+        if candidate.astimezone(UTC) >= instant:
+            return candidate
+    raise AssertionError("unreachable: a week ahead is always in the future")
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on the mean-radius sphere (haversine), in km: within 0.5 % of the ellipsoid."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+Box = tuple[float, float, float, float]  # min_lat, max_lat, min_lon, max_lon
+
+
+def bounding_boxes(lat: float, lon: float, radius_km: float) -> list[Box]:
+    """Boxes in degrees that hold every point within `radius_km` (split at the antimeridian).
+
+    The boxes may hold a few points farther away; the caller measures each candidate.
+    """
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    min_lat, max_lat = lat - dlat, lat + dlat
+    if min_lat <= -90 or max_lat >= 90:
+        # The circle covers a pole: every longitude is within reach.
+        return [(max(min_lat, -90.0), min(max_lat, 90.0), -180.0, 180.0)]
+    # The widest longitude span of the circle (at the latitude where it touches its tangent).
+    sin_ratio = math.sin(radius_km / EARTH_RADIUS_KM) / math.cos(math.radians(lat))
+    if sin_ratio >= 1:
+        return [(min_lat, max_lat, -180.0, 180.0)]
+    dlon = math.degrees(math.asin(sin_ratio))
+    west, east = lon - dlon, lon + dlon
+    if west < -180:
+        return [(min_lat, max_lat, west + 360, 180.0), (min_lat, max_lat, -180.0, east)]
+    if east > 180:
+        return [(min_lat, max_lat, west, 180.0), (min_lat, max_lat, -180.0, east - 360)]
+    return [(min_lat, max_lat, west, east)]
+
+
+def meeting_id(source: str, source_key: str) -> str:
+    """A stable public id: 128 bits of a hash of (source, key), so re-imports keep ids.
+
+    It looks random and reveals neither the feed nor an order, like every id a client sees.
+    """
+    digest = hashlib.blake2b(f"{source}\x00{source_key}".encode(), digest_size=16).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def derive_attendance(*, online_link: bool, specific_address: bool) -> Attendance:
+    """Meeting Guide's rule: a conference link or phone with a real address is hybrid, without
+    one (only an approximate address) online, and no link at all means in person."""
+    if online_link:
+        return "hybrid" if specific_address else "online"
+    return "in_person"

@@ -1,0 +1,359 @@
+"""SQL for meetings (nearby via the R*Tree, online, one), favourites and the attendance log."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import Database, Row
+from fotfeste.errors import NotFound
+from fotfeste.meetings.logic import (
+    EARTH_RADIUS_KM,
+    bounding_boxes,
+    great_circle_km,
+    next_start,
+    weekday_of,
+)
+from fotfeste.meetings.models import Location, Meeting
+
+COLUMNS = (
+    "id, name, fellowship, day, time, end_time, timezone, types, attendance, temporarily_closed,"
+    " location_name, address, lat, lon, conference_url, conference_phone, notes"
+)
+# Haversine in SQL (SQLite's math functions), so only the nearest rows ever reach Python.
+_DISTANCE_SQL = (
+    f"2 * {EARTH_RADIUS_KM} * asin(min(1, sqrt("
+    "  power(sin(radians(m.lat - :lat) / 2), 2)"
+    "  + cos(radians(:lat)) * cos(radians(m.lat)) * power(sin(radians(m.lon - :lon) / 2), 2))))"
+)
+
+
+@dataclass(frozen=True)
+class FavouriteMeeting:
+    """What the reminders need to know about a favourite: when it starts, where in time."""
+
+    id: str
+    name: str
+    day: int
+    time: str
+    timezone: str
+
+
+def to_meeting(row: Row, now: datetime, distance_km: float | None = None) -> Meeting:
+    return Meeting(
+        id=row["id"],
+        name=row["name"],
+        fellowship=row["fellowship"],
+        day=row["day"],
+        time=row["time"],
+        end_time=row["end_time"],
+        timezone=row["timezone"],
+        types=row["types"].split(",") if row["types"] else [],
+        attendance=row["attendance"],
+        location=Location(
+            name=row["location_name"], address=row["address"], lat=row["lat"], lon=row["lon"]
+        ),
+        distance_km=None if distance_km is None else round(distance_km, 2),
+        next_start=next_start(row["day"], row["time"], row["timezone"], now).isoformat(),
+        conference_url=row["conference_url"],
+        conference_phone=row["conference_phone"],
+        notes=row["notes"],
+        temporarily_closed=bool(row["temporarily_closed"]),
+    )
+
+
+def _filters(
+    day: int | None, fellowship: str | None, type_code: str | None, params: dict[str, Any]
+) -> str:
+    clauses = []
+    if day is not None:
+        clauses.append("m.day = :day")
+        params["day"] = day
+    if fellowship:
+        clauses.append("m.fellowship = :fellowship COLLATE NOCASE")
+        params["fellowship"] = fellowship
+    if type_code:
+        clauses.append("instr(',' || m.types || ',', ',' || :type || ',') > 0")
+        params["type"] = type_code
+    return "".join(f" AND {c}" for c in clauses)
+
+
+_sql_math: bool | None = None
+# Nearby search widens in rings: in a city the nearest `limit` meetings lie within a few km, so
+# only those few hundred rows are ever measured. The next ring is sized from the density seen.
+_FIRST_RING_KM = 2.0
+# Candidates kept by the R*Tree's own (float32, ~0.5 m) coordinates before exact measuring.
+_MARGIN = 10
+
+
+def _distance_sql(lat_column: str, lon_column: str) -> str:
+    """Haversine in SQL (SQLite's math functions), so only the nearest rows reach Python."""
+    return _DISTANCE_SQL.replace("m.lat", lat_column).replace("m.lon", lon_column)
+
+
+def _next_ring(ring: float, found: int, limit: int, radius_km: float) -> float:
+    # Meetings grow with the area, so sqrt(limit / found) times the ring should hold `limit`.
+    growth = math.sqrt(limit / max(found, 0.5)) * 1.25
+    return min(radius_km, ring * min(4.0, max(1.5, growth)))
+
+
+async def nearby(
+    db: Database,
+    now: datetime,
+    *,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    day: int | None = None,
+    fellowship: str | None = None,
+    type_code: str | None = None,
+    limit: int = 50,
+) -> list[Meeting]:
+    """Meetings with a place within the radius, nearest first (ties by id).
+
+    Every meeting within a ring is nearer than every meeting outside it, so once a ring holds
+    `limit` meetings they are the answer; otherwise a wider ring is searched.
+    """
+    ring = min(radius_km, _FIRST_RING_KM)
+    while True:
+        found = await _within(db, lat, lon, ring, day, fellowship, type_code, limit)
+        if len(found) >= limit or ring >= radius_km:
+            return [to_meeting(row, now, distance) for distance, row in found]
+        ring = _next_ring(ring, len(found), limit, radius_km)
+
+
+async def _within(
+    db: Database,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    day: int | None,
+    fellowship: str | None,
+    type_code: str | None,
+    limit: int,
+) -> list[tuple[float, Row]]:
+    """Up to `limit` (distance, row) pairs within the radius, nearest first."""
+    global _sql_math
+    params: dict[str, Any] = {
+        "lat": lat,
+        "lon": lon,
+        "radius": radius_km,
+        "limit": limit,
+        "keep": limit + _MARGIN,
+    }
+    where = _filters(day, fellowship, type_code, params)
+    boxes = []
+    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
+        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
+        boxes.append(
+            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
+            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
+        )
+    in_box = f"({' OR '.join(boxes)})"
+    # Without filters the R*Tree alone answers "which points are near" (temporarily closed
+    # places are not in it); filters need the rows.
+    join = f" JOIN meetings m ON m.pk = g.pk WHERE {in_box}{where}" if where else f" WHERE {in_box}"
+    if _sql_math is not False:
+        try:
+            rows = await db.fetchall(
+                "WITH near AS MATERIALIZED ("  # noqa: S608 - fixed fragments, values bound
+                f"  SELECT g.pk AS pk, {_distance_sql('g.min_lat', 'g.min_lon')} AS d"
+                f"  FROM meetings_geo g{join}),"
+                " top AS MATERIALIZED ("
+                "  SELECT pk FROM near WHERE d <= :radius + 0.005 ORDER BY d LIMIT :keep)"
+                f" SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance"
+                "  FROM top JOIN meetings m ON m.pk = top.pk WHERE m.temporarily_closed = 0)"
+                " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
+                params,
+            )
+            _sql_math = True
+            return [(row["distance"], row) for row in rows]
+        except sqlite3.OperationalError as exc:
+            if "no such function" not in str(exc):
+                raise
+            _sql_math = False  # an SQLite built without math functions: measure in Python
+    rows = await db.fetchall(
+        f"SELECT {_columns('m')} FROM meetings_geo g JOIN meetings m ON m.pk = g.pk"  # noqa: S608
+        f" WHERE {in_box} AND m.temporarily_closed = 0{where}",
+        params,
+    )
+    measured = [(great_circle_km(lat, lon, r["lat"], r["lon"]), r["id"], r) for r in rows]
+    within = sorted((m for m in measured if m[0] <= radius_km), key=lambda m: (m[0], m[1]))
+    return [(distance, row) for distance, _, row in within[:limit]]
+
+
+def _columns(alias: str) -> str:
+    return ", ".join(f"{alias}.{c.strip()}" for c in COLUMNS.split(","))
+
+
+_WEEK = 7 * 24 * 60
+_ONLINE_MARGIN = 50
+
+
+async def online(
+    db: Database,
+    now: datetime,
+    *,
+    day: int | None = None,
+    fellowship: str | None = None,
+    type_code: str | None = None,
+    limit: int = 50,
+) -> list[Meeting]:
+    """Online and hybrid meetings, the one starting soonest first.
+
+    SQL picks the soonest few by minutes until the start, with each zone's offset of this moment;
+    a DST change within the week can move a start by an hour, so a margin of extra meetings is
+    taken and the exact next starts (zoneinfo) decide the order.
+    """
+    params: dict[str, Any] = {"keep": limit + _ONLINE_MARGIN}
+    where = _filters(day, fellowship, type_code, params)
+    zones = [
+        row[0]
+        for row in await db.fetchall(
+            "SELECT DISTINCT timezone FROM meetings WHERE attendance != 'in_person'"
+        )
+    ]
+    offsets = []
+    for i, zone in enumerate(zones):
+        offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+        params[f"z{i}"], params[f"o{i}"] = zone, int(offset.total_seconds() // 60) if offset else 0
+        offsets.append(f"WHEN :z{i} THEN :o{i}")
+    # Minutes from Sunday 00:00 UTC of this week to now; a meeting's start in the same frame.
+    utc = now.astimezone(UTC)
+    params["now"] = weekday_of(utc.date()) * 1440 + utc.hour * 60 + utc.minute
+    offset_sql = f"CASE m.timezone {' '.join(offsets)} ELSE 0 END" if offsets else "0"
+    # Only keys go through the sort; the full rows are read for the few kept.
+    rows = await db.fetchall(
+        f"SELECT {COLUMNS} FROM meetings WHERE pk IN ("  # noqa: S608 - fixed fragments, values bound
+        f" SELECT m.pk FROM meetings m WHERE m.attendance != 'in_person'{where}"
+        f" ORDER BY ((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK}"
+        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep)",
+        params,
+    )
+    meetings = [to_meeting(row, now) for row in rows]
+    meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
+    return meetings[:limit]
+
+
+async def meeting_row(db: Database, meeting_id: str) -> Row:
+    row = await db.fetchone(f"SELECT {COLUMNS} FROM meetings WHERE id = ?", (meeting_id,))  # noqa: S608
+    if row is None:
+        raise NotFound("No such meeting (it may have left its list)")
+    return row
+
+
+async def meetings_by_id(db: Database, ids: list[str]) -> dict[str, Row]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = await db.fetchall(f"SELECT {COLUMNS} FROM meetings WHERE id IN ({marks})", ids)  # noqa: S608
+    return {row["id"]: row for row in rows}
+
+
+# --- favourites (account data) -------------------------------------------------------------
+
+
+async def add_favourite(db: Database, clock: Clock, account_id: str, meeting_id: str) -> None:
+    await meeting_row(db, meeting_id)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR IGNORE INTO meeting_favourites (account_id, meeting_id, created_at)"
+            " VALUES (?, ?, ?)",
+            (account_id, meeting_id, isoformat_utc(clock.now())),
+        )
+
+
+async def remove_favourite(db: Database, account_id: str, meeting_id: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM meeting_favourites WHERE account_id = ? AND meeting_id = ?",
+            (account_id, meeting_id),
+        )
+
+
+async def favourite_rows(db: Database, account_id: str) -> list[Row]:
+    """The account's favourites that are still listed (a vanished one comes back with its feed)."""
+    return await db.fetchall(
+        f"SELECT {_columns('m')} FROM meeting_favourites f JOIN meetings m ON m.id = f.meeting_id"  # noqa: S608
+        " WHERE f.account_id = ? ORDER BY f.created_at, m.id",
+        (account_id,),
+    )
+
+
+async def favourite_meetings_for_account(db: Database, account_id: str) -> list[FavouriteMeeting]:
+    """For other domains (meeting reminders): each favourite's id, name, day, time and zone."""
+    rows = await db.fetchall(
+        "SELECT m.id, m.name, m.day, m.time, m.timezone FROM meeting_favourites f"
+        " JOIN meetings m ON m.id = f.meeting_id WHERE f.account_id = ? ORDER BY m.id",
+        (account_id,),
+    )
+    return [FavouriteMeeting(r["id"], r["name"], r["day"], r["time"], r["timezone"]) for r in rows]
+
+
+# --- attendance log (account data) ---------------------------------------------------------
+
+
+async def record_attendance(
+    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None
+) -> Row:
+    name = (await meeting_row(db, meeting_id))["name"] if meeting_id else None
+    async with db.transaction() as conn:
+        # The natural key (account, date, meeting) makes a replayed "I went" harmless.
+        await conn.execute(
+            "INSERT OR IGNORE INTO meeting_attendance"
+            " (account_id, date, meeting_id, meeting_name, created_at) VALUES (?, ?, ?, ?, ?)",
+            (account_id, on.isoformat(), meeting_id or "", name, isoformat_utc(clock.now())),
+        )
+        rows = await conn.execute_fetchall(
+            "SELECT date, meeting_id, meeting_name, created_at FROM meeting_attendance"
+            " WHERE account_id = ? AND date = ? AND meeting_id = ?",
+            (account_id, on.isoformat(), meeting_id or ""),
+        )
+    return next(iter(rows))
+
+
+async def remove_attendance(
+    db: Database, account_id: str, on: date, meeting_id: str | None
+) -> None:
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM meeting_attendance WHERE account_id = ? AND date = ? AND meeting_id = ?",
+            (account_id, on.isoformat(), meeting_id or ""),
+        )
+    if cursor.rowcount == 0:
+        raise NotFound("No such attendance entry")
+
+
+async def attendance_rows(db: Database, account_id: str, first: date, last: date) -> list[Row]:
+    return await db.fetchall(
+        "SELECT date, meeting_id, meeting_name, created_at FROM meeting_attendance"
+        " WHERE account_id = ? AND date BETWEEN ? AND ? ORDER BY date, created_at",
+        (account_id, first.isoformat(), last.isoformat()),
+    )
+
+
+async def attendance_counts(db: Database, account_id: str, since: date) -> dict[date, int]:
+    """For other domains (staff outcomes): meetings attended per date, from `since` on."""
+    rows = await db.fetchall(
+        "SELECT date, count(*) FROM meeting_attendance WHERE account_id = ? AND date >= ?"
+        " GROUP BY date ORDER BY date",
+        (account_id, since.isoformat()),
+    )
+    return {date.fromisoformat(r[0]): r[1] for r in rows}
+
+
+async def attendance_totals(db: Database, account_id: str) -> tuple[int, str | None, int]:
+    """(all entries, the latest date, favourites) for the summary."""
+    row = await db.fetchone(
+        "SELECT count(*), max(date),"
+        " (SELECT count(*) FROM meeting_favourites WHERE account_id = :a)"
+        " FROM meeting_attendance WHERE account_id = :a",
+        {"a": account_id},
+    )
+    assert row is not None
+    return row[0], row[1], row[2]

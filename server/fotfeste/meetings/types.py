@@ -1,0 +1,112 @@
+"""Meeting Guide type codes with their names in Swedish, Norwegian Bokmål, Danish and English."""
+
+# ruff: noqa: E501 - a table reads best one code a line
+
+from __future__ import annotations
+
+# Codes from the Meeting Guide specification (Code for Recovery, MIT licence); names written for
+# Fotfeste. Order of each row: sv, nb, da, en.
+TYPE_NAMES: dict[str, tuple[str, str, str, str]] = {
+    "11": ("Meditation över elfte steget", "Meditasjon over 11. trinn", "Meditation over 11. trin", "11th Step Meditation"),
+    "12x12": ("12 steg och 12 traditioner", "12 trinn og 12 tradisjoner", "12 trin og 12 traditioner", "12 Steps & 12 Traditions"),
+    "A": ("Sekulärt", "Sekulært", "Sekulært", "Secular"),
+    "ABSI": ("Som Bill ser det", "Slik Bill ser det", "Som Bill ser det", "As Bill Sees It"),
+    "AF": ("Afrikaans", "Afrikaans", "Afrikaans", "Afrikaans"),
+    "AL": ("Samtidigt med Alateen", "Samtidig med Alateen", "Samtidig med Alateen", "Concurrent with Alateen"),
+    "AL-AN": ("Samtidigt med Al-Anon", "Samtidig med Al-Anon", "Samtidig med Al-Anon", "Concurrent with Al-Anon"),
+    "AM": ("Amhariska", "Amharisk", "Amharisk", "Amharic"),
+    "AR": ("Arabiska", "Arabisk", "Arabisk", "Arabic"),
+    "ASL": ("Amerikanskt teckenspråk", "Amerikansk tegnspråk", "Amerikansk tegnsprog", "American Sign Language"),
+    "B": ("Stora boken", "Den store boken", "Den Store Bog", "Big Book"),
+    "BA": ("Barnpassning finns", "Barnepass tilgjengelig", "Børnepasning muligt", "Babysitting Available"),
+    "BE": ("För nykomlingar", "For nykommere", "For nykomne", "Newcomer"),
+    "BG": ("Bulgariska", "Bulgarsk", "Bulgarsk", "Bulgarian"),
+    "BI": ("Bisexuella", "Bifile", "Biseksuelle", "Bisexual"),
+    "BRK": ("Frukost", "Frokost", "Morgenmad", "Breakfast"),
+    "C": ("Slutet möte", "Lukket møte", "Lukket møde", "Closed"),
+    "CAN": ("Levande ljus", "Levende lys", "Levende lys", "Candlelight"),
+    "CF": ("Barnvänligt", "Barnevennlig", "Børnevenligt", "Child-Friendly"),
+    "D": ("Diskussion", "Diskusjon", "Diskussion", "Discussion"),
+    "DA": ("Danska", "Dansk", "Dansk", "Danish"),
+    "DB": ("Digital insamling", "Digital innsamling", "Digital indsamling", "Digital Basket"),
+    "DD": ("Dubbeldiagnos", "Dobbeltdiagnose", "Dobbeltdiagnose", "Dual Diagnosis"),
+    "DE": ("Tyska", "Tysk", "Tysk", "German"),
+    "DR": ("Dagliga reflektioner", "Daglige refleksjoner", "Daglige refleksioner", "Daily Reflections"),
+    "EL": ("Grekiska", "Gresk", "Græsk", "Greek"),
+    "EN": ("Engelska", "Engelsk", "Engelsk", "English"),
+    "FA": ("Persiska", "Persisk", "Persisk", "Persian"),
+    "FI": ("Finska", "Finsk", "Finsk", "Finnish"),
+    "FF": ("Doftfritt", "Duftfritt", "Duftfrit", "Fragrance Free"),
+    "FR": ("Franska", "Fransk", "Fransk", "French"),
+    "G": ("Gay", "Homofile", "Bøsser", "Gay"),
+    "GR": ("Grapevine", "Grapevine", "Grapevine", "Grapevine"),
+    "H": ("Födelsedag", "Bursdag", "Fødselsdag", "Birthday"),
+    "HE": ("Hebreiska", "Hebraisk", "Hebraisk", "Hebrew"),
+    "HI": ("Hindi", "Hindi", "Hindi", "Hindi"),
+    "HR": ("Kroatiska", "Kroatisk", "Kroatisk", "Croatian"),
+    "HU": ("Ungerska", "Ungarsk", "Ungarsk", "Hungarian"),
+    "IS": ("Isländska", "Islandsk", "Islandsk", "Icelandic"),
+    "ITA": ("Italienska", "Italiensk", "Italiensk", "Italian"),
+    "JA": ("Japanska", "Japansk", "Japansk", "Japanese"),
+    "KA": ("Georgiska", "Georgisk", "Georgisk", "Georgian"),
+    "KOR": ("Koreanska", "Koreansk", "Koreansk", "Korean"),
+    "L": ("Lesbiska", "Lesbiske", "Lesbiske", "Lesbian"),
+    "LGBTQ": ("HBTQ", "LHBT", "LGBT+", "LGBTQ"),
+    "LIT": ("Litteratur", "Litteratur", "Litteratur", "Literature"),
+    "LS": ("Att leva nykter", "Å leve edru", "At leve ædru", "Living Sober"),
+    "LT": ("Litauiska", "Litauisk", "Litauisk", "Lithuanian"),
+    "M": ("Mansmöte", "Mannsmøte", "Mandemøde", "Men"),
+    "MED": ("Meditation", "Meditasjon", "Meditation", "Meditation"),
+    "ML": ("Malayalam", "Malayalam", "Malayalam", "Malayalam"),
+    "MT": ("Maltesiska", "Maltesisk", "Maltesisk", "Maltese"),
+    "N": ("Amerikanska urfolk", "Amerikansk urfolk", "Amerikansk oprindeligt folk", "Native American"),
+    "NB": ("Icke-binära", "Ikke-binære", "Ikke-binære", "Non-Binary"),
+    "NDG": ("Urfolk", "Urfolk", "Oprindelige folk", "Indigenous"),
+    "NE": ("Nepali", "Nepali", "Nepali", "Nepali"),
+    "NL": ("Nederländska", "Nederlandsk", "Hollandsk", "Dutch"),
+    "NO": ("Norska", "Norsk", "Norsk", "Norwegian"),
+    "O": ("Öppet möte", "Åpent møte", "Åbent møde", "Open"),
+    "OUT": ("Utomhus", "Utendørs", "Udendørs", "Outdoor"),
+    "P": ("Yrkesverksamma", "Yrkesaktive", "Fagfolk", "Professionals"),
+    "POA": ("Närvarointyg", "Oppmøtebekreftelse", "Fremmødebevis", "Proof of Attendance"),
+    "POC": ("Rasifierade", "Ikke-hvite", "Ikke-hvide", "People of Color"),
+    "POL": ("Polska", "Polsk", "Polsk", "Polish"),
+    "POR": ("Portugisiska", "Portugisisk", "Portugisisk", "Portuguese"),
+    "PUN": ("Punjabi", "Punjabi", "Punjabi", "Punjabi"),
+    "RUS": ("Ryska", "Russisk", "Russisk", "Russian"),
+    "S": ("Spanska", "Spansk", "Spansk", "Spanish"),
+    "SEN": ("Seniorer", "Seniorer", "Seniorer", "Seniors"),
+    "SK": ("Slovakiska", "Slovakisk", "Slovakisk", "Slovak"),
+    "SL": ("Slovenska", "Slovensk", "Slovensk", "Slovenian"),
+    "SM": ("Rökning tillåten", "Røyking tillatt", "Rygning tilladt", "Smoking Permitted"),
+    "SP": ("Talarmöte", "Talermøte", "Talermøde", "Speaker"),
+    "ST": ("Stegmöte", "Trinnmøte", "Trinmøde", "Step Study"),
+    "SV": ("Svenska", "Svensk", "Svensk", "Swedish"),
+    "T": ("Transpersoner", "Transpersoner", "Transpersoner", "Transgender"),
+    "TC": ("Lokalen tillfälligt stängd", "Lokalet midlertidig stengt", "Lokalet midlertidigt lukket", "Location Temporarily Closed"),
+    "TH": ("Thailändska", "Thai", "Thai", "Thai"),
+    "TL": ("Tagalog", "Tagalog", "Tagalog", "Tagalog"),
+    "TR": ("Traditionsmöte", "Tradisjonsmøte", "Traditionsmøde", "Tradition Study"),
+    "TUR": ("Turkiska", "Tyrkisk", "Tyrkisk", "Turkish"),
+    "UK": ("Ukrainska", "Ukrainsk", "Ukrainsk", "Ukrainian"),
+    "W": ("Kvinnomöte", "Kvinnemøte", "Kvindemøde", "Women"),
+    "X": ("Rullstolsanpassat", "Tilgjengelig for rullestol", "Kørestolsvenligt", "Wheelchair Access"),
+    "XB": ("Rullstolsanpassad toalett", "Rullestoltilpasset toalett", "Handicaptoilet", "Wheelchair-Accessible Bathroom"),
+    "XT": ("Kommentarer till varandra tillåtna", "Kommentarer til hverandre tillatt", "Kommentarer til hinanden tilladt", "Cross Talk Permitted"),
+    "Y": ("Unga", "Unge", "Unge", "Young People"),
+}  # fmt: skip
+
+LOCALES = ("sv", "nb", "da", "en")
+
+# Language types, keyed by the ISO 639-1 code a client filters with.
+LANGUAGE_TYPES: dict[str, str] = {
+    "sv": "SV", "nb": "NO", "no": "NO", "da": "DA", "en": "EN", "fi": "FI", "de": "DE",
+    "fr": "FR", "es": "S", "pl": "POL", "ru": "RUS", "uk": "UK", "ar": "AR", "fa": "FA",
+    "is": "IS", "it": "ITA", "pt": "POR", "tr": "TUR", "nl": "NL", "el": "EL", "hu": "HU",
+}  # fmt: skip
+
+
+def type_names(locale: str) -> dict[str, str]:
+    """Every known code with its name in one of the four languages."""
+    column = LOCALES.index(locale)
+    return {code: names[column] for code, names in TYPE_NAMES.items()}

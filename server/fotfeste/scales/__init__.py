@@ -1,0 +1,1 @@
+"""Follow-up scales: instruments as data, scoring, programmes and follow-ups, crisis resources."""

@@ -1,0 +1,180 @@
+"""Programmes and follow-ups as other domains use them: enrol, list follow-ups, checkup outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from fotfeste.accounts.store import profile_row
+from fotfeste.clock import Clock, local_today
+from fotfeste.db import Database
+from fotfeste.errors import InvalidInput
+from fotfeste.scales import store
+from fotfeste.scales.definitions import Catalogue, catalogue
+from fotfeste.scales.schedule import Followup, followups
+
+
+class Enrolment(msgspec.Struct, frozen=True):
+    programme: str
+    start_date: date
+    chosen: bool  # False: the default programme from the account's first day
+
+
+class CheckupOutcome(msgspec.Struct, frozen=True):
+    """One account's checkup answers at one follow-up point (for aggregates only)."""
+
+    account_id: str
+    role: str
+    programme: str
+    point: str
+    due_date: date
+    answered_on: date
+    burden: int | None
+    days_used: int | None
+    belief: int | None
+
+
+async def set_programme(db: Database, account_id: str, programme: str, start_date: date) -> None:
+    """Enrol an account in a programme from a date (the family and staff helpers call this)."""
+    if programme not in catalogue().programmes:
+        raise InvalidInput(
+            f"Unknown programme {programme!r}; choose one of {sorted(catalogue().programmes)}",
+            field="programme",
+        )
+    await store.set_enrolment(db, account_id, programme, start_date)
+
+
+def _created_on(created_at: str, timezone: str) -> date:
+    return datetime.fromisoformat(created_at).astimezone(ZoneInfo(timezone)).date()
+
+
+async def enrolment_for(
+    db: Database, account_id: str, timezone: str, *, profile: Any = None
+) -> Enrolment:
+    chosen = await store.enrolment(db, account_id)
+    if chosen is not None:
+        return Enrolment(chosen[0], chosen[1], chosen=True)
+    profile = profile or await profile_row(db, account_id)
+    start = _created_on(profile["created_at"], timezone)
+    return Enrolment(catalogue().default_programme, start, chosen=False)
+
+
+async def schedule_for(
+    db: Database, clock: Clock, account_id: str, timezone: str, *, role: str, locale: str
+) -> tuple[Enrolment, list[Followup]]:
+    """The enrolment and its follow-ups, for a caller that knows the account's role and locale."""
+    enrolment = await enrolment_for(db, account_id, timezone)
+    cat = catalogue()
+    entries = followups(
+        cat,
+        cat.programmes[enrolment.programme],
+        enrolment.start_date,
+        local_today(clock, timezone),
+        role=role,
+        locale=locale,
+        answered=await store.answered_dates(db, account_id),
+    )
+    return enrolment, entries
+
+
+async def followups_for_account(
+    db: Database, clock: Clock, account_id: str, timezone: str, *, locale: str | None = None
+) -> list[Followup]:
+    """The account's follow-ups with status due / done / upcoming / missed, in date order.
+
+    The push helper calls this for "follow-up due" reminders: remind about entries whose status
+    is "due". Labels are in the account's language unless `locale` says otherwise.
+    """
+    profile = await profile_row(db, account_id)
+    _, entries = await schedule_for(
+        db,
+        clock,
+        account_id,
+        timezone,
+        role=profile["role"],
+        locale=locale or profile["locale"],
+    )
+    return entries
+
+
+async def checkup_outcomes(
+    db: Database, clock: Clock, account_ids: Sequence[str] | None = None
+) -> list[CheckupOutcome]:
+    """Checkup answers per account per follow-up point (the first answer in each window).
+
+    For the staff outcomes helper, which shows only aggregates with small cells suppressed.
+    Answers outside every window (extra check-ups) are left out.
+    """
+    rows = await store.checkup_responses(db, account_ids)
+    by_account: dict[str, list[tuple[date, dict[str, int]]]] = {}
+    for row in rows:
+        answers = msgspec.json.decode(row["answers"], type=dict[str, int])
+        by_account.setdefault(row["account_id"], []).append(
+            (date.fromisoformat(row["answered_on"]), answers)
+        )
+    chosen = await store.enrolments(db, list(by_account)) if by_account else {}
+    cat = catalogue()
+    outcomes: list[CheckupOutcome] = []
+    for account_id, answered in by_account.items():
+        profile = await profile_row(db, account_id)
+        role, timezone = profile["role"], profile["timezone"]
+        programme_id, start = chosen.get(account_id) or (
+            cat.default_programme,
+            _created_on(profile["created_at"], timezone),
+        )
+        outcomes += _outcomes_of(
+            cat, account_id, role, programme_id, start, local_today(clock, timezone), answered
+        )
+    return outcomes
+
+
+def _outcomes_of(
+    cat: Catalogue,
+    account_id: str,
+    role: str,
+    programme_id: str,
+    start: date,
+    today: date,
+    answered: list[tuple[date, dict[str, int]]],
+) -> list[CheckupOutcome]:
+    instrument = cat.instrument("checkup", role)
+    if instrument is None:
+        return []
+    by_measure = {item.measure: item.key for item in instrument.items if item.measure}
+    entries = followups(
+        cat,
+        cat.programmes[programme_id],
+        start,
+        today,
+        role=role,
+        locale="en",
+        answered=[("checkup", day) for day, _ in answered],
+    )
+    result = []
+    for entry in entries:
+        if entry.completed_on is None:
+            continue
+        answers = next(a for day, a in answered if day == entry.completed_on)
+
+        def value(measure: str, answers: dict[str, int] = answers) -> int | None:
+            key = by_measure.get(measure)  # type: ignore[call-overload]
+            return None if key is None else answers.get(key)
+
+        result.append(
+            CheckupOutcome(
+                account_id=account_id,
+                role=role,
+                programme=programme_id,
+                point=entry.key,
+                due_date=entry.due_date,
+                answered_on=entry.completed_on,
+                burden=value("burden"),
+                days_used=value("days_used"),
+                belief=value("belief"),
+            )
+        )
+    return result

@@ -1,0 +1,171 @@
+"""The meeting finder in a real Chromium: near me, a typed place, online, the meeting screen,
+favourites and "I went" on home, offline, in Swedish, Danish and English."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from fotfeste.clock import FixedClock
+from tests.browser.conftest import NewPage, axe_violations, open_signed_in
+from tests.conftest import LiveServer
+
+STOCKHOLM = {"latitude": 59.3293, "longitude": 18.0686}
+# "i dag 19:00 · om 7 timmar · 0,7 km": day, clock time, how soon, distance.
+WHEN_SV = re.compile(r"^(i dag|i morgon|\w+dag) \d\d[:.]\d\d · om .+ · \d+(,\d)? km$")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with the demo meetings, its clock at the real time (the browser's clock)."""
+    from tests.conftest import make_settings, start_server
+
+    settings = make_settings(tmp_path_factory.mktemp("meetings-demo"), demo=True)
+    server = start_server(settings, FixedClock(datetime.now(UTC)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def demo_page(new_page: NewPage, demo_server: LiveServer) -> Callable[..., Page]:
+    def make(**options: object) -> Page:
+        page = new_page(app=demo_server.url, **options)
+        if "geolocation" in options:
+            page.context.grant_permissions(
+                ["geolocation", "clipboard-read", "clipboard-write", "notifications"],
+                origin=demo_server.url,
+            )
+        return page
+
+    return make
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+
+
+def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="sv-SE", geolocation=STOCKHOLM)
+    open_signed_in(page, locale="sv")
+    expect(page.get_by_test_id("meetings-attended")).to_have_text("0 möten de senaste 30 dagarna")
+    page.get_by_role("navigation").get_by_role("link", name="Möten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hitta ett möte")
+    # Nothing is asked before the tap.
+    page.get_by_test_id("near-me").click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_contain_text("Stockholm (demo)")
+    assert results.count() >= 7
+    when = results.first.locator(".meeting-item__when").inner_text()
+    assert WHEN_SV.match(when), when
+    distances = [
+        float(re.search(r"([\d,]+) km$", t).group(1).replace(",", "."))  # type: ignore[union-attr]
+        for t in results.locator(".meeting-item__when").all_inner_texts()
+    ]
+    assert distances == sorted(distances)
+
+    # Filters: closed meetings only.
+    page.get_by_label("Öppet eller slutet").select_option("closed")
+    expect(results.filter(has_text="öppet")).to_have_count(0)
+    expect(results.first).to_be_visible()
+    for meta in results.locator(".meeting-item__meta").all_inner_texts():
+        assert "slutet" in meta
+
+    results.first.locator("a").click()
+    detail = page.get_by_test_id("meeting-detail")
+    expect(detail).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stockholm (demo)")
+    expect(detail).to_contain_text("Slutet möte")  # a type, in words
+    expect(page.get_by_test_id("geo-link")).to_have_attribute(
+        "href", re.compile(r"^geo:59\.\d+,18\.\d+")
+    )
+    expect(page.get_by_test_id("osm-link")).to_have_attribute(
+        "href", re.compile(r"^https://www\.openstreetmap\.org/\?mlat=59\.\d+&mlon=18\.\d+")
+    )
+    calendar = page.get_by_test_id("calendar-link")
+    with page.expect_download() as download:
+        calendar.click()
+    assert "RRULE:FREQ=WEEKLY" in Path(download.value.path()).read_text(encoding="utf-8")
+
+    page.get_by_test_id("favourite").click()
+    expect(page.get_by_test_id("favourite")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("status")).to_have_text("Sparat som favorit.")
+    page.get_by_test_id("i-went").click()
+    expect(page.get_by_role("status")).to_have_text("Antecknat. Bra att du gick dit.")
+    expect(page.get_by_test_id("i-went")).to_be_disabled()
+
+    page.get_by_role("navigation").get_by_role("link", name="Hem").click()
+    expect(page.get_by_test_id("meetings-attended")).to_have_text("1 möte de senaste 30 dagarna")
+    expect(page.get_by_test_id("meetings-card")).to_contain_text("Nästa favorit:")
+
+
+def test_typed_place_and_offline_results_in_danish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="da-DK", timezone_id="Europe/Copenhagen")
+    open_signed_in(page, locale="da")
+    wait_for_service_worker(page)
+    page.goto("/#/meetings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find et møde")
+    page.get_by_label("Eller skriv en by").fill("aarhus")
+    page.get_by_role("button", name=re.compile("^Århus")).click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_contain_text("Aarhus (demo)")
+    expect(page.get_by_role("heading", level=2, name=re.compile("Møder – Århus"))).to_be_visible()
+    first_name = results.first.locator(".meeting-item__name").inner_text()
+    results.first.locator("a").click()
+    page.get_by_test_id("favourite").click()
+    expect(page.get_by_test_id("favourite")).to_have_attribute("aria-pressed", "true")
+
+    page.context.set_offline(True)
+    page.goto("/#/meetings")
+    page.reload()
+    expect(page.get_by_test_id("meeting-results").locator(".meeting-item").first).to_contain_text(
+        "Aarhus (demo)"
+    )
+    expect(page.get_by_test_id("meeting-favourites")).to_contain_text(first_name.strip(" ★"))
+    # A meeting seen before opens offline too.
+    page.get_by_test_id("meeting-favourites").locator("a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aarhus (demo)")
+    # "I went" offline waits in the outbox and is sent once the phone is online again.
+    page.get_by_test_id("i-went").click()
+    expect(page.get_by_role("status")).to_have_text("Noteret. Det gemmes, når du er online igen.")
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.goto("/#/home")
+    expect(page.get_by_test_id("meetings-attended")).to_have_text("1 møde de seneste 30 dage")
+
+
+def test_online_meetings_have_a_join_link_in_english(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="en-GB")
+    open_signed_in(page, locale="en")
+    page.goto("/#/meetings")
+    page.get_by_role("button", name="Online").click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_be_visible()
+    for meta in results.locator(".meeting-item__meta").all_inner_texts()[:10]:
+        assert "online" in meta
+    page.get_by_label("Language").select_option("sv")
+    expect(results.first).to_contain_text("(demo)")
+    results.first.locator("a").click()
+    join = page.get_by_test_id("join-link")
+    expect(join).to_have_attribute("href", re.compile(r"^https://meet\.example\.org/"))
+    expect(join).to_have_attribute("rel", "noopener noreferrer")
+    assert page.get_by_test_id("geo-link").count() == 0
+
+
+def test_meeting_screens_are_accessible_narrow_and_dark(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="en-GB", color_scheme="dark", width=360, geolocation=STOCKHOLM)
+    open_signed_in(page, locale="en")
+    assert axe_violations(page) == []
+    page.goto("/#/meetings")
+    page.get_by_test_id("near-me").click()
+    expect(page.get_by_test_id("meeting-results").locator(".meeting-item").first).to_be_visible()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= 360")
+    page.get_by_test_id("meeting-results").locator("a").first.click()
+    expect(page.get_by_test_id("meeting-detail")).to_be_visible()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= 360")
