@@ -312,16 +312,3 @@ export function getPlan() {
 export function getTreatment() {
   return request('GET', '/api/treatment');
 }
-
-/** PUT /api/treatment {status} → the new status (and the programme it switched to, if any) */
-export function setTreatment(status) {
-  return request('PUT', '/api/treatment', { body: { status } });
-}
-
-// --- help ---------------------------------------------------------------------------------
-
-/** GET /api/help/resources → {country, resources: [{name, description, phone, url, hours, source}]} */
-export function getHelpResources() {
-  return request('GET', '/api/help/resources');
-}
-
