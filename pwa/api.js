@@ -119,6 +119,28 @@ export function deleteAccount() {
   return request('DELETE', '/api/me');
 }
 
+// --- clinics ----------------------------------------------------------------------------
+
+/** GET /api/referrals/{code} → {code, clinic, programme, contacts, home_area, shared, never_shared, min_group} */
+export function getReferral(code) {
+  return request('GET', `/api/referrals/${encodeURIComponent(code)}`, { auth: false });
+}
+
+/** GET /api/me/clinic-link → {linked, clinic?, programme?, contacts?, linked_at?, pending_code?} */
+export function getClinicLink() {
+  return request('GET', '/api/me/clinic-link');
+}
+
+/** POST /api/me/clinic-link {code, accept} → the link after the answer */
+export function answerClinicLink(code, accept) {
+  return request('POST', '/api/me/clinic-link', { body: { code, accept } });
+}
+
+/** DELETE /api/me/clinic-link → 204; the clinic no longer counts the account */
+export function leaveClinic() {
+  return request('DELETE', '/api/me/clinic-link');
+}
+
 // --- follow-up scales -------------------------------------------------------------------
 
 /** GET /api/instruments → {instruments: [...], cutoff_set} in the account's language */

@@ -18,6 +18,7 @@ import * as outbox from './outbox.js';
 import { Checkup, Scales } from './views/scales.js';
 import { Meetings } from './views/meetings.js';
 import { Meeting } from './views/meeting.js';
+import { Join } from './views/clinic.js';
 import { Craving } from './views/craving.js';
 import { Used } from './views/used.js';
 import { Crisis } from './views/crisis.js';
@@ -39,6 +40,8 @@ const ROUTES = {
   checkup: { view: Checkup, account: true },
   meetings: { view: Meetings, account: true },
   meeting: { view: Meeting, account: true },
+  // #/join/<CODE>: a clinic's referral code, with or without an account.
+  join: { view: Join },
   // Help now works for everyone, offline too; writing it down needs an account.
   craving: { view: Craving },
   used: { view: Used },

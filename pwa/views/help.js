@@ -4,6 +4,7 @@
 import { html } from './html.js';
 import { t } from '../i18n.js';
 import { Title } from './parts.js';
+import { ClinicContacts } from './clinic.js';
 
 const CHOICES = [
   { route: 'craving', key: 'choice_craving' },
@@ -37,6 +38,7 @@ export function Help({ state }) {
         <p>${t('help.emergency_norway')}</p>
         <p><a class="button button--urgent" href="tel:112">${t('help.call_112')}</a></p>
       </section>
+      <${ClinicContacts} state=${state} />
       <section class="panel" aria-labelledby="help-overdose">
         <h2 id="help-overdose" class="subtitle">${t('help.overdose_heading')}</h2>
         <p>${t('help.overdose_text')}</p>

@@ -11,13 +11,15 @@ import helpCard from './cards/help.js';
 import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
 import meetingsCard from './cards/meetings.js';
+import clinicCard from './cards/clinic.js';
 import familyCard from './cards/family.js';
 import planCard from './cards/plan.js';
 import waitingCard from './cards/waiting.js';
 
 // The family card shows for relatives only, and is their way in, so it comes first.
 const CARDS = [
-  familyCard, progressCard, meetingsCard, followupCard, welcomeCard, helpCard, waitingCard, planCard,
+  familyCard, progressCard, clinicCard, meetingsCard, followupCard, welcomeCard, helpCard,
+  waitingCard, planCard,
 ];
 
 function greetingKey(hour) {

@@ -4,6 +4,7 @@ import { html, useEffect, useId, useRef, useState } from './html.js';
 import { LANGUAGES, formatDate, formatRelative, t, timeZones } from '../i18n.js';
 import { deleteAccount, exportData, renewRecoveryCode } from '../api.js';
 import { ErrorMessage, RecoveryCode, Title, errorText } from './parts.js';
+import { ClinicSettings } from './clinic.js';
 
 // Today's date in the account's time zone, as YYYY-MM-DD (the en-CA format is exactly that).
 function today(timeZone) {
@@ -242,6 +243,7 @@ export function Settings({ state, actions }) {
       <${Title}>${t('settings.title')}<//>
       <${LanguageAndZone} ...${props} />
       <${Discreet} ...${props} />
+      <${ClinicSettings} ...${props} />
       <${Recovery} ...${props} />
       <${Export} ...${props} />
       <${About} ...${props} />

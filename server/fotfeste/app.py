@@ -35,6 +35,8 @@ from fotfeste.scales.definitions import catalogue
 from fotfeste.scales.help import load_resources
 from fotfeste.scales.routes import FollowupsController, HelpController, ScalesController
 from fotfeste.settings import Settings
+from fotfeste.staff.api import ClinicLinkController, ReferralsController
+from fotfeste.staff.routes import staff_routes
 from fotfeste.web.access_log import access_log_middleware
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.headers import add_security_headers
@@ -100,6 +102,9 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         MeetingsController,
         FavouritesController,
         AttendanceController,
+        ReferralsController,
+        ClinicLinkController,
+        *staff_routes(),
         ArticlesController,
         PlanController,
         TreatmentController,

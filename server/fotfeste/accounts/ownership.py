@@ -12,6 +12,11 @@ SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
     "meeting_sources": "imported meeting feeds and their fetch state",
     "meetings": "public meeting lists from Meeting Guide feeds and BMLT servers",
+    "clinics": "treatment units (staff side); no person in recovery",
+    "staff_users": "clinic staff log-ins (work e-mail); no person in recovery",
+    "staff_sessions": "staff log-in sessions",
+    "referral_codes": "codes a clinic prints; the activation counter names no account",
+    "staff_audit": "what staff did (codes created, revoked, log-ins); no person in recovery",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.

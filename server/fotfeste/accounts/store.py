@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -209,3 +210,13 @@ async def delete_account(db: Database, account_id: str) -> None:
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
     await db.checkpoint()
+
+
+async def last_seen(db: Database, account_ids: list[str]) -> dict[str, str]:
+    """When each account last used any device (hourly precision), for aggregate counts only."""
+    rows = await db.fetchall(
+        "SELECT account_id, max(last_used_at) AS seen FROM tokens"
+        " WHERE account_id IN (SELECT value FROM json_each(?)) GROUP BY account_id",
+        (json.dumps(account_ids),),
+    )
+    return {row["account_id"]: row["seen"] for row in rows}

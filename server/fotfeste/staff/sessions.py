@@ -1,0 +1,111 @@
+"""Staff passwords (argon2id), logins with lockout, and server-side sessions with a CSRF token."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import Database
+from fotfeste.ids import new_token, token_digest
+from fotfeste.staff import logic, store
+
+# OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
+# get more memory than the 80-bit recovery secrets. p=1 because the server has few cores to share.
+_hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)
+# Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(hashed: str, password: str) -> bool:
+    try:
+        return await asyncio.to_thread(_hasher.verify, hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class LoginRefused(Exception):
+    """Wrong e-mail or password, or locked out: `key` names the message to show."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    token_hash: str
+    csrf: str
+    staff_id: str
+    email: str
+    locale: str
+    must_change_password: bool
+    clinic_id: str
+    clinic_name: str
+
+
+async def login(db: Database, clock: Clock, email: str, password: str) -> str:
+    """Check the password and open a session; the session token (for the cookie) is returned."""
+    now = clock.now()
+    user = await store.user_by_email(db, email.strip().lower())
+    if user is None:
+        await verify_password(_DUMMY_HASH, password)
+        raise LoginRefused("login.wrong")
+    if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
+        raise LoginRefused("login.locked")
+    if not await verify_password(user["password_hash"], password):
+        failed, locked_until = logic.after_failed_login(user["failed_logins"], now)
+        await store.record_login_failure(
+            db,
+            user["id"],
+            failed,
+            None if locked_until is None else isoformat_utc(locked_until),
+            isoformat_utc(now),
+        )
+        raise LoginRefused("login.locked" if locked_until else "login.wrong")
+    token = new_token()
+    await store.open_session(
+        db,
+        user["id"],
+        token_digest(token),
+        secrets.token_urlsafe(32),
+        isoformat_utc(now),
+        isoformat_utc(logic.session_expiry(now, now)),
+    )
+    return token
+
+
+async def current_session(db: Database, clock: Clock, token: str) -> StaffSession | None:
+    """The live session behind a cookie, its idle expiry pushed forward; None when expired."""
+    now = clock.now()
+    row = await store.session_row(db, token_digest(token), isoformat_utc(now))
+    if row is None:
+        return None
+    # Extend at most once a minute: a write per page view buys nothing.
+    if (now - datetime.fromisoformat(row["last_seen_at"])).total_seconds() >= 60:
+        expires = logic.session_expiry(datetime.fromisoformat(row["created_at"]), now)
+        await store.touch_session(db, row["token_hash"], isoformat_utc(now), isoformat_utc(expires))
+    return StaffSession(
+        token_hash=row["token_hash"],
+        csrf=row["csrf_token"],
+        staff_id=row["staff_id"],
+        email=row["email"],
+        locale=row["locale"],
+        must_change_password=bool(row["must_change_password"]),
+        clinic_id=row["clinic_id"],
+        clinic_name=row["clinic_name"],
+    )
+
+
+def same_token(expected: str, sent: str) -> bool:
+    return bool(expected) and hmac.compare_digest(expected.encode(), sent.encode())

@@ -1,0 +1,11 @@
+"""The other domains' functions that feed the outcome aggregates."""
+
+from __future__ import annotations
+
+from fotfeste.meetings.store import attendance_counts
+from fotfeste.scales.followups import checkup_outcomes, followups_for_account
+from fotfeste.staff.outcomes import Sources
+
+SOURCES = Sources(
+    followups=followups_for_account, checkups=checkup_outcomes, attendance=attendance_counts
+)

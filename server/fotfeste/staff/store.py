@@ -1,0 +1,343 @@
+"""SQL for clinics, staff users, referral codes, clinic links and the audit log."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import aiosqlite
+
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import Database, Row
+from fotfeste.errors import Conflict, NotFound
+from fotfeste.ids import new_id
+from fotfeste.staff.logic import new_referral_code
+
+
+# --- clinics and users ---------------------------------------------------------------------------
+async def create_clinic(db: Database, clock: Clock, name: str) -> str:
+    clinic_id = new_id()
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO clinics (id, name, created_at) VALUES (?, ?, ?)",
+                (clinic_id, name, isoformat_utc(clock.now())),
+            )
+    except sqlite3.IntegrityError:
+        raise Conflict(f"A clinic named {name!r} already exists") from None
+    return clinic_id
+
+
+async def find_clinic(db: Database, name_or_id: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT id, name FROM clinics WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1",
+        (name_or_id, name_or_id, name_or_id),
+    )
+
+
+async def create_user(
+    db: Database, clock: Clock, clinic_id: str, email: str, password_hash: str
+) -> str:
+    staff_id = new_id()
+    now = isoformat_utc(clock.now())
+    try:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO staff_users (id, clinic_id, email, password_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (staff_id, clinic_id, email, password_hash, now),
+            )
+            await audit(conn, clinic_id, staff_id, email, "user.created", email, now)
+    except sqlite3.IntegrityError:
+        raise Conflict(f"A staff user with the e-mail {email!r} already exists") from None
+    return staff_id
+
+
+async def user_by_email(db: Database, email: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT u.id, u.clinic_id, u.email, u.password_hash, u.failed_logins, u.locked_until,"
+        " u.must_change_password, u.locale FROM staff_users u WHERE u.email = ?",
+        (email,),
+    )
+
+
+async def password_hash(db: Database, staff_id: str) -> str:
+    value = await db.fetchval("SELECT password_hash FROM staff_users WHERE id = ?", (staff_id,))
+    if value is None:
+        raise NotFound("No such staff user")
+    return str(value)
+
+
+async def set_password(
+    db: Database, clock: Clock, staff_id: str, hashed: str, *, must_change: bool
+) -> None:
+    """A new password: every session of the user ends (the caller opens a new one if it wants)."""
+    now = isoformat_utc(clock.now())
+    async with db.transaction() as conn:
+        row = await _user(conn, staff_id)
+        await conn.execute(
+            "UPDATE staff_users SET password_hash = ?, must_change_password = ?, failed_logins = 0,"
+            " locked_until = NULL WHERE id = ?",
+            (hashed, int(must_change), staff_id),
+        )
+        await conn.execute("DELETE FROM staff_sessions WHERE staff_id = ?", (staff_id,))
+        action = "password.reset" if must_change else "password.changed"
+        await audit(conn, row["clinic_id"], staff_id, row["email"], action, "", now)
+
+
+async def _user(conn: aiosqlite.Connection, staff_id: str) -> Any:
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT clinic_id, email FROM staff_users WHERE id = ?", (staff_id,)
+        )
+    )
+    if not rows:
+        raise NotFound("No such staff user")
+    return rows[0]
+
+
+async def record_login_failure(
+    db: Database, staff_id: str, failed: int, locked_until: str | None, now: str
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+            (failed, locked_until, staff_id),
+        )
+        if locked_until is not None:
+            row = await _user(conn, staff_id)
+            await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
+
+
+async def set_locale(db: Database, staff_id: str, locale: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE staff_users SET locale = ? WHERE id = ?", (locale, staff_id))
+
+
+# --- sessions ------------------------------------------------------------------------------------
+async def open_session(
+    db: Database, staff_id: str, token_hash: str, csrf: str, now: str, expires: str
+) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+            (staff_id,),
+        )
+        # Expired sessions of anyone are cleared here: logins are rare, so this stays cheap.
+        await conn.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", (now,))
+        await conn.execute(
+            "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at,"
+            " last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (token_hash, staff_id, csrf, now, now, expires),
+        )
+        row = await _user(conn, staff_id)
+        await audit(conn, row["clinic_id"], staff_id, row["email"], "login", "", now)
+
+
+async def session_row(db: Database, token_hash: str, now: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT s.token_hash, s.csrf_token, s.created_at, s.last_seen_at, u.id AS staff_id,"
+        " u.email, u.locale, u.must_change_password, c.id AS clinic_id, c.name AS clinic_name"
+        " FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_id"
+        " JOIN clinics c ON c.id = u.clinic_id WHERE s.token_hash = ? AND s.expires_at > ?",
+        (token_hash, now),
+    )
+
+
+async def touch_session(db: Database, token_hash: str, now: str, expires: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE staff_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
+            (now, expires, token_hash),
+        )
+
+
+async def close_session(db: Database, token_hash: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (token_hash,))
+
+
+# --- audit ---------------------------------------------------------------------------------------
+async def audit(
+    conn: aiosqlite.Connection,
+    clinic_id: str,
+    staff_id: str | None,
+    email: str,
+    action: str,
+    subject: str,
+    at: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO staff_audit (id, clinic_id, staff_id, staff_email, action, subject, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (new_id(), clinic_id, staff_id, email, action, subject, at),
+    )
+
+
+async def audit_log(db: Database, clinic_id: str, limit: int = 200) -> list[Row]:
+    return await db.fetchall(
+        "SELECT staff_email, action, subject, at FROM staff_audit WHERE clinic_id = ?"
+        " ORDER BY at DESC, rowid DESC LIMIT ?",
+        (clinic_id, limit),
+    )
+
+
+# --- referral codes ------------------------------------------------------------------------------
+CODE_FIELDS = (
+    "programme",
+    "locale",
+    "contact_phone",
+    "contact_hours",
+    "contact_address",
+    "home_area",
+    "home_lat",
+    "home_lon",
+)
+
+_INSERT_CODE = (
+    "INSERT INTO referral_codes (code, clinic_id, created_by, created_at, "  # noqa: S608 - fixed
+    f"{', '.join(CODE_FIELDS)}) VALUES (?, ?, ?, ?, {', '.join('?' for _ in CODE_FIELDS)})"
+)
+
+
+async def create_code(
+    db: Database, clock: Clock, clinic_id: str, staff_id: str, email: str, fields: dict[str, Any]
+) -> str:
+    now = isoformat_utc(clock.now())
+    async with db.transaction() as conn:
+        for _ in range(20):  # 1.4 million codes: a clash is rare, and retried
+            code = new_referral_code()
+            taken = await conn.execute_fetchall(
+                "SELECT 1 FROM referral_codes WHERE code = ?", (code,)
+            )
+            if not list(taken):
+                break
+        else:
+            raise Conflict("Could not find a free code; please try again")
+        await conn.execute(
+            _INSERT_CODE, (code, clinic_id, staff_id, now, *(fields[n] for n in CODE_FIELDS))
+        )
+        await audit(
+            conn, clinic_id, staff_id, email, "code.created", f"{code} {fields['programme']}", now
+        )
+    return code
+
+
+_CODE_COLUMNS = "code, " + ", ".join(CODE_FIELDS) + ", activations, created_at, revoked_at"
+
+
+async def codes(db: Database, clinic_id: str) -> list[Row]:
+    return await db.fetchall(
+        f"SELECT {_CODE_COLUMNS} FROM referral_codes WHERE clinic_id = ?"  # noqa: S608 - fixed names
+        " ORDER BY created_at DESC, rowid DESC",
+        (clinic_id,),
+    )
+
+
+async def code(db: Database, clinic_id: str, code: str) -> Row:
+    row = await db.fetchone(
+        f"SELECT {_CODE_COLUMNS} FROM referral_codes WHERE clinic_id = ? AND code = ?",  # noqa: S608
+        (clinic_id, code),
+    )
+    if row is None:
+        raise NotFound("No such code at this clinic")
+    return row
+
+
+async def revoke_code(
+    db: Database, clock: Clock, clinic_id: str, staff_id: str, email: str, code: str
+) -> None:
+    now = isoformat_utc(clock.now())
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE referral_codes SET revoked_at = ?"
+            " WHERE clinic_id = ? AND code = ? AND revoked_at IS NULL",
+            (now, clinic_id, code),
+        )
+        if cursor.rowcount == 1:
+            await audit(conn, clinic_id, staff_id, email, "code.revoked", code, now)
+
+
+async def programme_counts(db: Database, clinic_id: str) -> list[Row]:
+    """Codes issued and activations (ever) per programme: counts of codes, not of rows of people."""
+    return await db.fetchall(
+        "SELECT programme, count(*) AS codes, sum(activations) AS activations"
+        " FROM referral_codes WHERE clinic_id = ? GROUP BY programme",
+        (clinic_id,),
+    )
+
+
+# --- the person's side ---------------------------------------------------------------------------
+async def public_code(db: Database, code: str) -> Row | None:
+    """A code that may still be accepted, with its clinic's name."""
+    return await db.fetchone(
+        "SELECT r.code, r.programme, r.locale, r.contact_phone, r.contact_hours,"
+        " r.contact_address, r.home_area, r.home_lat, r.home_lon, c.name AS clinic_name"
+        " FROM referral_codes r JOIN clinics c ON c.id = r.clinic_id"
+        " WHERE r.code = ? AND r.revoked_at IS NULL",
+        (code,),
+    )
+
+
+async def answer(db: Database, account_id: str, code: str, *, accept: bool, now: str) -> None:
+    """Record the person's answer; accepting links the account (replacing any other link)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
+            " accepted = excluded.accepted, answered_at = excluded.answered_at",
+            (account_id, code, int(accept), now),
+        )
+        if accept:
+            await _link(conn, account_id, code, now)
+
+
+async def answered(db: Database, account_id: str, code: str) -> bool:
+    row = await db.fetchone(
+        "SELECT 1 FROM clinic_code_answers WHERE account_id = ? AND code = ?", (account_id, code)
+    )
+    return row is not None
+
+
+async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str) -> None:
+    """Link the account to the code's clinic; a new link counts as an activation of the code."""
+    current = list(
+        await conn.execute_fetchall(
+            "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
+        )
+    )
+    if current and current[0]["code"] == code:
+        return
+    await conn.execute(
+        "INSERT INTO clinic_links (account_id, code, linked_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (account_id) DO UPDATE SET code = excluded.code,"
+        " linked_at = excluded.linked_at",
+        (account_id, code, now),
+    )
+    await conn.execute(
+        "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
+    )
+
+
+async def unlink(db: Database, account_id: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM clinic_links WHERE account_id = ?", (account_id,))
+
+
+async def link_of(db: Database, account_id: str) -> Row | None:
+    return await db.fetchone(
+        "SELECT l.linked_at, r.code, r.programme, r.contact_phone, r.contact_hours,"
+        " r.contact_address, r.home_area, r.home_lat, r.home_lon, c.name AS clinic_name"
+        " FROM clinic_links l JOIN referral_codes r ON r.code = l.code"
+        " JOIN clinics c ON c.id = r.clinic_id WHERE l.account_id = ?",
+        (account_id,),
+    )
+
+
+async def linked_accounts(db: Database, clinic_id: str) -> list[Row]:
+    """The accounts that accepted one of the clinic's codes, for aggregates only (never shown)."""
+    return await db.fetchall(
+        "SELECT l.account_id, l.linked_at, r.programme FROM clinic_links l"
+        " JOIN referral_codes r ON r.code = l.code WHERE r.clinic_id = ?",
+        (clinic_id,),
+    )

@@ -1,0 +1,141 @@
+"""Outcome gathering against a real SQLite database, with the other domains' data stood in for."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fotfeste.accounts import store as accounts
+from fotfeste.clock import Clock, FixedClock
+from fotfeste.db import Database
+from fotfeste.staff import outcomes, store
+from tests.conftest import DEFAULT_NOW
+
+BEFORE = [10, 8, 7, 9, 6, 5]
+AFTER = [4, 7, 3, 11, 1, 2]
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    account_id: str
+    programme: str
+    point: str
+    answered_on: date
+    burden: int | None
+    days_used: int | None
+    belief: int | None
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "db.sqlite3", readers=1)
+    await database.connect()
+    await database.migrate(FixedClock(DEFAULT_NOW))
+    yield database
+    await database.close()
+
+
+async def _clinic_with_people(db: Database, clock: Clock, count: int) -> tuple[str, list[str]]:
+    clinic_id = await store.create_clinic(db, clock, "Mottagningen")
+    staff_id = await store.create_user(db, clock, clinic_id, "staff@clinic.example", "not-a-hash")
+    code = await store.create_code(
+        db,
+        clock,
+        clinic_id,
+        staff_id,
+        "staff@clinic.example",
+        {
+            "programme": "clinic-16",
+            "locale": "da",
+            "contact_phone": "",
+            "contact_hours": "",
+            "contact_address": "",
+            "home_area": "",
+            "home_lat": None,
+            "home_lon": None,
+        },
+    )
+    people = []
+    for _ in range(count):
+        account_id, _, _ = await accounts.create_account(
+            db,
+            clock,
+            role="self",
+            locale="da",
+            timezone="Europe/Copenhagen",
+            country="DK",
+            referral_code=None,
+        )
+        await store.answer(db, account_id, code, accept=True, now="2026-01-01T10:00:00+00:00")
+        people.append(account_id)
+    return clinic_id, people
+
+
+async def test_programme_figures_from_the_other_domains(db: Database) -> None:
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, people = await _clinic_with_people(db, clock, 7)
+    answers: list[Answer] = []
+    for i, account_id in enumerate(people[:6]):
+        answers.append(
+            Answer(account_id, "clinic-16", "intake", date(2026, 1, 1), BEFORE[i], 12, 4)
+        )
+        answers.append(Answer(account_id, "clinic-16", "w8", date(2026, 3, 1), AFTER[i], 3, 7))
+
+    async def followups(_: Database, __: Clock, account_id: str, timezone: str) -> Sequence[Entry]:
+        assert timezone == "Europe/Copenhagen"
+        done = account_id in people[:6]
+        return [
+            Entry("intake", "done" if done else "missed"),
+            Entry("w8", "done" if done else "missed"),
+            Entry("w16", "upcoming"),
+        ]
+
+    async def checkups(_: Database, __: Clock, ids: Sequence[str]) -> Sequence[Answer]:
+        return [a for a in answers if a.account_id in ids]
+
+    async def attendance(_: Database, account_id: str, since: date) -> dict[date, int]:
+        assert since <= date(2026, 1, 30)
+        regular = people.index(account_id) < 5
+        return {date(2026, 2, 20): 5} if regular else {}
+
+    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=attendance)
+    report = await outcomes.clinic_outcomes(db, clock, clinic_id, sources)
+    assert report.programmes is not None and report.attendance_available
+    group = next(p for p in report.programmes if p.programme == "clinic-16")
+    # 6 of 7 answered; the one who did not is a small cell, so both cells are hidden.
+    assert [(c.timepoint, c.eligible, c.completed) for c in group.completion] == [
+        ("intake", 7, None),
+        ("w8", 7, None),
+        ("w16", 0, 0),
+    ]
+    burden = next(c for c in group.changes if c.measure == "burden" and c.timepoint == "w8")
+    assert burden.summary.n == 6 and burden.summary.median_change == -3.5
+    assert burden.summary.p_value == pytest.approx(6 / 64)
+    days = next(c for c in group.changes if c.measure == "days_used" and c.timepoint == "w8")
+    assert days.summary.median_before == 12 and days.summary.median_after == 3
+    regular = {r.group: r.n for r in group.regularity}
+    assert regular == {"regular": None, "not_regular": None, "total": 6}  # 5 and 1: both hidden
+    csv_text = outcomes.to_csv(report)
+    assert "clinic-16,change_from_baseline,burden,w8,,median_change,-3.5" in csv_text
+    for account_id in people:
+        assert account_id not in csv_text
+
+
+async def test_without_the_other_domains_nothing_is_made_up(db: Database) -> None:
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 5)
+    report = await outcomes.clinic_outcomes(db, clock, clinic_id)
+    assert report.programmes is None and not report.attendance_available
+    funnel = {row.programme: row for row in report.funnel}
+    assert funnel["clinic-16"].linked == 5 and funnel["clinic-16"].activations == 5
+    assert "not yet available" in outcomes.to_csv(report)
