@@ -334,3 +334,41 @@ export function getPlan() {
 export function getTreatment() {
   return request('GET', '/api/treatment');
 }
+
+// --- push and reminders -----------------------------------------------------------------
+
+/** GET /api/push/key → {public_key}: the VAPID applicationServerKey, base64url */
+export function getPushKey() {
+  return request('GET', '/api/push/key', { auth: false });
+}
+
+/** POST /api/push/subscriptions with PushSubscription.toJSON() → {id}; sent at every start */
+export function savePushSubscription(subscription) {
+  const { endpoint, keys } = subscription;
+  return request('POST', '/api/push/subscriptions', { body: { endpoint, keys } });
+}
+
+/** DELETE /api/push/subscriptions/{id} → 204 */
+export function deletePushSubscription(id) {
+  return request('DELETE', `/api/push/subscriptions/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/push/test → {queued}: a test notification to every subscribed browser */
+export function sendTestPush() {
+  return request('POST', '/api/push/test');
+}
+
+/** GET /api/reminders → {reminders: [{kind, enabled, available, time, days, …}], quiet_hours} */
+export function getReminders() {
+  return request('GET', '/api/reminders');
+}
+
+/** PUT /api/reminders/{kind} with {enabled, time?, days?, minutes_before?} → the reminder */
+export function setReminder(kind, changes) {
+  return request('PUT', `/api/reminders/${encodeURIComponent(kind)}`, { body: changes });
+}
+
+/** PUT /api/reminders/quiet-hours with {enabled, start?, end?} → all reminders */
+export function setQuietHours(changes) {
+  return request('PUT', '/api/reminders/quiet-hours', { body: changes });
+}

@@ -12,6 +12,8 @@ import { Recover } from './views/recover.js';
 import { Home } from './views/home.js';
 import { Settings } from './views/settings.js';
 import { Help } from './views/help.js';
+import { Reminders } from './views/reminders.js';
+import { resendSubscription } from './push.js';
 import { Checkin } from './views/checkin.js';
 import { History } from './views/history.js';
 import * as outbox from './outbox.js';
@@ -33,6 +35,7 @@ const ROUTES = {
   recover: { view: Recover, onboarding: true },
   home: { view: Home, account: true },
   settings: { view: Settings, account: true },
+  reminders: { view: Reminders, account: true },
   help: { view: Help },
   checkin: { view: Checkin, account: true },
   history: { view: History, account: true },
@@ -175,6 +178,7 @@ const actions = {
     state.token = token;
     await applyProfile(await loadProfile());
     draw();
+    resendSubscription().catch(() => {});
   },
 
   // Switches the language at once; with an account, also saves it on the server.
@@ -235,6 +239,8 @@ async function boot() {
     if (state.token) draw();
   }
   registerServiceWorker();
+  // Re-send the push subscription at every start (quietly: the app works without it).
+  if (state.token) resendSubscription().catch(() => {});
   // Writes made offline (check-ins, my plan…): sent now, on the `online` event and by
   // Background Sync.
   outbox.start().catch(() => {});

@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+clinic-1+help-plan-1';
+const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+clinic-1+reminders-1+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -26,6 +26,8 @@ const APP_SHELL = [
   '/views/home.js',
   '/views/help.js',
   '/views/settings.js',
+  '/views/reminders.js',
+  '/push.js',
   '/views/cards/welcome.js',
   '/views/cards/help.js',
   '/views/scales.js',
@@ -199,6 +201,39 @@ self.addEventListener('notificationclick', (event) => {
     await self.clients.openWindow(target.href);
   })());
 });
+
+// The browser replaced the subscription (keys expire now and then): subscribe again with the
+// same server key and tell the server, with the token the app keeps in IndexedDB.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const key = event.oldSubscription?.options?.applicationServerKey;
+    const subscription = event.newSubscription
+      ?? (key ? await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }) : null);
+    const token = await storedToken();
+    if (!subscription || !token) return;
+    const { endpoint, keys } = subscription.toJSON();
+    await fetch('/api/push/subscriptions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ endpoint, keys }),
+    });
+  })().catch(() => {}));   // the app re-sends it at its next start anyway
+});
+
+// The token from store.js's IndexedDB (database 'fotfeste', store 'kv'), or null.
+function storedToken() {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('fotfeste');
+    open.onerror = () => resolve(null);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('kv')) { db.close(); resolve(null); return; }
+      const get = db.transaction('kv', 'readonly').objectStore('kv').get('token');
+      get.onsuccess = () => { db.close(); resolve(get.result ?? null); };
+      get.onerror = () => { db.close(); resolve(null); };
+    };
+  });
+}
 
 // --- Background Sync --------------------------------------------------------------------
 // Writes made offline wait in IndexedDB (store.js: database `fotfeste`, stores `kv` and

@@ -9,6 +9,7 @@ const PATHS = {
   chart: 'M4 20h16M6 16l4-5 3 3 5-7',
   meetings: 'M8 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6ZM2 20a6 6 0 0 1 12 0m-1.2-4.4A6 6 0 0 1 22 20',
   settings: 'M4 7h10m4 0h2M4 17h4m4 0h8M16 5v4M10 15v4',
+  bell: 'M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15L6 16Zm4 4a2 2 0 0 0 4 0',
 };
 
 export function Icon({ name }) {

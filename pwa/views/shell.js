@@ -12,6 +12,7 @@ const NAV = [
   { route: 'scales', label: 'scales.nav', icon: 'chart', account: true },
   { route: 'meetings', label: 'meetings.nav', icon: 'meetings', account: true },
   { route: 'help', label: 'nav.help', icon: 'help' },
+  { route: 'reminders', label: 'nav.reminders', icon: 'bell', account: true },
   { route: 'settings', label: 'nav.settings', icon: 'settings', account: true },
 ];
 

@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 
 from fotfeste import __version__
 from fotfeste.accounts.auth import provide_account
+from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
@@ -30,7 +31,12 @@ from fotfeste.meetings.routes import (
     MeetingsController,
 )
 from fotfeste.plan.routes import PlanController, TreatmentController
+from fotfeste.push.routes import PushController
+from fotfeste.push.service import Producer, PushService
 from fotfeste.recovery.routes import RecoveryController
+from fotfeste.reminders import service as reminders_service
+from fotfeste.reminders.routes import RemindersController
+from fotfeste.reminders.scheduler import schedule_due
 from fotfeste.scales.definitions import catalogue
 from fotfeste.scales.help import load_resources
 from fotfeste.scales.routes import FollowupsController, HelpController, ScalesController
@@ -56,6 +62,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         readers=settings.reader_connections,
         group_commit=settings.group_commit,
     )
+    push = PushService(settings, db, clock)
+    push.producers.extend(_push_producers(db, clock))
     state = State(
         {
             "settings": settings,
@@ -65,12 +73,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             # Data files are validated here, so a broken file stops the start, not a request.
             "catalogue": catalogue(),
             "crisis_resources": load_resources(settings.crisis_resources),
+            "push": push,
+            "profile_listeners": _profile_listeners(),
         }
     )
     return Litestar(
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
-        lifespan=[_lifespan(settings, db, clock)],
+        lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
         middleware=[access_log_middleware],
         before_send=[add_security_headers],
@@ -105,6 +115,8 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ReferralsController,
         ClinicLinkController,
         *staff_routes(),
+        PushController,
+        RemindersController,
         ArticlesController,
         PlanController,
         TreatmentController,
@@ -130,6 +142,12 @@ def _dependencies() -> dict[str, Provide]:
     def crisis_resources(state: State) -> Any:
         return state["crisis_resources"]
 
+    def push(state: State) -> Any:
+        return state["push"]
+
+    def profile_listeners(state: State) -> Any:
+        return state["profile_listeners"]
+
     return {
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
@@ -137,6 +155,8 @@ def _dependencies() -> dict[str, Provide]:
         "catalogue": Provide(scales_catalogue, sync_to_thread=False),
         "crisis_resources": Provide(crisis_resources, sync_to_thread=False),
         "account": Provide(provide_account),
+        "push": Provide(push, sync_to_thread=False),
+        "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
     }
 
 
@@ -163,12 +183,26 @@ def _openapi() -> OpenAPIConfig:
     )
 
 
-def _workers() -> list[Worker]:
+def _workers(push: PushService) -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return [meeting_feed_refresher]
+    return [meeting_feed_refresher, push.run_producers, push.run_sender]
 
 
-def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
+def _push_producers(db: Database, clock: Clock) -> list[Producer]:
+    """What turns due things into push notifications (run by the scheduler loop and tick())."""
+
+    async def reminders() -> int:
+        return await schedule_due(db, clock)
+
+    return [reminders]
+
+
+def _profile_listeners() -> list[ProfileListener]:
+    """Told after PATCH /api/me, with the changed account."""
+    return [reminders_service.on_profile_changed]
+
+
+def _lifespan(settings: Settings, db: Database, clock: Clock, push: PushService) -> Any:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.connect()
@@ -176,9 +210,13 @@ def _lifespan(settings: Settings, db: Database, clock: Clock) -> Any:
             await db.migrate(clock)
             if settings.demo:
                 await load_demo(db, clock)
+            await push.start()
             context = WorkerContext(settings=settings, db=db, clock=clock, state=app.state)
-            async with run_workers(_workers(), context):
-                yield
+            try:
+                async with run_workers(_workers(push), context):
+                    yield
+            finally:
+                await push.close()
         finally:
             await db.close()
 

@@ -28,11 +28,18 @@ class Extension(NamedTuple):
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
     from fotfeste.meetings import cli as meetings_cli
+    from fotfeste.push import cli as push_cli
     from fotfeste.staff import cli as staff
 
     return [
         Extension("meetings", "import meeting lists", meetings_cli.add_arguments, meetings_cli.run),
         Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
+        Extension(
+            "vapid",
+            "show or generate the VAPID key for Web Push",
+            push_cli.add_arguments,
+            push_cli.run,
+        ),
     ]
 
 

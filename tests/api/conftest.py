@@ -65,3 +65,6 @@ def person_factory(live_server: LiveServer) -> Iterator[Callable[..., Person]]:
 @pytest.fixture
 def person(person_factory: Callable[..., Person]) -> Person:
     return person_factory()
+
+
+from tests.api.push_support import fake_push  # noqa: E402, F401 - the fake push service fixture

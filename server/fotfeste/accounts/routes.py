@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
 from fotfeste.accounts import store
+from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.logic import RecoveryCode, guess_country, valid_timezone
 from fotfeste.accounts.models import (
     AccountCreate,
@@ -97,7 +100,12 @@ class MeController(Controller):
 
     @patch("/", operation_id="updateProfile")
     async def update(
-        self, data: JSONBody[ProfilePatch], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        data: JSONBody[ProfilePatch],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
+        profile_listeners: NamedDependency[list[ProfileListener]],
     ) -> Profile:
         """Change language, time zone or discreet mode."""
         changes: dict[str, Any] = {
@@ -108,6 +116,9 @@ class MeController(Controller):
         if "timezone" in changes:
             valid_timezone(changes["timezone"])
         await store.update_profile(db, account.id, changes)
+        changed = msgspec.structs.replace(account, **changes)
+        for listener in profile_listeners:
+            await listener(db, clock, changed)
         return await _profile(db, clock, account.id)
 
     @post("/recovery-code", status_code=HTTP_200_OK, operation_id="renewRecoveryCode")

@@ -1,0 +1,1 @@
+"""Web Push: VAPID keys, subscriptions, encryption, delivery and the outbox."""

@@ -1,0 +1,202 @@
+"""The outbox: notifications written before sending, claimed with a lease, settled after."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import Database
+from fotfeste.push.logic import Outcome, classify, next_retry, parse_retry_after, service_name
+
+log = logging.getLogger(__name__)
+
+# A claimed row is invisible to other senders for this long; if the sender dies, it comes back.
+LEASE = timedelta(minutes=5)
+
+# Fans one notification out to every subscription of an account, in one statement. Outbox ids
+# are internal (never leave the server), so SQLite's randomblob makes them.
+INSERT_FOR_ACCOUNT = (
+    "INSERT INTO push_outbox (id, account_id, subscription_id, payload, topic, urgency, ttl,"
+    " created_at, available_at)"
+    " SELECT lower(hex(randomblob(16))), s.account_id, s.id, :payload, :topic, :urgency, :ttl,"
+    " :now, :available_at FROM push_subscriptions s WHERE s.account_id = :account_id"
+)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message for every subscription of an account."""
+
+    account_id: str
+    payload: str
+    topic: str | None
+    urgency: str
+    ttl: int
+
+    def params(self, now: datetime, available_at: datetime | None = None) -> dict[str, object]:
+        return {
+            "account_id": self.account_id,
+            "payload": self.payload,
+            "topic": self.topic,
+            "urgency": self.urgency,
+            "ttl": self.ttl,
+            "now": isoformat_utc(now),
+            "available_at": isoformat_utc(available_at or now),
+        }
+
+
+@dataclass(frozen=True)
+class Message:
+    """One claimed outbox row with what is needed to send it."""
+
+    id: str
+    subscription_id: str
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    topic: str | None
+    urgency: str
+    ttl: int
+    created_at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Result:
+    message: Message
+    status: int | None  # None: no answer (network error, timeout, refused by the allowlist)
+    retry_after: str | None = None
+    error: str | None = None
+
+
+async def enqueue(db: Database, clock: Clock, notification: Notification) -> int:
+    """Queue a notification for every subscription of the account; returns how many rows."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(INSERT_FOR_ACCOUNT, notification.params(clock.now()))
+    return max(cursor.rowcount, 0)
+
+
+async def enqueue_in(conn: Any, notifications: Sequence[Notification], now: datetime) -> int:
+    """Queue many notifications inside the caller's transaction (the reminders scheduler's)."""
+    if not notifications:
+        return 0
+    cursor = await conn.executemany(INSERT_FOR_ACCOUNT, [n.params(now) for n in notifications])
+    return max(int(cursor.rowcount), 0)
+
+
+async def claim(db: Database, now: datetime, limit: int) -> list[Message]:
+    """Take up to `limit` available rows and hide them for the lease."""
+    async with db.transaction() as conn:
+        claimed = list(
+            await conn.execute_fetchall(
+                "UPDATE push_outbox SET available_at = ?, attempts = attempts + 1"
+                " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= ?"
+                "  ORDER BY available_at LIMIT ?)"
+                " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at,"
+                " attempts",
+                (isoformat_utc(now + LEASE), isoformat_utc(now), limit),
+            )
+        )
+        if not claimed:
+            return []
+        ids = json.dumps(sorted({row["subscription_id"] for row in claimed}))
+        subscriptions = {
+            row["id"]: row
+            for row in await conn.execute_fetchall(
+                "SELECT id, endpoint, p256dh, auth FROM push_subscriptions"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        }
+    return [
+        Message(
+            id=row["id"],
+            subscription_id=row["subscription_id"],
+            endpoint=sub["endpoint"],
+            p256dh=sub["p256dh"],
+            auth=sub["auth"],
+            payload=row["payload"].encode(),
+            topic=row["topic"],
+            urgency=row["urgency"],
+            ttl=row["ttl"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+            attempts=row["attempts"],
+        )
+        for row in claimed
+        if (sub := subscriptions.get(row["subscription_id"])) is not None
+    ]
+
+
+async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[str, int]:
+    """Record what the push services answered, all in one transaction."""
+    now = clock.now()
+    delete_rows: list[tuple[str]] = []
+    gone: list[tuple[str]] = []
+    retries: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    for result in results:
+        message = result.message
+        outcome = classify(result.status) if result.status is not None else Outcome.RETRY
+        if result.error in ("not allowed", "expired"):
+            outcome = Outcome.REJECTED
+        gave_up = False
+        if outcome is Outcome.RETRY:
+            retry = next_retry(
+                message.attempts,
+                now,
+                message.created_at,
+                message.ttl,
+                parse_retry_after(result.retry_after, now),
+            )
+            if retry.at is None:
+                log.warning(
+                    "push to %s gave up after %d attempts (last: %s)",
+                    service_name(message.endpoint),
+                    message.attempts,
+                    result.status or result.error,
+                )
+                outcome, gave_up = Outcome.REJECTED, True
+            else:
+                retries.append((isoformat_utc(retry.at), message.id))
+        if outcome is Outcome.GONE:
+            gone.append((message.subscription_id,))
+        elif outcome is Outcome.DONE:
+            delete_rows.append((message.id,))
+        elif outcome in (Outcome.TOO_LARGE, Outcome.REJECTED):
+            if not gave_up and result.error != "expired":
+                log.warning(
+                    "push to %s refused with %s; message dropped",
+                    service_name(message.endpoint),
+                    result.status or result.error,
+                )
+            delete_rows.append((message.id,))
+        counts[outcome.value] = counts.get(outcome.value, 0) + 1
+    async with db.transaction() as conn:
+        if delete_rows:
+            await conn.executemany("DELETE FROM push_outbox WHERE id = ?", delete_rows)
+        if retries:
+            await conn.executemany("UPDATE push_outbox SET available_at = ? WHERE id = ?", retries)
+        if gone:
+            # The push service says the browser unsubscribed: ON DELETE CASCADE drops its rows.
+            await conn.executemany("DELETE FROM push_subscriptions WHERE id = ?", gone)
+    return counts
+
+
+async def queued_for(db: Database, account_id: str, topic: str) -> int:
+    return int(
+        await db.fetchval(
+            "SELECT count(*) FROM push_outbox WHERE account_id = ? AND topic = ?",
+            (account_id, topic),
+        )
+        or 0
+    )
+
+
+async def pending(db: Database) -> int:
+    return int(await db.fetchval("SELECT count(*) FROM push_outbox") or 0)

@@ -1,0 +1,199 @@
+"""The push sender: claims outbox rows, encrypts off the loop, posts, and settles the outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from fotfeste.clock import Clock
+from fotfeste.db import Database
+from fotfeste.push import outbox
+from fotfeste.push.delivery import Delivery, make_client
+from fotfeste.push.encryption import Encryptor
+from fotfeste.push.keys import VapidKey, load_or_create_key
+from fotfeste.push.outbox import Message, Result
+from fotfeste.settings import Settings
+from fotfeste.workers import WorkerContext
+
+log = logging.getLogger(__name__)
+
+CLAIM_BATCH = 256
+ENCRYPT_CHUNK = 64
+
+# Work that turns due things into outbox rows (the reminders scheduler); returns rows queued.
+Producer = Callable[[], Awaitable[int]]
+
+
+@dataclass
+class PassReport:
+    produced: int = 0
+    sent: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class PushService:
+    """One per app. Background workers call run_sender/run_producers; tests call tick()."""
+
+    def __init__(self, settings: Settings, db: Database, clock: Clock) -> None:
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.producers: list[Producer] = []
+        self._key: VapidKey | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._delivery: Delivery | None = None
+        self._encryptor = Encryptor(settings.push_encrypt_processes)
+        self._send_lock = asyncio.Lock()
+        self._produce_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def key(self) -> VapidKey:
+        if self._key is None:
+            self._key = load_or_create_key(self.settings)
+        return self._key
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._client = make_client(max(1, self.settings.push_concurrency))
+        self._delivery = Delivery(
+            self.key,
+            self.settings.vapid_subject,
+            self.settings.push_hosts,
+            self.clock,
+            self._client,
+        )
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        await self._encryptor.close()
+
+    @property
+    def delivery(self) -> Delivery:
+        if self._delivery is None:
+            raise RuntimeError("PushService.start() has not been called")
+        return self._delivery
+
+    def wake(self) -> None:
+        """New rows are waiting: the sender looks now instead of at its next poll."""
+        self._wake.set()
+
+    # --- one pass of each stage (what the workers loop on and tests call) --------------------
+
+    async def produce(self) -> int:
+        async with self._produce_lock:
+            total = 0
+            for producer in self.producers:
+                try:
+                    total += await producer()
+                except Exception:
+                    log.exception("push producer %s failed", getattr(producer, "__name__", "?"))
+            return total
+
+    async def send_due(self) -> PassReport:
+        """Send everything available now, in a pipeline: the next chunk encrypts in the pool
+        while earlier ones are on the wire; outcomes are settled in batches."""
+        report = PassReport()
+        async with self._send_lock:
+            queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
+            queue = asyncio.Queue(maxsize=4)
+            producer = asyncio.create_task(self._claim_and_encrypt(queue))
+            try:
+                await self._post_all(queue, report)
+            finally:
+                producer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await producer
+        return report
+
+    async def _claim_and_encrypt(
+        self, queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
+    ) -> None:
+        try:
+            while batch := await outbox.claim(self.db, self.clock.now(), CLAIM_BATCH):
+                for start in range(0, len(batch), ENCRYPT_CHUNK):
+                    chunk = batch[start : start + ENCRYPT_CHUNK]
+                    future = self._encryptor.submit([(m.payload, m.p256dh, m.auth) for m in chunk])
+                    await queue.put((chunk, future))
+        finally:
+            await queue.put(None)
+
+    async def _post_all(
+        self,
+        queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None],
+        report: PassReport,
+    ) -> None:
+        limit = asyncio.Semaphore(max(1, self.settings.push_concurrency))
+        results: list[Result] = []
+        tasks: set[asyncio.Task[None]] = set()
+
+        async def post(message: Message, body: bytes) -> None:
+            try:
+                results.append(await self.delivery.post(message, body))
+            finally:
+                limit.release()
+
+        while (item := await queue.get()) is not None:
+            chunk, future = item
+            try:
+                bodies = await future
+            except Exception:
+                # Unencryptable (e.g. keys a browser will never accept): drop, as a 4xx would.
+                log.exception("push encryption failed for %d messages", len(chunk))
+                results.extend(Result(m, 400, error="encryption") for m in chunk)
+                continue
+            for message, body in zip(chunk, bodies, strict=True):
+                await limit.acquire()
+                task = asyncio.create_task(post(message, body))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            if len(results) >= CLAIM_BATCH:
+                await self._settle(results, report)
+        if tasks:
+            await asyncio.gather(*tasks)
+        await self._settle(results, report)
+
+    async def _settle(self, results: list[Result], report: PassReport) -> None:
+        # Taken and cleared before any await: posts finishing meanwhile append to the same list.
+        batch = list(results)
+        results.clear()
+        if not batch:
+            return
+        counts = await outbox.settle(self.db, self.clock, batch)
+        report.sent += len(batch)
+        for name, count in counts.items():
+            report.outcomes[name] = report.outcomes.get(name, 0) + count
+
+    async def tick(self) -> PassReport:
+        """Run the producers, then send everything that is due (tests drive time with this)."""
+        produced = await self.produce()
+        report = await self.send_due()
+        report.produced = produced
+        return report
+
+    # --- workers -------------------------------------------------------------------------------
+
+    async def _sleep(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self.settings.push_poll_seconds)
+        self._wake.clear()
+
+    async def run_sender(self, _: WorkerContext) -> None:
+        while True:
+            await self.send_due()
+            await self._sleep()
+
+    async def run_producers(self, _: WorkerContext) -> None:
+        # Reminders fire within 30 s of their minute: poll at most every 10 s.
+        interval = min(10.0, self.settings.push_poll_seconds)
+        while True:
+            if await self.produce():
+                self.wake()
+            await asyncio.sleep(interval)
