@@ -49,6 +49,7 @@ def test_plan_saved_offline_is_sent_when_back_online(page: Page) -> None:
 
     page.context.set_offline(True)
     page.get_by_role("button", name="Tilføj en grund").click()
+    expect(page.get_by_label("Grund 1")).to_be_focused()
     page.keyboard.type("Mine børn")
     page.get_by_role("button", name="Gem min plan").click()
     expect(page.get_by_role("status")).to_contain_text("Gemt på telefonen")
