@@ -308,6 +308,33 @@ export async function clearApiCache() {
   await Promise.all(names.filter((n) => n.startsWith(API_CACHE_PREFIX)).map((n) => caches.delete(n)));
 }
 
+// --- articles (public) ------------------------------------------------------------------
+
+/** GET /api/articles/{locale}?section= → {locale, articles: [{slug, title, summary, reading_minutes, …}]} */
+export function getArticles(locale, section) {
+  const query = section ? `?section=${encodeURIComponent(section)}` : '';
+  return request('GET', `/api/articles/${encodeURIComponent(locale)}${query}`, { auth: false });
+}
+
+/** GET /api/articles/{locale}/{slug} → {slug, title, summary, reading_minutes, body_html, …} */
+export function getArticle(locale, slug) {
+  return request('GET', `/api/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}`, {
+    auth: false,
+  });
+}
+
+// --- my plan and treatment status -------------------------------------------------------
+
+/** GET /api/plan → {warning_signs, high_risk_situations, coping_actions, reasons, people, updated_at} */
+export function getPlan() {
+  return request('GET', '/api/plan');
+}
+
+/** GET /api/treatment → {status: none|waiting|in_treatment|after, since, waiting_mode} */
+export function getTreatment() {
+  return request('GET', '/api/treatment');
+}
+
 // --- push and reminders -----------------------------------------------------------------
 
 /** GET /api/push/key → {public_key}: the VAPID applicationServerKey, base64url */

@@ -21,6 +21,13 @@ import { Checkup, Scales } from './views/scales.js';
 import { Meetings } from './views/meetings.js';
 import { Meeting } from './views/meeting.js';
 import { Join } from './views/clinic.js';
+import { Craving } from './views/craving.js';
+import { Used } from './views/used.js';
+import { Crisis } from './views/crisis.js';
+import { Plan } from './views/plan.js';
+import { Family } from './views/family.js';
+import { Article } from './views/article.js';
+import { Waiting } from './views/waiting.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -38,11 +45,20 @@ const ROUTES = {
   meeting: { view: Meeting, account: true },
   // #/join/<CODE>: a clinic's referral code, with or without an account.
   join: { view: Join },
+  // Help now works for everyone, offline too; writing it down needs an account.
+  craving: { view: Craving },
+  used: { view: Used },
+  crisis: { view: Crisis },
+  plan: { view: Plan, account: true },
+  family: { view: Family, account: true },
+  article: { view: Article, account: true, param: true }, // #/article/<slug>
+  waiting: { view: Waiting, account: true },
 };
 
 const state = {
   ready: false,
   route: null,
+  param: null, // the part after the route for screens that take one (#/article/<slug>)
   token: null,
   me: null, // the profile from GET /api/me
   lang: 'en',
@@ -64,9 +80,10 @@ function draw() {
   render(html`<${Shell} state=${state} actions=${actions} view=${route.view} />`, root);
   // Move focus to the new screen's heading so screen-reader and keyboard users start there.
   // Not on the very first screen, where the browser's own start position is the right one.
-  if (state.route !== focusedRoute) {
+  const place = `${state.route}/${state.param ?? ''}`;
+  if (place !== focusedRoute) {
     if (focusedRoute !== null) root.querySelector('main h1')?.focus();
-    focusedRoute = state.route;
+    focusedRoute = place;
   }
 }
 
@@ -77,6 +94,12 @@ function routeFromHash() {
   return match && ROUTES[match[1]] ? match[1] : null;
 }
 
+// The parameter of a route that takes one: '#/article/talking-about-drugs' → the slug.
+function paramFromHash() {
+  const match = /^#\/[\w-]+\/([\w-]+)$/.exec(location.hash);
+  return match ? match[1] : null;
+}
+
 // Picks the screen this person may see for the wanted route.
 function allowed(route) {
   const wanted = ROUTES[route] ? route : null;
@@ -85,21 +108,25 @@ function allowed(route) {
   return wanted;
 }
 
-function go(route, { replace = false } = {}) {
+function go(route, { replace = false, param = null } = {}) {
   const target = allowed(route);
-  // A route may carry a parameter after it (#/meeting/<id>); keep it when staying there.
-  const hash = location.hash.startsWith(`#/${target}/`) ? location.hash : `#/${target}`;
+  const kept = target === route && ROUTES[target].param ? param : null;
+  // A route may carry a parameter after it (#/meeting/<id>, #/article/<slug>); keep it when
+  // staying there.
+  let hash = `#/${target}`;
+  if (kept) hash = `#/${target}/${kept}`;
+  else if (location.hash.startsWith(`#/${target}/`)) hash = location.hash;
   if (location.hash !== hash) {
     if (replace) history.replaceState(null, '', hash);
     else history.pushState(null, '', hash);
   }
-  setState({ route: target, status: target === state.route ? state.status : '' });
+  setState({ route: target, param: kept, status: target === state.route ? state.status : '' });
 }
 
 function onHashChange() {
   // In-page anchors such as the skip link's #main are not routes.
   if (!location.hash.startsWith('#/')) return;
-  go(routeFromHash() ?? 'home', { replace: true });
+  go(routeFromHash() ?? 'home', { replace: true, param: paramFromHash() });
 }
 
 // --- account ----------------------------------------------------------------------------
@@ -126,8 +153,13 @@ async function applyProfile(me) {
 }
 
 const actions = {
-  navigate(route) {
-    go(route);
+  navigate(route, param = null) {
+    go(route, { param });
+  },
+
+  // Whether a screen exists, so views link only to screens this build has.
+  hasRoute(route) {
+    return Boolean(ROUTES[route]);
   },
 
   announce(message) {
@@ -200,7 +232,7 @@ async function boot() {
   window.addEventListener('offline', () => setState({ online: false }));
 
   state.ready = true;
-  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true });
+  go(routeFromHash() ?? (token ? 'home' : 'welcome'), { replace: true, param: paramFromHash() });
 
   if (token) {
     await applyProfile(await loadProfile());
@@ -209,7 +241,8 @@ async function boot() {
   registerServiceWorker();
   // Re-send the push subscription at every start (quietly: the app works without it).
   if (state.token) resendSubscription().catch(() => {});
-  // Check-ins made offline: sent now, on the `online` event and by Background Sync.
+  // Writes made offline (check-ins, my plan…): sent now, on the `online` event and by
+  // Background Sync.
   outbox.start().catch(() => {});
 }
 

@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+clinic-1+reminders-1';
+const VERSION = 'foundation-1+recovery-2+scales-1+meetings-2+clinic-1+reminders-1+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -53,6 +53,22 @@ const APP_SHELL = [
   '/data/places.json',
   '/views/cards/clinic.js',
   '/views/clinic.js',
+  '/views/cards/family.js',
+  '/views/cards/plan.js',
+  '/views/cards/waiting.js',
+  '/views/craving.js',
+  '/views/used.js',
+  '/views/crisis.js',
+  '/views/plan.js',
+  '/views/my-plan-lists.js',
+  '/views/family.js',
+  '/views/article-list.js',
+  '/views/article.js',
+  '/views/waiting.js',
+  '/offline.js',
+  '/plan-data.js',
+  '/articles-data.js',
+  '/treatment-data.js',
   '/vendor/preact.js',
   '/vendor/hooks.js',
   '/vendor/htm.js',
@@ -70,6 +86,9 @@ const APP_SHELL = [
 // API answers that must never be written to disk by the cache.
 // Favourites are kept in IndexedDB by the meetings screens, always fresher than a cached answer.
 const NEVER_CACHE = ['/api/me/export', '/api/me/favourites'];
+// Every other GET is kept network first, so the reads that must work offline are there once
+// seen: /api/plan, /api/treatment, /api/help/resources and the articles (/api/articles/…,
+// which the family screen fetches ahead, one by one, when it lists them).
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -12,8 +12,15 @@ import followupCard from './cards/followup.js';
 import progressCard from './cards/progress.js';
 import meetingsCard from './cards/meetings.js';
 import clinicCard from './cards/clinic.js';
+import familyCard from './cards/family.js';
+import planCard from './cards/plan.js';
+import waitingCard from './cards/waiting.js';
 
-const CARDS = [progressCard, clinicCard, meetingsCard, followupCard, welcomeCard, helpCard];
+// The family card shows for relatives only, and is their way in, so it comes first.
+const CARDS = [
+  familyCard, progressCard, clinicCard, meetingsCard, followupCard, welcomeCard, helpCard,
+  waitingCard, planCard,
+];
 
 function greetingKey(hour) {
   if (hour >= 5 && hour < 12) return 'home.greeting_morning';

@@ -21,6 +21,7 @@ from fotfeste.accounts.auth import provide_account
 from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
+from fotfeste.content.routes import ArticlesController
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
 from fotfeste.meetings.feeds import meeting_feed_refresher
@@ -29,6 +30,7 @@ from fotfeste.meetings.routes import (
     FavouritesController,
     MeetingsController,
 )
+from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
 from fotfeste.recovery.routes import RecoveryController
@@ -116,6 +118,9 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         *staff_routes(),
         PushController,
         RemindersController,
+        ArticlesController,
+        PlanController,
+        TreatmentController,
     ]
 
 

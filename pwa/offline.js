@@ -1,0 +1,41 @@
+// offline.js: reads that fall back to the device's last copy, and writes that wait in the
+// outbox while there is no connection (outbox.js sends them at start, when the connection
+// returns and by Background Sync).
+
+import { ApiError, replay } from './api.js';
+import * as outbox from './outbox.js';
+import * as store from './store.js';
+
+// Worth trying again later: no network, a busy server, or too many requests.
+function passing(error) {
+  return error instanceof ApiError && (error.offline || error.status === 429 || error.status >= 500);
+}
+
+// The fresh answer of `load()`, kept under `key`; without a connection, the last kept copy.
+// Answers {value, fresh}. Throws when there is neither an answer nor a copy.
+export async function readThrough(key, load) {
+  try {
+    const value = await load();
+    await store.set(key, value);
+    return { value, fresh: true };
+  } catch (error) {
+    if (!passing(error)) throw error;
+    const value = await store.get(key);
+    if (value === undefined) throw error;
+    return { value, fresh: false };
+  }
+}
+
+// Keep `value` on the device under `key`, then send the write. Without a connection it waits in
+// the outbox under `id`: a later write with the same id replaces it, so only the newest is sent.
+// Answers {answer, queued}.
+export async function writeThrough({ key, value, id, method, path, body }) {
+  if (key) await store.set(key, value);
+  try {
+    return { answer: await replay({ method, path, body }), queued: false };
+  } catch (error) {
+    if (!passing(error)) throw error;
+    await outbox.add({ id, method, path, body });
+    return { answer: null, queued: true };
+  }
+}

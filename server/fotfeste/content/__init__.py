@@ -1,0 +1,1 @@
+"""Articles written in Markdown, one file per locale: family advice and waiting-time guidance."""
