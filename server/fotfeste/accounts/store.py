@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
 from datetime import timedelta
 from typing import Any
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from fotfeste.accounts.logic import RecoveryCode
 from fotfeste.accounts.models import Account
@@ -19,23 +15,13 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.errors import NotFound, Unauthorized
 from fotfeste.ids import new_id, new_token, token_digest
+from fotfeste.kdf import Argon2id
 
 # The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_hasher = Argon2id(time_cost=2, memory_cost=19456)
 _TOUCH_EVERY = timedelta(hours=1)
 log = logging.getLogger(__name__)
-
-
-async def _hash(secret: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, secret)
-
-
-async def _verify(hashed: str, secret: str) -> bool:
-    try:
-        return await asyncio.to_thread(_hasher.verify, hashed, secret)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 async def create_account(
@@ -49,7 +35,7 @@ async def create_account(
     referral_code: str | None,
 ) -> tuple[str, str, RecoveryCode]:
     account_id, token, code = new_id(), new_token(), RecoveryCode.generate()
-    recovery_hash = await _hash(code.secret)
+    recovery_hash = await _hasher.hash(code.secret)
     now = isoformat_utc(clock.now())
     async with db.transaction() as conn:
         await conn.execute(
@@ -120,11 +106,11 @@ async def recover(
     row = await db.fetchone(
         "SELECT id, recovery_hash FROM accounts WHERE recovery_lookup = ?", (code.lookup,)
     )
-    if row is None or not await _verify(row["recovery_hash"], code.secret):
+    if row is None or not await _hasher.verify(row["recovery_hash"], code.secret):
         raise Unauthorized("That recovery code is not right")
     account_id = row["id"]
     token, fresh = new_token(), RecoveryCode.generate()
-    fresh_hash = await _hash(fresh.secret)
+    fresh_hash = await _hasher.hash(fresh.secret)
     now = isoformat_utc(clock.now())
     async with db.transaction() as conn:
         # The lookup in the WHERE makes a code usable once even when two recoveries race.
@@ -143,7 +129,7 @@ async def recover(
 
 async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
     fresh = RecoveryCode.generate()
-    fresh_hash = await _hash(fresh.secret)
+    fresh_hash = await _hasher.hash(fresh.secret)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ? WHERE id = ?",

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.ids import new_token, token_digest
+from fotfeste.kdf import Argon2id
 from fotfeste.staff import logic, store
 
 # OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
 # get more memory than the 80-bit recovery secrets. p=1 because the server has few cores to share.
-_hasher = PasswordHasher(time_cost=1, memory_cost=47104, parallelism=1)
+_hasher = Argon2id(time_cost=1, memory_cost=47104)
 # Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
-
-async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
-
-
-async def verify_password(hashed: str, password: str) -> bool:
-    try:
-        return await asyncio.to_thread(_hasher.verify, hashed, password)
-    except (VerificationError, InvalidHashError):
-        return False
+_DUMMY_HASH = _hasher.hash_now(secrets.token_urlsafe(16))
+hash_password = _hasher.hash
+verify_password = _hasher.verify
 
 
 class LoginRefused(Exception):
