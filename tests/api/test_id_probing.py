@@ -66,6 +66,12 @@ NOT_OWNED: dict[str, str] = {
     "it names the clinic and programme, never a person",
     "/api/me/attendance/{on}": "a date in the caller's own attendance log (natural key): "
     "test_favourites_and_attendance_stay_per_account",
+    "/api/articles/{locale}": "a language of the shared advice articles",
+    "/api/articles/{locale}/{slug}": "a shared advice article (no account owns one)",
+    "/api/plan/entries/{entry_id}": "an id the phone made, scoped to the caller's own plan "
+    "(primary key account_id + id): test_plan_ids_are_scoped_to_their_account",
+    "/api/plan/people/{person_id}": "an id the phone made, scoped to the caller's own plan: "
+    "test_plan_ids_are_scoped_to_their_account",
 }
 
 
@@ -158,3 +164,22 @@ def test_favourites_and_attendance_stay_per_account(
     b.delete(f"/api/me/attendance/{day}", params={"meeting_id": meeting_id} if meeting_id else {})
     assert a.get("/api/me/export").json()["tables"] == before
     assert b.get("/api/me/attendance").json()["attendance"] == []
+
+
+def test_plan_ids_are_scoped_to_their_account(person_factory: Callable[..., Person]) -> None:
+    a, b = person_factory(), person_factory()
+    entry = {"section": "warning_signs", "text": "Skipping meals"}
+    contact = {"name": "Sam", "phone": "+46 70 000 00 00"}
+    assert a.put("/api/plan/entries/entry-0001", json=entry).status_code in {200, 201}
+    assert a.put("/api/plan/people/person-0001", json=contact).status_code in {200, 201}
+    before = a.get("/api/plan").json()
+    # B cannot read or delete A's lines by their ids ...
+    for path in ("/api/plan/entries/entry-0001", "/api/plan/people/person-0001"):
+        assert b.get(path).status_code == 404
+        assert b.delete(path).status_code in {204, 404}
+    # ... and writing "the same" id makes B's own line, never touching A's.
+    b_entry = b.put("/api/plan/entries/entry-0001", json={**entry, "text": "B"})
+    b_person = b.put("/api/plan/people/person-0001", json={**contact, "name": "B"})
+    assert (b_entry.status_code, b_person.status_code) in {(200, 200), (201, 201)}
+    assert a.get("/api/plan").json() == before
+    assert b.get("/api/plan/entries/entry-0001").json()["text"] == "B"
