@@ -3,7 +3,7 @@
 
 import { html, useEffect, useId, useRef, useState } from './html.js';
 import { t } from '../i18n.js';
-import { nearbyMeetings, onlineMeetings } from '../api.js';
+import { getClinicLink, nearbyMeetings, onlineMeetings } from '../api.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 import { findPlaces, loadPlaces } from './place-search.js';
 import {
@@ -157,6 +157,20 @@ function Filters({ id, filters, change }) {
     </fieldset>`;
 }
 
+// A linked clinic's home area is where the finder starts, until the person picks a place.
+async function clinicHomeArea() {
+  try {
+    const link = await getClinicLink();
+    const area = link.linked ? link.home_area : null;
+    if (!area?.name) return null;
+    if (area.lat != null && area.lon != null) return { label: area.name, lat: area.lat, lon: area.lon };
+    const [match] = findPlaces(await loadPlaces(), area.name);
+    return match ? { label: match.name, lat: match.lat, lon: match.lon } : null;
+  } catch {
+    return null; // offline or no link: the finder simply starts empty
+  }
+}
+
 export function Meetings({ state, actions }) {
   const id = useId();
   const timeZone = state.me?.timezone;
@@ -175,6 +189,13 @@ export function Meetings({ state, actions }) {
       if (saved) setFilters({ ...DEFAULT_FILTERS, ...saved.filters });
       if (saved?.origin) setOrigin(saved.origin);
       if (last) setResults({ ...last, offline: false, restored: true });
+      if (!saved?.origin) {
+        const home = await clinicHomeArea();
+        if (home) {
+          setOrigin(home);
+          if (!last) run({ ...DEFAULT_FILTERS, ...saved?.filters }, home);
+        }
+      }
       try {
         setFavourites((await loadFavourites()).meetings);
       } catch {

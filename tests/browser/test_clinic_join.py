@@ -107,3 +107,20 @@ def test_a_revoked_code_says_so(new_page: NewPage, staff: StaffClient) -> None:
 def _token(page: Page) -> str:
     token: str = page.evaluate("import('/store.js').then((store) => store.get('token'))")
     return token
+
+
+def test_the_meeting_finder_starts_in_the_clinics_home_area(
+    new_page: NewPage, staff: StaffClient
+) -> None:
+    code = staff.create_code("aftercare", home_area="Malmö", home_lat="55.605", home_lon="13.004")
+    page = new_page(locale="en-GB")
+    account = open_signed_in(page, locale="en")
+    linked = page.request.post(
+        "/api/me/clinic-link",
+        data={"code": code, "accept": True},
+        headers={"Authorization": f"Bearer {account['token']}"},
+    )
+    assert linked.ok, linked.text()
+    page.goto("/#/meetings")
+    # No location asked and nothing typed: the search is already around the clinic's area.
+    expect(page.get_by_role("heading", level=2, name=re.compile("Malmö"))).to_be_visible()
