@@ -119,3 +119,18 @@ def test_local_instant_and_lateness() -> None:
 def test_bad_times_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_hhmm(text, "time")
+
+
+def test_every_kind_opens_a_screen_the_app_has() -> None:
+    """A tap on a notification opens its url: it must be a route in pwa/app.js."""
+    import re
+    from pathlib import Path
+
+    from fotfeste.reminders.kinds import KINDS
+
+    app_js = (Path(__file__).resolve().parents[2] / "pwa" / "app.js").read_text(encoding="utf-8")
+    routes_block = app_js.split("const ROUTES = {", 1)[1].split("\n};", 1)[0]
+    routes = set(re.findall(r"^\s+([a-z]+):", routes_block, flags=re.M))
+    for kind in KINDS.values():
+        assert kind.url.startswith("/#/"), kind.name
+        assert kind.url.removeprefix("/#/").split("/")[0] in routes, (kind.name, kind.url)

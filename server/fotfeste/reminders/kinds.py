@@ -153,7 +153,7 @@ async def _meeting_message(
 
 FOLLOWUP = Kind(
     name="followup",
-    url="/#/followups",
+    url="/#/scales",
     urgency="normal",
     ttl=timedelta(hours=12),
     grace=timedelta(hours=6),
@@ -173,7 +173,7 @@ MEETING = Kind(
 )
 MILESTONE = Kind(
     name="milestone",
-    url="/#/progress",
+    url="/#/home",
     urgency="normal",
     ttl=timedelta(hours=12),
     grace=timedelta(hours=6),
