@@ -24,6 +24,36 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # benchmarks never send traffic anywhere else
 
+
+@contextlib.contextmanager
+def in_process_server(settings: Any, clock: Any = None) -> Iterator[str]:
+    """The real app under uvicorn in a thread of this process, on a free port; yields its URL."""
+    import threading
+
+    import uvicorn
+
+    from fotfeste.app import create_app
+
+    sock = socket.socket()
+    sock.bind((HOST, 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(settings, clock=clock), log_level="error", access_log=False, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the in-process server failed to start")
+        time.sleep(0.01)
+    try:
+        yield f"http://{HOST}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 # (client number, request number) -> the raw request to send
 RequestMaker = Callable[[int, int], bytes]
 # (client number, request number, status, body) -> None, e.g. to remember acknowledged writes

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from fotfeste.app import create_app
+from bench.harness import in_process_server
 from fotfeste.content.library import Library
 from fotfeste.settings import RateLimit, Settings
 
@@ -28,24 +25,13 @@ REQUESTS = 400
 CONCURRENCY = 8
 
 
-def _start(data_dir: Path) -> tuple[str, uvicorn.Server, threading.Thread]:
-    settings = Settings(
+def _settings(data_dir: Path) -> Settings:
+    return Settings(
         data_dir=data_dir,
         demo=False,
         rate_account_create=RateLimit(100_000, 60),
         rate_public=RateLimit(1_000_000, 60),
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), log_level="error", access_log=False, lifespan="on")
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}", server, thread
 
 
 async def _measure(
@@ -125,13 +111,8 @@ def main() -> None:
     started = time.perf_counter()
     Library.load()
     print(f"loading and rendering all articles: {(time.perf_counter() - started) * 1000:.0f} ms\n")
-    with tempfile.TemporaryDirectory() as tmp:
-        url, server, thread = _start(Path(tmp))
-        try:
-            asyncio.run(_run(url))
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+    with tempfile.TemporaryDirectory() as tmp, in_process_server(_settings(Path(tmp))) as url:
+        asyncio.run(_run(url))
 
 
 if __name__ == "__main__":

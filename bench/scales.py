@@ -12,10 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,9 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
-from fotfeste.app import create_app
+from bench.harness import in_process_server
 from fotfeste.clock import FixedClock
 from fotfeste.scales.definitions import catalogue
 from fotfeste.scales.logic import score
@@ -35,25 +32,13 @@ NOW = datetime(2026, 3, 16, 11, 0, tzinfo=UTC)
 PHQ9 = {str(n): n % 4 for n in range(1, 10)} | {"9": 0}
 
 
-def start(data_dir: Path) -> tuple[str, uvicorn.Server, threading.Thread]:
-    settings = Settings(
+def settings_for(data_dir: Path) -> Settings:
+    return Settings(
         data_dir=data_dir,
         demo=False,
         rate_account_create=RateLimit(1_000_000, 60),
         rate_public=RateLimit(1_000_000, 60),
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, clock=FixedClock(NOW)), log_level="warning", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])))
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}", server, thread
 
 
 async def measure(
@@ -127,13 +112,11 @@ async def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     args, _ = parser.parse_known_args()
     logging.disable(logging.INFO)  # the access log would drown the figures
-    with tempfile.TemporaryDirectory() as folder:
-        url, server, thread = start(Path(folder))
-        try:
-            await run(url, args.requests, args.clients)
-        finally:
-            server.should_exit = True
-            await asyncio.to_thread(thread.join)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        in_process_server(settings_for(Path(folder)), FixedClock(NOW)) as url,
+    ):
+        await run(url, args.requests, args.clients)
     print(f"score(PHQ-9) in-process: {scoring_rate():,.0f} per second")
 
 

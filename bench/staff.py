@@ -12,19 +12,16 @@ import contextlib
 import io
 import logging
 import re
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import uvicorn
 
-from fotfeste.app import create_app
+from bench.harness import in_process_server
 from fotfeste.cli import build_parser
 from fotfeste.settings import RateLimit, Settings
 
@@ -32,20 +29,6 @@ REQUESTS = 200
 CONCURRENCY = 8
 LINKED = 100
 PASSWORD = "a long and memorable phrase"  # noqa: S105 - a bench user on a temporary database
-
-
-def _start(settings: Settings) -> tuple[str, uvicorn.Server]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), log_level="error", access_log=False, lifespan="on")
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{port}", server
 
 
 def _cli(settings: Settings, *argv: str) -> str:
@@ -187,11 +170,8 @@ def main() -> None:
             rate_account_create=RateLimit(100_000, 60),
             rate_public=RateLimit(1_000_000, 60),
         )
-        url, server = _start(settings)
-        try:
+        with in_process_server(settings) as url:
             asyncio.run(_run(url, settings))
-        finally:
-            server.should_exit = True
 
 
 if __name__ == "__main__":
