@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.api.push_support import tick
 from tests.browser.conftest import NewPage, axe_violations, open_signed_in
@@ -47,6 +47,11 @@ def stub_push_manager(page: Page, sub: Subscriber, *, subscribed: bool) -> None:
     }})({});
     """.format(json.dumps([sub.endpoint, {"p256dh": sub.p256dh, "auth": sub.auth}, subscribed]))
     page.context.add_init_script(script)
+
+
+def reminders_read_back(response: Response) -> bool:
+    """The reminders screen reading its settings back after a save."""
+    return response.request.method == "GET" and response.url.endswith("/api/reminders")
 
 
 def deliver(page: Page, app_url: str, data: dict[str, Any]) -> list[list[Any]]:
@@ -98,9 +103,13 @@ def test_turn_on_and_a_real_push_reaches_the_service_worker(
     expect(page.get_by_test_id("push-on")).to_be_visible()
     assert page.evaluate("window.__subscribeCalls") == 1
 
-    page.get_by_role("switch", name="Daily check-in").check()
+    # Each change is saved, read back and announced; wait for the read-back each
+    # time so that a late "Saved." cannot overwrite what the test button says.
+    with page.expect_response(reminders_read_back):
+        page.get_by_role("switch", name="Daily check-in").check()
     page.get_by_label("Time").fill("21:30")
-    page.get_by_label("Time").dispatch_event("change")
+    with page.expect_response(reminders_read_back):
+        page.get_by_label("Time").dispatch_event("change")
     expect(page.get_by_role("checkbox", name="Sunday")).to_be_checked()
     token = page.evaluate("import('/store.js').then((s) => s.get('token'))")
     checkin: dict[str, Any] = {}
