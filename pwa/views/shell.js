@@ -16,6 +16,19 @@ const NAV = [
   { route: 'settings', label: 'nav.settings', icon: 'settings', account: true },
 ];
 
+// Screens reached from a navigation item keep that item marked as the current page, so the
+// person can see where they are (a meeting's detail is still "Meetings").
+const SECTION = {
+  meeting: 'meetings',
+  checkin: 'home',
+  history: 'home',
+  checkup: 'scales',
+  craving: 'help',
+  used: 'help',
+  crisis: 'help',
+  plan: 'help',
+};
+
 function skipToMain(event) {
   event.preventDefault();
   document.querySelector('main h1')?.focus();
@@ -24,13 +37,16 @@ function skipToMain(event) {
 function Nav({ state }) {
   const onboarding = state.route === 'welcome' || state.route === 'recover';
   const items = NAV.filter((item) => !item.account || (state.token && !onboarding));
+  // "page" for the screen itself; "true" for the section a detail screen belongs to.
+  const current = (route) =>
+    state.route === route ? 'page' : SECTION[state.route] === route ? 'true' : undefined;
   return html`
     <nav class="app-nav" aria-label=${t('nav.label')}>
       <ul>
         ${items.map((item) => html`
           <li key=${item.route}>
             <a href=${`#/${item.route}`} class="app-nav__link"
-               aria-current=${state.route === item.route ? 'page' : undefined}>
+               aria-current=${current(item.route)}>
               <${Icon} name=${item.icon} />
               <span>${t(item.label)}</span>
             </a>

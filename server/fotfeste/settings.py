@@ -91,6 +91,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reader_connections: int = 4
     group_commit: bool = True
     log_level: str = "INFO"
+    # How often the access summary (requests, errors and latency per route) is logged.
+    access_summary_seconds: int = 60
     # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
     crisis_resources: Path | None = None
     meeting_feeds: tuple[MeetingFeed, ...] = ()
@@ -117,6 +119,13 @@ def _int(name: str, text: str) -> int:
         return int(text)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _positive(name: str, text: str) -> int:
+    value = _int(name, text)
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}")
+    return value
 
 
 def _hosts(text: str) -> tuple[str, ...]:
@@ -160,6 +169,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_GROUP_COMMIT": ("group_commit", lambda t: _bool("FOTFESTE_GROUP_COMMIT", t)),
         "FOTFESTE_LOG_LEVEL": ("log_level", str.upper),
+        "FOTFESTE_ACCESS_SUMMARY_SECONDS": (
+            "access_summary_seconds",
+            lambda t: _positive("FOTFESTE_ACCESS_SUMMARY_SECONDS", t),
+        ),
         "FOTFESTE_VAPID_PRIVATE_KEY": ("vapid_private_key", str.strip),
         "FOTFESTE_PUSH_ENCRYPT_PROCESSES": (
             "push_encrypt_processes",

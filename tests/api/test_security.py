@@ -85,3 +85,20 @@ def test_logs_hold_no_address_or_account_id(
 
 def test_settings_for_tests_are_separate() -> None:
     assert make_settings(data_dir=__import__("pathlib").Path("x")).demo is False
+
+
+def test_at_info_the_log_has_error_lines_and_a_summary_not_every_request(
+    server_factory: Callable[..., LiveServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = server_factory()
+    person = sign_up(server.url)
+    with caplog.at_level(logging.INFO, logger="fotfeste.access"):
+        person.get("/api/me")
+        person.put("/api/checkins/not-a-day", json={"used": False})
+        server.stop()  # the last summary is logged at shutdown
+    lines = [r.getMessage() for r in caplog.records if r.name == "fotfeste.access"]
+    assert "GET /api/me 200" not in "\n".join(lines)  # no line for an ordinary answer ...
+    assert any(line.startswith("PUT /api/checkins/{day} 400 ") for line in lines)  # errors
+    assert "GET /api/me: 1 (4xx 0, 5xx 0), p50 ≤ " in "\n".join(lines)  # ... and the summary
+    assert "PUT /api/checkins/{day}: 1 (4xx 1, 5xx 0)" in "\n".join(lines)
+    assert "not-a-day" not in "\n".join(lines)
