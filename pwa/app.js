@@ -243,6 +243,7 @@ async function boot() {
   if (state.token) resendSubscription().catch(() => {});
   // Writes made offline (check-ins, my plan…): sent now, on the `online` event and by
   // Background Sync.
+  outbox.onRefused((entries) => actions.announce(i18n.t('common.outbox_refused', { count: entries.length })));
   outbox.start().catch(() => {});
 }
 

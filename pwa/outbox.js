@@ -8,12 +8,20 @@ import * as store from './store.js';
 export const SYNC_TAG = 'fotfeste-outbox';
 
 const listeners = new Set();
+const refusedListeners = new Set();
 let flushing = null;
 
 // `listener()` runs whenever the outbox may have changed (an entry added, sent or dropped).
 export function onChange(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+// `listener(entries)` runs when the server refused entries for good (they are removed), so the
+// person can be told: a check-in that silently vanished would be worse than an error.
+export function onRefused(listener) {
+  refusedListeners.add(listener);
+  return () => refusedListeners.delete(listener);
 }
 
 export function changed() {
@@ -49,18 +57,21 @@ async function sendAll() {
     return 0;
   }
   let done = 0;
+  const refused = [];
   for (const entry of entries) {
     try {
       await api.replay(entry);
     } catch (error) {
       if (worthRetrying(error)) break;
       // Any other 4xx will never succeed (say, a day now more than two years back): drop it
-      // rather than block everything after it.
+      // rather than block everything after it, and say so.
+      refused.push(entry);
     }
     await store.acknowledge(entry.id);
     done += 1;
   }
   if (done) changed();
+  if (refused.length) for (const listener of refusedListeners) listener(refused);
   return done;
 }
 

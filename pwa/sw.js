@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-2+recovery-3+scales-1+meetings-3+clinic-1+reminders-1+help-plan-1';
+const VERSION = 'foundation-3+recovery-3+scales-1+meetings-3+clinic-1+reminders-1+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
@@ -267,9 +267,12 @@ async function sendOutbox() {
         body: entry.body == null ? undefined : JSON.stringify(entry.body),
       });
       // Network trouble, a busy server or a lost token: stop, and let the browser retry later.
-      if (response.status >= 500 || response.status === 429 || response.status === 401) {
+      if (response.status >= 500 || response.status === 429 || response.status === 401
+          || response.status === 408) {
         throw new Error(`outbox: ${response.status}`);
       }
+      // Refused for good: leave it for the app, which tells the person before removing it.
+      if (!response.ok) continue;
       await idb(db.transaction('outbox', 'readwrite').objectStore('outbox').delete(entry.id));
       sent += 1;
     }

@@ -105,6 +105,10 @@ def _quiet_loggers() -> None:
     # aiosqlite logs every statement with its parameters at DEBUG: account ids and notes must never
     # reach a log, whatever level the operator sets.
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    # httpx logs every request's URL at INFO: for the push sender that is a subscription's
+    # endpoint, a per-device address that must stay out of logs like any other identifier.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def _routes() -> Sequence[ControllerRouterHandler]:

@@ -84,6 +84,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     push_concurrency: int = 16
     # How often the scheduler and the sender look for due work when nobody wakes them.
     push_poll_seconds: float = 10.0
+    # How long a claimed outbox row stays hidden; a crashed sender's rows come back after it.
+    # Far longer than a claimed batch takes to send (256 posts, 10-second timeout, 16 at a time),
+    # so a live sender is never overtaken by another pass.
+    push_lease_seconds: int = 300
     rate_account_create: RateLimit = RateLimit(20, 3600)
     rate_recover: RateLimit = RateLimit(10, 900)
     rate_public: RateLimit = RateLimit(300, 60)
@@ -181,6 +185,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_PUSH_CONCURRENCY": (
             "push_concurrency",
             lambda t: _int("FOTFESTE_PUSH_CONCURRENCY", t),
+        ),
+        "FOTFESTE_PUSH_LEASE_SECONDS": (
+            "push_lease_seconds",
+            lambda t: _positive("FOTFESTE_PUSH_LEASE_SECONDS", t),
         ),
         "FOTFESTE_PUSH_POLL_SECONDS": (
             "push_poll_seconds",

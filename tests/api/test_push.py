@@ -235,6 +235,10 @@ def test_redirects_are_not_followed(
     assert outbox_rows(live_server) == 0
 
 
+def lease(server: LiveServer) -> timedelta:
+    return timedelta(seconds=server.settings.push_lease_seconds)
+
+
 def test_a_claimed_row_comes_back_after_its_lease(
     person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
 ) -> None:
@@ -247,13 +251,16 @@ def test_a_claimed_row_comes_back_after_its_lease(
         async with service._send_lock:
             note = outbox.Notification(person.account_id, '{"title":"t"}', None, "normal", 600)
             await outbox.enqueue(service.db, clock, note)
-            return await outbox.claim(service.db, clock.now(), 100)
+            return await outbox.claim(service.db, clock.now(), 100, lease(live_server))
 
     claimed = run_in_server(live_server, claim_and_die())
     assert any(m.endpoint == sub.endpoint for m in claimed)
     tick(live_server)
     assert fake_push.messages_for(sub) == []
-    clock.advance(outbox.LEASE + timedelta(seconds=1))
+    clock.advance(lease(live_server) - timedelta(seconds=1))
+    tick(live_server)
+    assert fake_push.messages_for(sub) == []  # still hidden until the lease runs out
+    clock.advance(timedelta(seconds=2))
     tick(live_server)
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
 
@@ -273,7 +280,7 @@ def test_a_restart_loses_nothing(server_factory: Callable[..., LiveServer], tmp_
         second = server_factory(clock, data_dir=data_dir, push_poll_seconds=3600)
         assert httpx.get(f"{second.url}/api/push/key").json()["public_key"] == public
         assert key.stat().st_mode & 0o077 == 0
-        clock.advance(outbox.LEASE + timedelta(seconds=1))
+        clock.advance(lease(second) + timedelta(seconds=1))
         tick(second)
         assert fake.wait_for(lambda: len(fake.delivered_to(sub)) >= 1)
         assert outbox_rows(second) == 0

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests.api.conftest import Person
+from tests.api.push_support import subscribe, tick
+from tests.conftest import LiveServer
+from tests.push_fake import FakePushService
 
 
 def _server_log(caplog: pytest.LogCaptureFixture) -> str:
@@ -62,3 +66,19 @@ def test_server_errors_log_no_request_values(
         http.get("/api/me?token=SECRET-QUERY-5678")
     text = _server_log(caplog)
     assert "SECRET-VALUE" not in text and "SECRET-QUERY" not in text
+
+
+def test_push_endpoints_are_never_logged(
+    person: Person,
+    live_server: LiveServer,
+    fake_push: FakePushService,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        sub = subscribe(person, fake_push)
+        assert person.post("/api/push/test").json() == {"queued": 1}
+        tick(live_server)
+        assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    path = urlsplit(sub.endpoint).path
+    # Every logger this time, the HTTP clients' too: the sender posts with httpx.
+    assert [r.getMessage() for r in caplog.records if path in r.getMessage()] == []

@@ -83,7 +83,9 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     # The navigation still says where the person is: in "Möten".
     nav = page.get_by_role("navigation")
     expect(nav.get_by_role("link", name="Möten")).to_have_attribute("aria-current", "true")
-    expect(nav.get_by_role("link", name="Hem")).not_to_have_attribute("aria-current", re.compile("."))
+    expect(nav.get_by_role("link", name="Hem")).not_to_have_attribute(
+        "aria-current", re.compile(".")
+    )
     expect(page.get_by_test_id("geo-link")).to_have_attribute(
         "href", re.compile(r"^geo:59\.\d+,18\.\d+")
     )

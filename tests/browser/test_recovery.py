@@ -4,10 +4,12 @@ milestones, the calendar, and check-ins made offline that reach the server once 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from fotfeste.clock import FixedClock
 from tests.browser.conftest import NewPage, axe_violations, open_signed_in
 from tests.conftest import DEFAULT_NOW, LiveServer
 
@@ -196,6 +198,32 @@ def test_offline_checkins_wait_and_reach_the_server_once(
     assert api_count(live_server, account) == 2
     pending = page.evaluate("import('/store.js').then((store) => store.pending())")
     assert pending == []
+
+
+def test_an_offline_checkin_the_server_refuses_is_not_dropped_silently(
+    new_page: NewPage, live_server: LiveServer, clock: FixedClock
+) -> None:
+    page, account = signed_in(new_page)
+    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    card(page).get_by_test_id("checkin-no").click()
+    expect(page.get_by_test_id("waiting")).to_be_visible()
+    # Meanwhile the server's day is still yesterday (the phone's clock ran ahead): it will
+    # refuse a check-in for a day after its today.
+    clock.advance(timedelta(days=-1))
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Something you saved while offline could not be stored, so it was removed."
+    )
+    expect(page.get_by_test_id("waiting")).to_be_hidden()
+    assert api_count(live_server, account) == 0
+    assert page.evaluate("import('/store.js').then((store) => store.pending())") == []
 
 
 def api_count(live_server: LiveServer, account: dict[str, Any]) -> int:

@@ -15,9 +15,6 @@ from fotfeste.push.logic import Outcome, classify, next_retry, parse_retry_after
 
 log = logging.getLogger(__name__)
 
-# A claimed row is invisible to other senders for this long; if the sender dies, it comes back.
-LEASE = timedelta(minutes=5)
-
 # Fans one notification out to every subscription of an account, in one statement. Outbox ids
 # are internal (never leave the server), so SQLite's randomblob makes them.
 INSERT_FOR_ACCOUNT = (
@@ -90,8 +87,9 @@ async def enqueue_in(conn: Any, notifications: Sequence[Notification], now: date
     return max(int(cursor.rowcount), 0)
 
 
-async def claim(db: Database, now: datetime, limit: int) -> list[Message]:
-    """Take up to `limit` available rows and hide them for the lease."""
+async def claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[Message]:
+    """Take up to `limit` available rows and hide them for the lease (FOTFESTE_PUSH_LEASE_SECONDS):
+    if the sender dies, they come back when it runs out."""
     async with db.transaction() as conn:
         claimed = list(
             await conn.execute_fetchall(
@@ -100,7 +98,7 @@ async def claim(db: Database, now: datetime, limit: int) -> list[Message]:
                 "  ORDER BY available_at LIMIT ?)"
                 " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at,"
                 " attempts",
-                (isoformat_utc(now + LEASE), isoformat_utc(now), limit),
+                (isoformat_utc(now + lease), isoformat_utc(now), limit),
             )
         )
         if not claimed:

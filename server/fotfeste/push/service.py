@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 
@@ -117,7 +118,8 @@ class PushService:
         self, queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
     ) -> None:
         try:
-            while batch := await outbox.claim(self.db, self.clock.now(), CLAIM_BATCH):
+            lease = timedelta(seconds=self.settings.push_lease_seconds)
+            while batch := await outbox.claim(self.db, self.clock.now(), CLAIM_BATCH, lease):
                 for start in range(0, len(batch), ENCRYPT_CHUNK):
                     chunk = batch[start : start + ENCRYPT_CHUNK]
                     future = self._encryptor.submit([(m.payload, m.p256dh, m.auth) for m in chunk])
