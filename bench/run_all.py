@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from pathlib import Path
 
@@ -21,9 +22,15 @@ def main() -> None:
     )
     for name in names:
         module = importlib.import_module(f"bench.{name}")
-        if hasattr(module, "main"):
-            print(f"\n== bench.{name}")
-            run(module.main)
+        entry = getattr(module, "main", None)
+        if entry is None:
+            continue
+        print(f"\n== bench.{name}", flush=True)
+        # Some benchmarks drive their own event loops (in-process servers); the rest are async.
+        if inspect.iscoroutinefunction(entry):
+            run(entry)
+        else:
+            entry()
 
 
 if __name__ == "__main__":

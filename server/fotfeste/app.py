@@ -45,6 +45,7 @@ from fotfeste.scales.routes import FollowupsController, HelpController, ScalesCo
 from fotfeste.settings import Settings
 from fotfeste.staff.api import ClinicLinkController, ReferralsController
 from fotfeste.staff.routes import staff_routes
+from fotfeste.staff.sessions import UnknownAddresses
 from fotfeste.web.access_log import AccessStats, access_log_middleware, log_access_summaries
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.headers import add_security_headers
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "staff_unknown_addresses": UnknownAddresses(),
             # Data files are validated here, so a broken file stops the start, not a request.
             "catalogue": catalogue(),
             "crisis_resources": load_resources(settings.crisis_resources),

@@ -55,3 +55,16 @@ def test_pwa_files_are_not_throttled(server_factory: Callable[..., LiveServer]) 
     server = server_factory(rate_public=RateLimit(1, 3600))
     with httpx.Client(base_url=server.url, timeout=10) as client:
         assert {client.get("/sw.js").status_code for _ in range(20)} == {200}
+
+
+def test_staff_portal_without_a_session_is_throttled_too(
+    server_factory: Callable[..., LiveServer],
+) -> None:
+    server = server_factory(rate_public=RateLimit(3, 3600))
+    with httpx.Client(base_url=server.url, timeout=10) as anonymous:
+        codes = [anonymous.get("/staff/login").status_code for _ in range(3)]
+        codes.append(anonymous.get("/staff/codes").status_code)  # before signing in
+        guessed = anonymous.get("/staff/outcomes", cookies={"fotfeste_staff": "guessed"})
+    assert codes == [200, 200, 200, 429]
+    assert guessed.status_code == 429
+    assert int(guessed.headers["retry-after"]) > 0

@@ -140,6 +140,25 @@ def test_wrong_password_and_unknown_email_read_the_same(
     assert "e-mail or password is not right" in wrong.text and "e-mail or password" in unknown.text
 
 
+def test_an_unknown_address_is_locked_out_like_a_real_one(
+    signed_in: tuple[StaffUser, StaffClient],
+    staff_client: Callable[[], StaffClient],
+    clock: FixedClock,
+) -> None:
+    """Otherwise "locked" after five tries would tell which addresses have an account."""
+    user, _ = signed_in
+    client = staff_client()
+    unknown = f"nobody-{user.email}"  # the live server is shared: an address of this test's own
+    answers = {}
+    for email in (user.email, unknown):
+        answers[email] = [client.login(email, "guess").status_code for _ in range(6)]
+    assert answers[user.email] == answers[unknown] == [401] * 4 + [429] * 2
+    locked = client.login(unknown, "guess")
+    assert "15 minutes" in locked.text
+    clock.advance(timedelta(minutes=16))
+    assert client.login(unknown, "guess").status_code == 401
+
+
 def test_lockout_after_five_failures_lifts_after_15_minutes(
     signed_in: tuple[StaffUser, StaffClient],
     staff_client: Callable[[], StaffClient],

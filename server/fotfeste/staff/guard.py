@@ -15,6 +15,7 @@ from fotfeste.errors import NotFound
 from fotfeste.settings import Settings
 from fotfeste.staff import logic, pages
 from fotfeste.staff.sessions import StaffSession, current_session, same_token
+from fotfeste.web import throttle
 
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -83,6 +84,10 @@ async def staff_guard(
     token = connection.cookies.get(session_cookie_name(settings))
     session = await current_session(state.db, state.clock, token) if token else None
     connection.state.staff = session
+    if session is None:
+        # Anyone without a session (the login page and form, a guessed cookie, a page asked for
+        # before signing in) counts in the same per-address limit as the API's public routes.
+        throttle.check(connection, "public")
     public = bool(handler.opt.get("public"))
     if cast(Request[Any, Any, Any], connection).method not in _SAFE_METHODS:
         form = await cast(Request[Any, Any, Any], connection).form()

@@ -26,7 +26,6 @@ from fotfeste.staff.guard import (
 from fotfeste.staff.pages import translator
 from fotfeste.staff.sources import SOURCES
 from fotfeste.web.deps import DB, AppClock, AppSettings
-from fotfeste.web.throttle import throttled
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -87,7 +86,7 @@ class StaffPortal(Controller):
         return response
 
     # Per-client limit on top of the per-user lockout, against guessing across many users.
-    @post("/login", opt={"public": True}, status_code=303, guards=[throttled("public")])
+    @post("/login", opt={"public": True}, status_code=303)  # throttled by staff_guard
     async def login(
         self, request: AnyRequest, db: DB, clock: AppClock, settings: AppSettings
     ) -> Response[Any]:
@@ -95,7 +94,11 @@ class StaffPortal(Controller):
         form = await request.form()
         try:
             token = await sessions.login(
-                db, clock, _text(form, "email", 254), str(form.get("password", ""))[:1024]
+                db,
+                clock,
+                request.app.state.staff_unknown_addresses,
+                _text(form, "email", 254),
+                str(form.get("password", ""))[:1024],
             )
         except sessions.LoginRefused as refused:
             status = 429 if refused.key == "login.locked" else 401
@@ -154,7 +157,9 @@ class StaffPortal(Controller):
         await store.set_password(
             db, clock, session.staff_id, await sessions.hash_password(new), must_change=False
         )
-        token = await sessions.login(db, clock, session.email, new)
+        token = await sessions.login(
+            db, clock, request.app.state.staff_unknown_addresses, session.email, new
+        )
         response = _see("/staff/codes")
         response.set_cookie(make_cookie(settings, session_cookie_name(settings), token))
         return response

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +32,40 @@ class LoginRefused(Exception):
         self.key = key
 
 
+class UnknownAddresses:
+    """Failed logins for e-mail addresses that have no staff user, counted like real ones.
+
+    Without this, five wrong passwords lock a real user out ("locked") while an unknown address
+    keeps answering "wrong": the difference would tell anyone which addresses have an account.
+    Kept in memory under a salted hash (the address itself is not stored), the oldest forgotten
+    first; a restart forgets them, as it does the per-address rate limit.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._salt = secrets.token_bytes(16)
+        self._failures: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
+
+    def _key(self, email: str) -> bytes:
+        return hashlib.blake2b(email.encode(), key=self._salt, digest_size=16).digest()
+
+    def locked(self, email: str, now: datetime) -> bool:
+        _, until = self._failures.get(self._key(email), (0, None))
+        return until is not None and until > now
+
+    def fail(self, email: str, now: datetime) -> bool:
+        """Count a failure; True when it starts a lockout (the same rule as for real users)."""
+        key = self._key(email)
+        failed_before, until = self._failures.pop(key, (0, None))
+        if until is not None and until <= now:
+            failed_before = 0
+        failed, locked_until = logic.after_failed_login(failed_before, now)
+        self._failures[key] = (failed, locked_until)
+        if len(self._failures) > self._capacity:
+            self._failures.popitem(last=False)
+        return locked_until is not None
+
+
 @dataclass(frozen=True)
 class StaffSession:
     token_hash: str
@@ -42,13 +78,19 @@ class StaffSession:
     clinic_name: str
 
 
-async def login(db: Database, clock: Clock, email: str, password: str) -> str:
+async def login(
+    db: Database, clock: Clock, unknown: UnknownAddresses, email: str, password: str
+) -> str:
     """Check the password and open a session; the session token (for the cookie) is returned."""
     now = clock.now()
-    user = await store.user_by_email(db, email.strip().lower())
+    email = email.strip().lower()
+    user = await store.user_by_email(db, email)
     if user is None:
+        # The same work and the same answers as for a real user: nothing tells them apart.
+        if unknown.locked(email, now):
+            raise LoginRefused("login.locked")
         await verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("login.wrong")
+        raise LoginRefused("login.locked" if unknown.fail(email, now) else "login.wrong")
     if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
         raise LoginRefused("login.locked")
     if not await verify_password(user["password_hash"], password):
