@@ -102,6 +102,13 @@ function Notifications({ actions, id }) {
     <//>`;
 }
 
+// Save only a new, complete value: a `change` that repeats what is saved (a field committed
+// twice) would send another PUT and announce "Saved." over whatever was said since.
+function changed(event, saved) {
+  const value = event.currentTarget.value;
+  return Boolean(value) && value !== saved;
+}
+
 function KindEditor({ reminder, save, id }) {
   const kind = reminder.kind;
   const base = `${id}-${kind}`;
@@ -128,7 +135,7 @@ function KindEditor({ reminder, save, id }) {
         <div class="field">
           <label for=${`${base}-time`}>${t('reminders.time_label')}</label>
           <input id=${`${base}-time`} type="time" value=${reminder.time} required
-            onChange=${(e) => e.currentTarget.value
+            onChange=${(e) => changed(e, reminder.time)
               && save(kind, { enabled: true, time: e.currentTarget.value })} />
         </div>`}
       ${reminder.enabled && kind === 'checkin' && html`
@@ -168,12 +175,12 @@ function QuietHours({ quiet, saveQuiet, id }) {
       <div class="field">
         <label for=${`${id}-quiet-start`}>${t('reminders.quiet_start')}</label>
         <input id=${`${id}-quiet-start`} type="time" value=${start} required
-          onChange=${(e) => e.currentTarget.value && saveQuiet({ enabled: true, start: e.currentTarget.value, end })} />
+          onChange=${(e) => changed(e, start) && saveQuiet({ enabled: true, start: e.currentTarget.value, end })} />
       </div>
       <div class="field">
         <label for=${`${id}-quiet-end`}>${t('reminders.quiet_end')}</label>
         <input id=${`${id}-quiet-end`} type="time" value=${end} required
-          onChange=${(e) => e.currentTarget.value && saveQuiet({ enabled: true, start, end: e.currentTarget.value })} />
+          onChange=${(e) => changed(e, end) && saveQuiet({ enabled: true, start, end: e.currentTarget.value })} />
       </div>`}`;
 }
 
