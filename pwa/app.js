@@ -41,7 +41,7 @@ const ROUTES = {
   history: { view: History, account: true },
   scales: { view: Scales, account: true },
   checkup: { view: Checkup, account: true },
-  meetings: { view: Meetings, account: true },
+  meetings: { view: Meetings, account: true, param: true }, // #/meetings/family: family groups
   meeting: { view: Meeting, account: true },
   // #/join/<CODE>: a clinic's referral code, with or without an account.
   join: { view: Join },

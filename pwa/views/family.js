@@ -30,7 +30,7 @@ export function Family({ state, actions }) {
         <h2 id="family-groups" class="subtitle">${t('family.groups_heading')}</h2>
         <p>${t('family.groups_text')}</p>
         ${has('meetings') && html`
-          <p><a class="button button--secondary" href="#/meetings">${t('family.groups_link')}</a></p>`}
+          <p><a class="button button--secondary" href="#/meetings/family">${t('family.groups_link')}</a></p>`}
       </section>
 
       <section class="panel panel--urgent" aria-labelledby="family-help">

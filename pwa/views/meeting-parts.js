@@ -5,6 +5,8 @@ import { html } from './html.js';
 import { formatDate, formatNumber, formatRelative, t } from '../i18n.js';
 
 export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
+// The fellowship filter's "family groups" choice: groups for the people close to someone.
+export const FAMILY_GROUPS = ['Al-Anon', 'Nar-Anon'];
 // The language filter's choices and the meeting type code each one means.
 export const LANGUAGE_TYPES = { sv: 'SV', nb: 'NO', da: 'DA', en: 'EN' };
 

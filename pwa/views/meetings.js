@@ -10,7 +10,7 @@ import {
   lastResults, loadFavourites, saveFilters, saveLastResults, savedFilters,
 } from '../meetings.js';
 import {
-  FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, weekdayName, weekdayOf,
+  FAMILY_GROUPS, FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, weekdayName, weekdayOf,
 } from './meeting-parts.js';
 
 const RADII = [2, 5, 10, 25, 50, 100];
@@ -44,10 +44,29 @@ function dayParam(day, timeZone) {
 }
 
 async function search(filters, origin, timeZone) {
+  if (filters.fellowship === 'family') {
+    // The API filters by one fellowship: ask for each family group and merge, nearest (or
+    // soonest) first, as one answer would be.
+    const answers = await Promise.all(
+      FAMILY_GROUPS.map((fellowship) => searchOne({ ...filters, fellowship }, origin, timeZone)),
+    );
+    const order = filters.mode === 'online'
+      ? (a, b) => a.next_start.localeCompare(b.next_start)
+      : (a, b) => a.distance_km - b.distance_km;
+    return answers.flat().sort(order).slice(0, searchLimit(filters));
+  }
+  return searchOne(filters, origin, timeZone);
+}
+
+// Filters applied on the device need more to choose from.
+function searchLimit(filters) {
+  return filters.timeOfDay || filters.openness || filters.language ? 200 : 50;
+}
+
+async function searchOne(filters, origin, timeZone) {
   const day = dayParam(filters.day, timeZone);
   const fellowship = filters.fellowship || undefined;
-  // Filters applied on the device need more to choose from.
-  const limit = filters.timeOfDay || filters.openness || filters.language ? 200 : 50;
+  const limit = searchLimit(filters);
   if (filters.mode === 'online') {
     const language = filters.language || undefined;
     return (await onlineMeetings({ day, fellowship, language, limit })).meetings;
@@ -139,6 +158,7 @@ function Filters({ id, filters, change }) {
       <${Select} id=${`${id}-fellowship`} label=${t('meetings.fellowship')} value=${filters.fellowship}
         onChange=${(v) => change({ fellowship: v })}>
         <option value="">${t('meetings.any_fellowship')}</option>
+        <option value="family">${t('meetings.family_groups')}</option>
         ${FELLOWSHIPS.map((f) => html`<option key=${f} value=${f}>${f}</option>`)}
       <//>
       <${Select} id=${`${id}-open`} label=${t('meetings.openness')} value=${filters.openness}
@@ -186,14 +206,19 @@ export function Meetings({ state, actions }) {
   useEffect(() => {
     (async () => {
       const [saved, last] = await Promise.all([savedFilters(), lastResults()]);
-      if (saved) setFilters({ ...DEFAULT_FILTERS, ...saved.filters });
-      if (saved?.origin) setOrigin(saved.origin);
-      if (last) setResults({ ...last, offline: false, restored: true });
-      if (!saved?.origin) {
+      // #/meetings/family (the relatives' link) opens on the family groups.
+      const preset = state.param === 'family' ? { fellowship: 'family' } : null;
+      const initial = { ...DEFAULT_FILTERS, ...saved?.filters, ...preset };
+      setFilters(initial);
+      if (last && !preset) setResults({ ...last, offline: false, restored: true });
+      if (saved?.origin) {
+        setOrigin(saved.origin);
+        if (preset) run(initial, saved.origin);
+      } else {
         const home = await clinicHomeArea();
         if (home) {
           setOrigin(home);
-          if (!last) run({ ...DEFAULT_FILTERS, ...saved?.filters }, home);
+          if (!last || preset) run(initial, home);
         }
       }
       try {

@@ -175,3 +175,23 @@ def test_meeting_screens_are_accessible_narrow_and_dark(demo_page: Callable[...,
     expect(page.get_by_test_id("meeting-detail")).to_be_visible()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= 360")
+
+
+def test_a_relative_finds_family_groups_from_their_home(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="nb-NO", geolocation=STOCKHOLM)
+    open_signed_in(page, role="relative", locale="nb")
+    page.goto(page.url.split("#")[0] + "#/family")
+    page.get_by_role("link", name="Finn pårørendegrupper nær deg").click()
+    expect(page.get_by_label("Fellesskap")).to_have_value("family")
+    page.get_by_test_id("near-me").click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_be_visible()
+    fellowships = {
+        meta.split(" · ")[0] for meta in results.locator(".meeting-item__meta").all_inner_texts()
+    }
+    assert fellowships == {"Al-Anon", "Nar-Anon"}  # both family groups, and nothing else
+    distances = [
+        float(re.search(r"([\d,]+) km$", t).group(1).replace(",", "."))  # type: ignore[union-attr]
+        for t in results.locator(".meeting-item__when").all_inner_texts()
+    ]
+    assert distances == sorted(distances)  # the two answers merged, nearest first
