@@ -50,8 +50,9 @@ async function search(filters, origin, timeZone) {
     const answers = await Promise.all(
       FAMILY_GROUPS.map((fellowship) => searchOne({ ...filters, fellowship }, origin, timeZone)),
     );
+    // next_start carries each meeting's own UTC offset: compare instants, not strings.
     const order = filters.mode === 'online'
-      ? (a, b) => a.next_start.localeCompare(b.next_start)
+      ? (a, b) => Date.parse(a.next_start) - Date.parse(b.next_start)
       : (a, b) => a.distance_km - b.distance_km;
     return answers.flat().sort(order).slice(0, searchLimit(filters));
   }
