@@ -3,6 +3,7 @@ that fails a test when the page talks to any origin but the app's own."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -208,3 +209,36 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
         for v in results
         if v["impact"] in impacts
     ]
+
+
+def deliver_push(page: Page, app_url: str, data: dict[str, Any]) -> list[list[Any]]:
+    """Push `data` to the real service worker over the DevTools protocol; its notifications."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict[str, str]] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(300)  # the sync API delivers CDP events while it waits
+    assert registrations, "no service worker registration reported"
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": app_url,
+            "registrationId": registrations[0]["registrationId"],
+            "data": json.dumps(data),
+        },
+    )
+    shown = (
+        "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
+        ".then((n) => n.map((x) => [x.title, x.body, x.tag, x.data]))"
+    )
+    notes: list[list[Any]] = []
+    for _ in range(150):  # a loaded machine can take seconds to start the worker
+        notes = page.evaluate(shown)
+        if notes:
+            break
+        page.wait_for_timeout(100)
+    return notes

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Guard
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Guard, deliver_push
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 # Files that are in pwa/ but are not part of the app a phone downloads.
@@ -99,38 +99,11 @@ def test_service_worker_serves_the_shell_and_never_caches_writes(page: Page) -> 
 def test_push_shows_a_notification(page: Page, app_url: str) -> None:
     """Every push becomes a notification (browsers drop silent subscribers), from its JSON."""
     page.goto("/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    cdp = page.context.new_cdp_session(page)
-    registrations: list[dict[str, str]] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(event["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)  # the sync API delivers CDP events while it waits
-    assert registrations, "no service worker registration reported"
     payload = {
         "title": "Fotfeste",
         "body": "Time for today's check-in",
         "url": "/#/home",
         "tag": "t1",
     }
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": app_url,
-            "registrationId": registrations[0]["registrationId"],
-            "data": json.dumps(payload),
-        },
-    )
-    shown = (
-        "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
-        ".then((n) => n.map((x) => [x.title, x.body, x.tag, x.data]))"
-    )
-    notes: list[object] = []
-    for _ in range(50):
-        notes = page.evaluate(shown)
-        if notes:
-            break
-        page.wait_for_timeout(100)
+    notes = deliver_push(page, app_url, payload)
     assert notes == [["Fotfeste", "Time for today's check-in", "t1", {"url": "/#/home"}]]

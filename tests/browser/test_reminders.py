@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from tests.api.push_support import tick
-from tests.browser.conftest import NewPage, axe_violations, open_signed_in
+from tests.browser.conftest import NewPage, axe_violations, deliver_push, open_signed_in
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService, Subscriber
 
@@ -52,39 +52,6 @@ def stub_push_manager(page: Page, sub: Subscriber, *, subscribed: bool) -> None:
 def reminders_read_back(response: Response) -> bool:
     """The reminders screen reading its settings back after a save."""
     return response.request.method == "GET" and response.url.endswith("/api/reminders")
-
-
-def deliver(page: Page, app_url: str, data: dict[str, Any]) -> list[list[Any]]:
-    """Push `data` to the real service worker over the DevTools protocol; its notifications."""
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    cdp = page.context.new_cdp_session(page)
-    registrations: list[dict[str, str]] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(event["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)  # the sync API delivers CDP events while it waits
-    assert registrations, "no service worker registration reported"
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": app_url,
-            "registrationId": registrations[0]["registrationId"],
-            "data": json.dumps(data),
-        },
-    )
-    shown = (
-        "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
-        ".then((n) => n.map((x) => [x.title, x.body, x.tag, x.data]))"
-    )
-    notes: list[list[Any]] = []
-    for _ in range(150):  # a loaded machine can take seconds to start the worker
-        notes = page.evaluate(shown)
-        if notes:
-            break
-        page.wait_for_timeout(100)
-    return notes
 
 
 def test_turn_on_and_a_real_push_reaches_the_service_worker(
@@ -133,7 +100,7 @@ def test_turn_on_and_a_real_push_reaches_the_service_worker(
     assert push_fake.wait_for(lambda: len(push_fake.delivered_to(sub)) == 1)
     assert push_fake.errors == []
     message = push_fake.delivered_to(sub)[0]  # decrypted, as the browser would
-    notes = deliver(page, app_url, message)
+    notes = deliver_push(page, app_url, message)
     assert notes == [
         [
             "Reminders are working",
@@ -168,7 +135,7 @@ def test_subscription_is_resent_at_start_and_discreet_in_swedish(
     expect(page.get_by_role("heading", level=1)).to_have_text("Påminnelser")
     expect(page.get_by_test_id("push-on")).to_have_text("Aviseringar är på för den här telefonen.")
     expect(page.get_by_text("Diskret läge är på")).to_be_visible()
-    notes = deliver(page, app_url, message)
+    notes = deliver_push(page, app_url, message)
     assert notes[0][:2] == ["Påminnelse", "Du har en ny påminnelse."]
 
 
