@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from fotfeste.db import Database, Row
 from fotfeste.errors import InvalidInput, NotFound
@@ -11,6 +11,28 @@ from fotfeste.plan.logic import MAX_ENTRIES_PER_SECTION, MAX_PEOPLE
 
 EntryValues = tuple[str, str, int, str]  # id, section, position, text
 PersonValues = tuple[str, int, str, str]  # id, position, name, phone
+
+
+# Rows other than the one being written, the last position among them, and its own position.
+_COUNT_OTHERS = (
+    "SELECT count(*) FILTER (WHERE id != :id),"
+    " coalesce(max(position) FILTER (WHERE id != :id), -1),"
+    " max(position) FILTER (WHERE id = :id)"
+)
+_SLOT_SQL = {
+    "entries": _COUNT_OTHERS
+    + " FROM plan_entries WHERE account_id = :account AND section = :section",
+    "people": _COUNT_OTHERS + " FROM plan_people WHERE account_id = :account",
+}
+
+
+async def _slot(
+    conn: Any, rows: Literal["entries", "people"], params: dict[str, str]
+) -> tuple[int, int]:
+    """(how many other rows share the scope, the position the row keeps or gets: its own if it
+    exists, else after the last)."""
+    others, last, current = next(iter(await conn.execute_fetchall(_SLOT_SQL[rows], params)))
+    return others, current if current is not None else last + 1
 
 
 async def entries(db: Database, account_id: str) -> list[Row]:
@@ -79,22 +101,14 @@ async def put_entry(
 ) -> None:
     """Create or change one line; a new line goes last in its section unless placed."""
     async with db.transaction() as conn:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT count(*) FILTER (WHERE id != ?),"
-                " coalesce(max(position) FILTER (WHERE id != ?), -1),"
-                " max(position) FILTER (WHERE id = ?)"
-                " FROM plan_entries WHERE account_id = ? AND section = ?",
-                (entry_id, entry_id, entry_id, account_id, section),
-            )
+        others, placed = await _slot(
+            conn, "entries", {"id": entry_id, "account": account_id, "section": section}
         )
-        others, last, current = rows[0]
         if others >= MAX_ENTRIES_PER_SECTION:
             raise InvalidInput(
                 f"A plan section holds at most {MAX_ENTRIES_PER_SECTION} lines", field="section"
             )
-        if position is None:
-            position = current if current is not None else last + 1
+        position = placed if position is None else position
         await conn.execute(
             "INSERT INTO plan_entries (account_id, id, section, position, text, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
@@ -136,20 +150,10 @@ async def put_person(
     now: str,
 ) -> None:
     async with db.transaction() as conn:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT count(*) FILTER (WHERE id != ?),"
-                " coalesce(max(position) FILTER (WHERE id != ?), -1),"
-                " max(position) FILTER (WHERE id = ?)"
-                " FROM plan_people WHERE account_id = ?",
-                (person_id, person_id, person_id, account_id),
-            )
-        )
-        others, last, current = rows[0]
+        others, placed = await _slot(conn, "people", {"id": person_id, "account": account_id})
         if others >= MAX_PEOPLE:
             raise InvalidInput(f"A plan holds at most {MAX_PEOPLE} people", field="people")
-        if position is None:
-            position = current if current is not None else last + 1
+        position = placed if position is None else position
         await conn.execute(
             "INSERT INTO plan_people (account_id, id, position, name, phone, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
