@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -97,6 +98,7 @@ def test_missing_and_bad_tokens_get_401(http: httpx.Client) -> None:
 
 
 def test_recover_moves_account_and_code_works_once(person: Person, http: httpx.Client) -> None:
+    assert person.get("/api/me").status_code == 200  # the old device has been seen
     typed = person.recovery_code.lower().replace("-", " ")  # as a person might type it
     answer = http.post("/api/accounts/recover", json={"recovery_code": typed})
     assert answer.status_code == 200
@@ -143,15 +145,33 @@ def test_devices_can_be_listed_and_revoked(person: Person, http: httpx.Client) -
         "/api/accounts/recover",
         json={"recovery_code": person.recovery_code, "keep_other_devices": True},
     ).json()
+    second_device = {"Authorization": f"Bearer {second['token']}"}
+    assert http.get("/api/me", headers=second_device).status_code == 200
     devices = person.get("/api/me/devices").json()["devices"]
     assert len(devices) == 2 and sum(d["current"] for d in devices) == 1
     other = next(d for d in devices if not d["current"])
     assert person.delete(f"/api/me/devices/{other['id']}").status_code == 204
-    assert (
-        http.get("/api/me", headers={"Authorization": f"Bearer {second['token']}"}).status_code
-        == 401
-    )
+    # Signed out at once, on every route, the check-in included.
+    assert http.get("/api/me", headers=second_device).status_code == 401
+    today = person.get("/api/progress").json()["today"]
+    checkin = http.put(f"/api/checkins/{today}", headers=second_device, json={"used": False})
+    assert checkin.status_code == 401
     assert person.delete(f"/api/me/devices/{other['id']}").status_code == 404
+
+
+def test_a_new_time_zone_applies_to_the_very_next_request(
+    person_factory: Callable[..., Person], live_server: LiveServer
+) -> None:
+    # UTC-11 and UTC+14 are always on different dates, whatever the time of day.
+    now = live_server.clock.now()
+    samoa, kiribati = ZoneInfo("Pacific/Pago_Pago"), ZoneInfo("Pacific/Kiritimati")
+    person = person_factory(timezone="Pacific/Pago_Pago")
+    assert person.get("/api/progress").json()["today"] == now.astimezone(samoa).date().isoformat()
+    assert person.patch("/api/me", json={"timezone": "Pacific/Kiritimati"}).status_code == 200
+    today = now.astimezone(kiribati).date().isoformat()
+    assert person.get("/api/progress").json()["today"] == today
+    # The new today is no longer "the future" for a check-in.
+    assert person.put(f"/api/checkins/{today}", json={"used": False}).status_code == 200
 
 
 def test_accounts_are_isolated(person_factory: Callable[..., Person]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, put
+from litestar import Controller, Request, get, put
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from fotfeste.accounts.auth import authenticate_first, authenticated
 from fotfeste.clock import local_today
 from fotfeste.recovery import logic, store
 from fotfeste.recovery.api import progress_for_account
@@ -21,6 +22,7 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
+from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 
 
@@ -61,16 +63,22 @@ class RecoveryController(Controller):
         await store.set_start_date(db, clock, account.id, start)
         return progress_out(await progress_for_account(db, clock, account.id, account.timezone))
 
-    @put("/checkins/{day:str}", operation_id="putCheckin")
+    # The hottest write: it authenticates itself instead of asking for account, db and clock,
+    # which Litestar would resolve as three levels of dependencies (see `authenticate_first`).
+    @put(
+        "/checkins/{day:str}",
+        operation_id="putCheckin",
+        before_request=authenticate_first,
+        opt={throttle.AUTHENTICATES_ITSELF: True},
+    )
     async def put_checkin(
         self,
         day: Annotated[str, PathParameter(description="YYYY-MM-DD, the account's calendar")],
         data: JSONBody[CheckinInput],
-        account: CurrentAccount,
-        db: DB,
-        clock: AppClock,
+        request: Request[Any, Any, Any],
     ) -> Checkin:
         """Check in for a day (today or up to two years back). Repeating it replaces that day's."""
+        account, db, clock = authenticated(request)
         today = local_today(clock, account.timezone)
         checkin_day = logic.check_checkin_date(logic.parse_date(day, "date"), today)
         return await store.put_checkin(

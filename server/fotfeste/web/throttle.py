@@ -87,12 +87,17 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     return guard
 
 
+# In a route's `opt`: the handler checks the token itself (see `authenticate`), so it is not public.
+AUTHENTICATES_ITSELF = "authenticates_itself"
+
+
 def public_throttle_middleware(app: ASGIApp) -> ASGIApp:
     """Every API or schema route that needs no token counts in "public", app-wide.
 
     Applied to the whole app, so a route added later is covered without anyone remembering to.
-    A route that asks for `account` is limited by the token instead (a missing or wrong token is
-    counted in "public" by the authentication dependency, so guessing tokens is throttled too).
+    A route that asks for `account` (or is marked AUTHENTICATES_ITSELF) is limited by the token
+    instead (a missing or wrong token is counted in "public" by the authentication, so guessing
+    tokens is throttled too).
     PWA files are not counted: a phone loading the shell fetches dozens of them at once.
 
     A middleware rather than an app-wide guard: Litestar copies the route handler for every guard
@@ -105,7 +110,10 @@ def public_throttle_middleware(app: ASGIApp) -> ASGIApp:
             handler = scope["route_handler"]
             anonymous = public.get(id(handler))
             if anonymous is None:
-                anonymous = "account" not in handler.parsed_fn_signature.parameters
+                anonymous = not (
+                    "account" in handler.parsed_fn_signature.parameters
+                    or handler.opt.get(AUTHENTICATES_ITSELF, False)
+                )
                 public[id(handler)] = anonymous
             if anonymous:
                 check(ASGIConnection(scope), "public")
