@@ -17,12 +17,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import uvloop
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from fotfeste.clock import FixedClock, isoformat_utc
 from fotfeste.db import Database
-from fotfeste.push.delivery import make_client
+from fotfeste.push import delivery
+from fotfeste.push.delivery import make_transport
 from fotfeste.push.encryption import Encryptor, encrypt_batch
 from fotfeste.push.logic import b64url_encode
 from fotfeste.push.service import PushService
@@ -113,20 +115,20 @@ async def ceiling(processes: int, messages: int, keys: list[tuple[str, str]]) ->
 
 
 async def http_ceiling(port: int, messages: int, concurrency: int) -> float:
-    """Posting alone (bodies encrypted beforehand), with the sender's client and concurrency."""
-    client = make_client(concurrency)
+    """Posting alone (bodies encrypted beforehand), with the sender's transport and concurrency."""
+    transport = make_transport(concurrency)
     body = encrypt_batch([(PAYLOAD, *browser_keys(1)[0])])[0]
     limit = asyncio.Semaphore(concurrency)
 
     async def post(i: int) -> None:
         async with limit:
-            await client.post(f"http://127.0.0.1:{port}/push/{i}", content=body)
+            await delivery.post(transport, f"http://127.0.0.1:{port}/push/{i}", body, {})
 
     await asyncio.gather(*(post(i) for i in range(concurrency)))  # open the connections
     started = time.perf_counter()
     await asyncio.gather(*(post(i) for i in range(messages)))
     elapsed = time.perf_counter() - started
-    await client.aclose()
+    await transport.aclose()
     return messages / elapsed
 
 
@@ -240,7 +242,8 @@ async def main(quick: bool = False) -> None:
             print(f"encryption-only ceiling: {single:,.0f} msg/s in the loop's thread;")
             print(f"  {pooled:,.0f} msg/s through the 1-process pool the sender uses")
             print(
-                f"posting-only ceiling (httpx, {CONCURRENCY} connections, bodies encrypted"
+                f"posting-only ceiling (the sender's httpx transport on aiohttp, {CONCURRENCY}"
+                " connections, bodies encrypted"
                 f" beforehand): {posting:,.0f} msg/s"
             )
             # Encryption in a thread only on a small run: it is there to compare stalls.
@@ -274,4 +277,5 @@ async def main(quick: bool = False) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    asyncio.run(main(parser.parse_args().quick))
+    # uvloop, as `fotfeste serve` runs the sender (uvicorn's loop="auto" picks it).
+    uvloop.run(main(parser.parse_args().quick))

@@ -21,6 +21,7 @@ from fotfeste.push.logic import (
     MAX_ATTEMPTS,
     MAX_PAYLOAD_BYTES,
     Outcome,
+    allowed_origin,
     b64url_encode,
     check_endpoint,
     check_keys,
@@ -67,11 +68,32 @@ HOSTS = (*DEFAULT_PUSH_HOSTS, "127.0.0.1", "[::1]:8443", "push.example.org:8443"
     ],
 )
 def test_allowlist(endpoint: str, allowed: bool) -> None:
-    if allowed:
-        assert check_endpoint(endpoint, HOSTS) == endpoint
-    else:
-        with pytest.raises(InvalidInput):
-            check_endpoint(endpoint, HOSTS)
+    # Twice each: the sender's cached check must give the same verdict the second time too.
+    for _ in range(2):
+        if allowed:
+            assert check_endpoint(endpoint, HOSTS) == endpoint
+            assert allowed_origin(endpoint, HOSTS) == origin_of(endpoint)
+        else:
+            with pytest.raises(InvalidInput):
+                check_endpoint(endpoint, HOSTS)
+            with pytest.raises(InvalidInput):
+                allowed_origin(endpoint, HOSTS)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["https://evil.org?@fcm.googleapis.com/x", "https://evil.org#@fcm.googleapis.com/x"],
+)
+def test_tricks_in_the_authority_are_refused_by_the_send_time_check(endpoint: str) -> None:
+    with pytest.raises(InvalidInput):
+        allowed_origin(endpoint, HOSTS)
+
+
+def test_a_shrunk_allowlist_applies_at_once_despite_the_cache() -> None:
+    endpoint = "https://push.example.org:8443/x"
+    assert allowed_origin(endpoint, HOSTS) == "https://push.example.org:8443"
+    with pytest.raises(InvalidInput):
+        allowed_origin(endpoint, DEFAULT_PUSH_HOSTS)
 
 
 @pytest.mark.parametrize(
