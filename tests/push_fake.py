@@ -99,6 +99,12 @@ class FakePushService:
         self._subscribers[sub_id] = sub
         return sub
 
+    def restarted(self) -> FakePushService:
+        """The same service back after an outage: its port and subscribers, a fresh log."""
+        back = FakePushService(subject=self.subject, now=self.now, host=self.host, port=self.port)
+        back._subscribers = dict(self._subscribers)
+        return back.start()
+
     def script(self, sub: Subscriber, *answers: int | tuple[int, dict[str, str]]) -> None:
         """The next answers for this subscriber, in order; afterwards 201 again."""
         self._scripts[sub.id] = [a if isinstance(a, tuple) else (a, {}) for a in answers]

@@ -224,6 +224,27 @@ def test_retries_are_bounded_by_the_ttl(
     assert outbox_rows(live_server) == 0
 
 
+def test_an_unreachable_push_service_is_tried_again_until_it_is_back(
+    person: Person, live_server: LiveServer, clock: FixedClock
+) -> None:
+    fake = FakePushService(
+        subject=live_server.settings.vapid_subject, now=live_server.clock.now
+    ).start()
+    sub = subscribe(person, fake)
+    fake.stop()  # nothing listens on its port: connections are refused
+    person.post("/api/push/test")
+    tick(live_server)
+    assert outbox_rows(live_server) == 1  # kept for a retry, not dropped
+    back = fake.restarted()
+    try:
+        clock.advance(timedelta(minutes=3))
+        tick(live_server)
+        assert len(back.delivered_to(sub)) == 1
+        assert outbox_rows(live_server) == 0
+    finally:
+        back.stop()
+
+
 def test_redirects_are_not_followed(
     person: Person, fake_push: FakePushService, live_server: LiveServer
 ) -> None:
