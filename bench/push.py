@@ -24,7 +24,6 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fotfeste.clock import FixedClock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.push import delivery
-from fotfeste.push.delivery import make_transport
 from fotfeste.push.encryption import Encryptor, encrypt_batch
 from fotfeste.push.logic import b64url_encode
 from fotfeste.push.service import PushService
@@ -116,7 +115,7 @@ async def ceiling(processes: int, messages: int, keys: list[tuple[str, str]]) ->
 
 async def http_ceiling(port: int, messages: int, concurrency: int) -> float:
     """Posting alone (bodies encrypted beforehand), with the sender's transport and concurrency."""
-    transport = make_transport(concurrency)
+    transport = delivery.make_transport(concurrency)
     body = encrypt_batch([(PAYLOAD, *browser_keys(1)[0])])[0]
     limit = asyncio.Semaphore(concurrency)
 

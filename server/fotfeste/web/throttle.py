@@ -87,7 +87,8 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     return guard
 
 
-# In a route's `opt`: the handler checks the token itself (see `authenticate`), so it is not public.
+# In a route's `opt`: the route checks the token itself (accounts.auth.authenticate_first), so it
+# is not public.
 AUTHENTICATES_ITSELF = "authenticates_itself"
 
 
