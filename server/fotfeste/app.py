@@ -11,7 +11,6 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import SkipValidation
@@ -46,11 +45,11 @@ from fotfeste.settings import Settings
 from fotfeste.staff.api import ClinicLinkController, ReferralsController
 from fotfeste.staff.routes import staff_routes
 from fotfeste.staff.sessions import UnknownAddresses
-from fotfeste.web.access_log import AccessStats, access_log_middleware, log_access_summaries
+from fotfeste.web.access_log import AccessStats, log_access_summaries
+from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
-from fotfeste.web.headers import add_security_headers
 from fotfeste.web.routes import health
-from fotfeste.web.throttle import Throttle, public_throttle_middleware
+from fotfeste.web.throttle import Throttle, check_public_routes, count_public
 from fotfeste.workers import Worker, WorkerContext, run_workers
 
 log = logging.getLogger("fotfeste")
@@ -83,16 +82,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "profile_listeners": _profile_listeners(),
         }
     )
-    return Litestar(
+    app = FotfesteApp(
+        access_stats=access_stats,
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
-        middleware=[
-            DefineMiddleware(access_log_middleware, stats=access_stats),
-            public_throttle_middleware,
-        ],
-        before_send=[add_security_headers],
+        before_request=count_public,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         # Logging is set up once in cli.py. Litestar's default config would replace it with a
@@ -101,6 +97,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         debug=False,
     )
+    check_public_routes(app)
+    return app
 
 
 def _quiet_loggers() -> None:

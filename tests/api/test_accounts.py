@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from fotfeste.clock import FixedClock, isoformat_utc
 from tests.api.conftest import Person
 from tests.conftest import LiveServer
 
@@ -172,6 +174,24 @@ def test_a_new_time_zone_applies_to_the_very_next_request(
     assert person.get("/api/progress").json()["today"] == today
     # The new today is no longer "the future" for a check-in.
     assert person.put(f"/api/checkins/{today}", json={"used": False}).status_code == 200
+
+
+def test_a_device_shows_when_it_was_last_used_to_the_hour(
+    person_factory: Callable[..., Person], clock: FixedClock
+) -> None:
+    person = person_factory()
+
+    def last_used() -> str:
+        (device,) = person.get("/api/me/devices").json()["devices"]
+        return str(device["last_used_at"])
+
+    signed_up = last_used()
+    clock.advance(timedelta(minutes=59))
+    assert last_used() == signed_up  # used again within the hour: not written again
+    clock.advance(timedelta(minutes=2))
+    person.get("/api/progress")
+    later = last_used()
+    assert later == isoformat_utc(clock.now()) and later > signed_up
 
 
 def test_accounts_are_isolated(person_factory: Callable[..., Person]) -> None:

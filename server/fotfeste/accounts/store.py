@@ -6,7 +6,7 @@ import json
 import logging
 import sqlite3
 import weakref
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fotfeste.accounts.logic import RecoveryCode
@@ -79,17 +79,18 @@ class RecentTokens:
     LIMIT = 50_000
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[Account, str]] = {}  # digest -> (account, last used)
+        # digest -> (account, when its use is next worth recording)
+        self._entries: dict[str, tuple[Account, datetime]] = {}
         self._digests: dict[str, set[str]] = {}  # account id -> its cached digests
 
-    def get(self, digest: str) -> tuple[Account, str] | None:
+    def get(self, digest: str) -> tuple[Account, datetime] | None:
         return self._entries.get(digest)
 
-    def put(self, digest: str, account: Account, last_used_at: str) -> None:
+    def put(self, digest: str, account: Account, touch_after: datetime) -> None:
         if digest not in self._entries and len(self._entries) >= self.LIMIT:
             oldest = next(iter(self._entries))
             self._drop(oldest, self._entries[oldest][0].id)
-        self._entries[digest] = (account, last_used_at)
+        self._entries[digest] = (account, touch_after)
         self._digests.setdefault(account.id, set()).add(digest)
 
     def forget(self, account_id: str) -> None:
@@ -122,7 +123,7 @@ async def account_for_token(db: Database, clock: Clock, token: str) -> Account |
     recent = recent_tokens(db)
     cached = recent.get(digest)
     if cached is not None:
-        account, last_used_at = cached
+        account, touch_after = cached
     else:
         rows = await db.lookup(
             "SELECT a.id, a.role, a.locale, a.timezone, a.country, a.discreet,"
@@ -142,14 +143,14 @@ async def account_for_token(db: Database, clock: Clock, token: str) -> Account |
             discreet=bool(row["discreet"]),
             token_id=row["token_id"],
         )
-        last_used_at = row["last_used_at"]
+        touch_after = datetime.fromisoformat(row["last_used_at"]) + _TOUCH_EVERY
         # Cached before any await, so a revocation committing meanwhile forgets it afterwards.
-        recent.put(digest, account, last_used_at)
+        recent.put(digest, account, touch_after)
     now = clock.now()
     # Record use at most hourly: a write per request would cost more than the request itself.
     # Best effort: a locked or full database must not turn a read into an error.
-    if last_used_at < isoformat_utc(now - _TOUCH_EVERY):
-        recent.put(digest, account, isoformat_utc(now))
+    if now > touch_after:
+        recent.put(digest, account, now + _TOUCH_EVERY)
         try:
             async with db.transaction() as conn:
                 await conn.execute(

@@ -8,12 +8,12 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
+from typing import Any
 
+from litestar import Litestar, Request
 from litestar.connection import ASGIConnection
-from litestar.enums import ScopeType
-from litestar.exceptions import TooManyRequestsException
+from litestar.exceptions import ImproperlyConfiguredException, TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.types import ASGIApp, Receive, Scope, Send
 
 from fotfeste.settings import RateLimit, Settings
 
@@ -87,37 +87,49 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     return guard
 
 
-# In a route's `opt`: the route checks the token itself (accounts.auth.authenticate_first), so it
-# is not public.
+# In a route's `opt`: the route checks the token itself (accounts.auth.authenticate_first) in a
+# `before_request` of its own, so it is not public.
 AUTHENTICATES_ITSELF = "authenticates_itself"
 
+_COUNTED = ("/api/", "/schema")
 
-def public_throttle_middleware(app: ASGIApp) -> ASGIApp:
-    """Every API or schema route that needs no token counts in "public", app-wide.
 
-    Applied to the whole app, so a route added later is covered without anyone remembering to.
-    A route that asks for `account` (or is marked AUTHENTICATES_ITSELF) is limited by the token
-    instead (a missing or wrong token is counted in "public" by the authentication, so guessing
-    tokens is throttled too).
-    PWA files are not counted: a phone loading the shell fetches dozens of them at once.
+def _is_public(handler: BaseRouteHandler) -> bool:
+    """No token needed: the route neither asks for `account` nor authenticates itself."""
+    return not (
+        "account" in handler.parsed_fn_signature.parameters
+        or handler.opt.get(AUTHENTICATES_ITSELF, False)
+    )
 
-    A middleware rather than an app-wide guard: Litestar copies the route handler for every guard
-    call, which cost authenticated requests (the busiest) a few per cent for a check they skip.
+
+async def count_public(request: Request[Any, Any, Any]) -> None:
+    """The app's `before_request`: every API or schema route that needs no token counts in "public".
+
+    Set on the app, so a route added later is covered without anyone remembering to; a route may
+    replace it with a `before_request` of its own only if it authenticates itself, which
+    `check_public_routes` makes sure of at start-up. A route that asks for `account` is limited by
+    the token instead (a missing or wrong token is counted in "public" by the authentication, so
+    guessing tokens is throttled too). PWA files are not counted: a phone loading the shell
+    fetches dozens of them at once.
+
+    A hook rather than an app-wide guard (Litestar copies the route handler for every guard call)
+    or a middleware (any middleware wraps every route in a second exception handler and `send`
+    wrapper): either cost authenticated requests, the busiest, several per cent for a check they
+    skip.
     """
-    public: dict[int, bool] = {}  # per route handler: does it take no account?
+    scope = request.scope
+    if scope["path"].startswith(_COUNTED) and _is_public(scope["route_handler"]):
+        check(request, "public")
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and scope["path"].startswith(("/api/", "/schema")):
-            handler = scope["route_handler"]
-            anonymous = public.get(id(handler))
-            if anonymous is None:
-                anonymous = not (
-                    "account" in handler.parsed_fn_signature.parameters
-                    or handler.opt.get(AUTHENTICATES_ITSELF, False)
+
+def check_public_routes(app: Litestar) -> None:
+    """Refuse to start if a route would escape `count_public` without authenticating itself."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            hook = handler.resolve_before_request()
+            own = hook is not None and hook is not count_public
+            if own and not handler.opt.get(AUTHENTICATES_ITSELF, False):
+                raise ImproperlyConfiguredException(
+                    f"{handler} replaces the app's before_request (the public rate limit) "
+                    "but does not authenticate itself"
                 )
-                public[id(handler)] = anonymous
-            if anonymous:
-                check(ASGIConnection(scope), "public")
-        await app(scope, receive, send)
-
-    return middleware
