@@ -3,6 +3,9 @@
 Many clients, each its own account, each PUTting check-ins one after another. Every answered 200
 is remembered; at the end the server is killed with SIGKILL (no clean shutdown) and the SQLite file
 is read: every acknowledged write must be there with the last acknowledged value.
+
+Check-ins are sent as the PWA sends them, which the fast path answers (recovery/fast.py), and,
+for comparison, with a charset in the content type, which only the Litestar route answers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from bench.harness import (
 CLIENTS = 64
 SECONDS = 3.0
 ROUNDS = 5
+# Taken by the Litestar route alone: the fast path wants exactly "application/json".
+ROUTE_ONLY = "application/json; charset=utf-8"
 DAYS = 600  # distinct dates each client cycles through (under the two-year limit)
 # Yesterday in UTC is on or before today in Stockholm, whatever the hour.
 LATEST = datetime.now(UTC).date() - timedelta(days=1)
@@ -81,12 +86,19 @@ async def _prepare(app: Server) -> tuple[list[str], Acknowledged]:
     return tokens, Acknowledged([await _account_id(app.url, token) for token in tokens])
 
 
-def _checkin_maker(app: Server, tokens: list[str], acknowledged: Acknowledged) -> RequestMaker:
+def _checkin_maker(
+    app: Server,
+    tokens: list[str],
+    acknowledged: Acknowledged,
+    content_type: str = "application/json",
+) -> RequestMaker:
     def checkin(client: int, sequence: int) -> bytes:
         sequence += acknowledged.offset
         path = f"/api/checkins/{day_of(sequence).isoformat()}"
+        body = body_of(client, sequence)
+        token = tokens[client]
         return http_request(
-            "PUT", path, app.port, body=body_of(client, sequence), token=tokens[client]
+            "PUT", path, app.port, body=body, token=token, content_type=content_type
         )
 
     return checkin
@@ -101,6 +113,7 @@ async def main() -> None:
         tokens, acknowledged = await _prepare(app)
         single_tokens, single_acknowledged = await _prepare(single)
         checkin = _checkin_maker(app, tokens, acknowledged)
+        route_checkin = _checkin_maker(app, tokens, acknowledged, ROUTE_ONLY)
         single_checkin = _checkin_maker(single, single_tokens, single_acknowledged)
 
         def bare_put(client: int, sequence: int) -> bytes:
@@ -108,7 +121,9 @@ async def main() -> None:
             return http_request("PUT", path, bare.port, body=body_of(client, sequence))
 
         progress = [http_request("GET", "/api/progress", app.port, token=t) for t in tokens]
-        rounds: dict[str, list[Result]] = {"bare": [], "group": [], "single": [], "progress": []}
+        rounds: dict[str, list[Result]] = {
+            "bare": [], "group": [], "route": [], "single": [], "progress": []
+        }  # fmt: skip
         # Alternate the servers, round by round, so a noisy neighbour hits them alike.
         for _ in range(ROUNDS):
             rounds["bare"].append(
@@ -118,6 +133,11 @@ async def main() -> None:
             rounds["group"].append(
                 await load("PUT /api/checkins/{date}", app, checkin, clients=CLIENTS,
                            seconds=SECONDS, on_response=acknowledged.hook)
+            )  # fmt: skip
+            acknowledged.offset += 1_000_000
+            rounds["route"].append(
+                await load("  same, the Litestar route only", app, route_checkin,
+                           clients=CLIENTS, seconds=SECONDS, on_response=acknowledged.hook)
             )  # fmt: skip
             rounds["single"].append(
                 await load("  same, one transaction each", single, single_checkin,
@@ -134,15 +154,19 @@ async def main() -> None:
 
     baseline = median_result(rounds["bare"])
     ratios = [c.rps / b.rps for c, b in zip(rounds["group"], rounds["bare"], strict=True)]
+    route = [c.rps / b.rps for c, b in zip(rounds["route"], rounds["bare"], strict=True)]
     single = [c.rps / b.rps for c, b in zip(rounds["single"], rounds["bare"], strict=True)]
     print(f"check-ins: {CLIENTS} clients, one account each, median of {ROUNDS} alternating rounds")
     print(baseline.line())
     print(median_result(rounds["group"]).line(baseline) + "  (group commit)")
+    print(median_result(rounds["route"]).line(baseline))
     print(median_result(rounds["single"]).line(baseline))
     print(median_result(rounds["progress"]).line(baseline) + f"  (~{DAYS} check-ins each)")
     # A round's servers run back to back, so their ratio is the steadiest figure on a busy machine.
     print("check-ins ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in ratios)
           + f"; median {summary(ratios)}")  # fmt: skip
+    print("the route only ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in route)
+          + f"; median {summary(route)}")  # fmt: skip
     print("one transaction each ÷ bare, per round: " + ", ".join(f"{r:.2f}" for r in single)
           + f"; median {summary(single)}")  # fmt: skip
     for label, (count, bad) in (

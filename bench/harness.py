@@ -160,12 +160,13 @@ def http_request(
     *,
     body: Any = None,
     token: str | None = None,
+    content_type: str = "application/json",
 ) -> bytes:
     """A raw HTTP/1.1 keep-alive request."""
     payload = b"" if body is None else json.dumps(body).encode()
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", f"Content-Length: {len(payload)}"]
     if body is not None:
-        lines.append("Content-Type: application/json")
+        lines.append(f"Content-Type: {content_type}")
     if token:
         lines.append(f"Authorization: Bearer {token}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload

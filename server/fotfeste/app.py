@@ -34,6 +34,7 @@ from fotfeste.meetings.routes import (
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
+from fotfeste.recovery.fast import FastCheckin
 from fotfeste.recovery.routes import RecoveryController
 from fotfeste.reminders import service as reminders_service
 from fotfeste.reminders.routes import RemindersController
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     )
     app = FotfesteApp(
         access_stats=access_stats,
+        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes)],
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],

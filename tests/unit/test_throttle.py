@@ -6,15 +6,12 @@ from typing import Any
 
 import pytest
 from litestar import Litestar, Request, get
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers import HTTPRouteHandler
 
 from fotfeste.settings import RateLimit
-from fotfeste.web.throttle import (
-    AUTHENTICATES_ITSELF,
-    Throttle,
-    check_public_routes,
-    count_public,
-)
+from fotfeste.web.throttle import Throttle, check_public_routes, count_public
 
 
 class Ticker:
@@ -49,17 +46,19 @@ async def _own_hook(request: Request[Any, Any, Any]) -> None:
     return None
 
 
-@pytest.mark.parametrize("authenticates_itself", [False, True])
-def test_a_route_may_skip_the_public_limit_only_if_it_authenticates_itself(
-    authenticates_itself: bool,
-) -> None:
-    @get("/api/x", before_request=_own_hook, opt={AUTHENTICATES_ITSELF: authenticates_itself})
-    async def handler() -> None:
+def test_a_public_route_may_not_replace_the_public_limit_with_a_hook_of_its_own() -> None:
+    @get("/api/public", before_request=_own_hook)
+    async def public() -> None:
         return None
 
-    app = Litestar(route_handlers=[handler], before_request=count_public)
-    if authenticates_itself:
-        check_public_routes(app)
-    else:
-        with pytest.raises(ImproperlyConfiguredException, match="does not authenticate itself"):
-            check_public_routes(app)
+    @get("/api/mine", before_request=_own_hook)
+    async def mine(account: NamedDependency[str]) -> None:
+        return None
+
+    def app(*handlers: HTTPRouteHandler) -> Litestar:
+        account = Provide(lambda: "an account", sync_to_thread=False)
+        return Litestar(handlers, before_request=count_public, dependencies={"account": account})
+
+    check_public_routes(app(mine))
+    with pytest.raises(ImproperlyConfiguredException, match="public rate limit"):
+        check_public_routes(app(public, mine))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, get, put
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from fotfeste.accounts.auth import authenticate_first, authenticated
 from fotfeste.clock import local_today
 from fotfeste.recovery import logic, store
-from fotfeste.recovery.api import progress_for_account
+from fotfeste.recovery.api import progress_for_account, save_checkin
 from fotfeste.recovery.models import (
     Checkin,
     CheckinInput,
@@ -22,7 +21,6 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
-from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 
 
@@ -63,35 +61,19 @@ class RecoveryController(Controller):
         await store.set_start_date(db, clock, account.id, start)
         return progress_out(await progress_for_account(db, clock, account.id, account.timezone))
 
-    # The hottest write: it authenticates itself instead of asking for account, db and clock,
-    # which Litestar would resolve as three levels of dependencies (see `authenticate_first`).
-    @put(
-        "/checkins/{day:str}",
-        operation_id="putCheckin",
-        before_request=authenticate_first,
-        opt={throttle.AUTHENTICATES_ITSELF: True},
-    )
+    # The hottest write. Its plain case (a valid token, a JSON body that decodes) is answered by
+    # recovery/fast.py before Litestar's request pipeline; this route answers everything else.
+    @put("/checkins/{day:str}", operation_id="putCheckin")
     async def put_checkin(
         self,
         day: Annotated[str, PathParameter(description="YYYY-MM-DD, the account's calendar")],
         data: JSONBody[CheckinInput],
-        request: Request[Any, Any, Any],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
     ) -> Checkin:
         """Check in for a day (today or up to two years back). Repeating it replaces that day's."""
-        account, db, clock = authenticated(request)
-        today = local_today(clock, account.timezone)
-        checkin_day = logic.check_checkin_date(logic.parse_date(day, "date"), today)
-        return await store.put_checkin(
-            db,
-            clock,
-            account.id,
-            checkin_day,
-            used=data.used,
-            craving=data.craving,
-            mood=data.mood,
-            substances=logic.normalise_substances(data.used, data.substances),
-            note=data.note,
-        )
+        return await save_checkin(db, clock, account, day, data)
 
     @get("/checkins", operation_id="listCheckins")
     async def list_checkins(

@@ -87,30 +87,22 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     return guard
 
 
-# In a route's `opt`: the route checks the token itself (accounts.auth.authenticate_first) in a
-# `before_request` of its own, so it is not public.
-AUTHENTICATES_ITSELF = "authenticates_itself"
-
 _COUNTED = ("/api/", "/schema")
 
 
 def _is_public(handler: BaseRouteHandler) -> bool:
-    """No token needed: the route neither asks for `account` nor authenticates itself."""
-    return not (
-        "account" in handler.parsed_fn_signature.parameters
-        or handler.opt.get(AUTHENTICATES_ITSELF, False)
-    )
+    """No token needed: the route does not ask for `account`."""
+    return "account" not in handler.parsed_fn_signature.parameters
 
 
 async def count_public(request: Request[Any, Any, Any]) -> None:
     """The app's `before_request`: every API or schema route that needs no token counts in "public".
 
-    Set on the app, so a route added later is covered without anyone remembering to; a route may
-    replace it with a `before_request` of its own only if it authenticates itself, which
-    `check_public_routes` makes sure of at start-up. A route that asks for `account` is limited by
-    the token instead (a missing or wrong token is counted in "public" by the authentication, so
-    guessing tokens is throttled too). PWA files are not counted: a phone loading the shell
-    fetches dozens of them at once.
+    Set on the app, so a route added later is covered without anyone remembering to (and
+    `check_public_routes` refuses a public route that would replace it with a hook of its own).
+    A route that asks for `account` is limited by the token instead (a missing or wrong token is
+    counted in "public" by the authentication, so guessing tokens is throttled too). PWA files are
+    not counted: a phone loading the shell fetches dozens of them at once.
 
     A hook rather than an app-wide guard (Litestar copies the route handler for every guard call)
     or a middleware (any middleware wraps every route in a second exception handler and `send`
@@ -123,13 +115,12 @@ async def count_public(request: Request[Any, Any, Any]) -> None:
 
 
 def check_public_routes(app: Litestar) -> None:
-    """Refuse to start if a route would escape `count_public` without authenticating itself."""
+    """Refuse to start if a public route would escape `count_public` with a hook of its own."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             hook = handler.resolve_before_request()
-            own = hook is not None and hook is not count_public
-            if own and not handler.opt.get(AUTHENTICATES_ITSELF, False):
+            if hook is not None and hook is not count_public and _is_public(handler):
                 raise ImproperlyConfiguredException(
-                    f"{handler} replaces the app's before_request (the public rate limit) "
-                    "but does not authenticate itself"
+                    f"{handler} needs no token but replaces the app's before_request, "
+                    "the public rate limit"
                 )

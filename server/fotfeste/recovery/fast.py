@@ -1,0 +1,69 @@
+"""PUT /api/checkins/{day}, the hottest write, answered in its plain case without Litestar.
+
+Litestar's request pipeline (routing, the request object, dependencies, the signature model, the
+response objects) cost as much CPU as the whole bare endpoint of the foundation benchmark. The
+plain case of a check-in needs none of it: a valid token, a JSON body that decodes into
+`CheckinInput`, a date the account may check in for. This answers exactly that case, with the
+code the route itself runs (`accounts.store.account_for_token`, `recovery.api.save_checkin`).
+Anything else returns None, and the edge hands the request, body and all, to the route
+(recovery/routes.py), which gives every error its usual answer, rate limits included. A test
+sends each kind of request both ways and compares the answers (tests/api/test_fast_checkin.py).
+"""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.types import HTTPScope
+
+from fotfeste.accounts.auth import bearer_token
+from fotfeste.accounts.store import account_for_token
+from fotfeste.clock import Clock
+from fotfeste.db import Database
+from fotfeste.errors import DomainError
+from fotfeste.recovery.api import save_checkin
+from fotfeste.recovery.models import CheckinInput
+
+_decoder = msgspec.json.Decoder(CheckinInput)
+_encoder = msgspec.json.Encoder()
+
+
+class FastCheckin:
+    """A `web.edge.FastRoute` for PUT /api/checkins/{day}."""
+
+    method = "PUT"
+    prefix = "/api/checkins/"
+    template = "/api/checkins/{day}"
+
+    def __init__(self, db: Database, clock: Clock, max_body_bytes: int) -> None:
+        self.db = db
+        self.clock = clock
+        self.max_body_bytes = max_body_bytes  # larger bodies get the route's 413
+
+    async def answer(self, scope: HTTPScope, body: bytes) -> bytes | None:
+        day = scope["path"][len(self.prefix) :]
+        token = None
+        content_type = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                token = bearer_token(value.decode("latin-1"))
+            elif name == b"content-type":
+                content_type = value
+        if (
+            token is None
+            or content_type != b"application/json"
+            or "/" in day
+            or len(body) > self.max_body_bytes
+        ):
+            return None
+        try:
+            data = _decoder.decode(body)
+        except msgspec.MsgspecError:
+            return None
+        account = await account_for_token(self.db, self.clock, token)
+        if account is None:
+            return None
+        try:
+            checkin = await save_checkin(self.db, self.clock, account, day, data)
+        except DomainError:
+            return None
+        return _encoder.encode(checkin)
