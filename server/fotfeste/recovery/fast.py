@@ -41,13 +41,13 @@ class FastCheckin:
 
     async def answer(self, scope: HTTPScope, body: bytes) -> bytes | None:
         day = scope["path"][len(self.prefix) :]
-        token = None
-        content_type = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                token = bearer_token(value.decode("latin-1"))
-            elif name == b"content-type":
+        authorization = content_type = None
+        for name, value in scope["headers"]:  # the first of each, as the route reads them
+            if name == b"authorization" and authorization is None:
+                authorization = value
+            elif name == b"content-type" and content_type is None:
                 content_type = value
+        token = None if authorization is None else bearer_token(authorization.decode("latin-1"))
         if (
             token is None
             or content_type != b"application/json"
