@@ -18,7 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from fotfeste import __version__
-from fotfeste.accounts.auth import provide_account
+from fotfeste.accounts.auth import before_any_route, provide_account
 from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
@@ -50,7 +50,7 @@ from fotfeste.web.access_log import AccessStats, log_access_summaries
 from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.routes import health
-from fotfeste.web.throttle import Throttle, check_public_routes, count_public
+from fotfeste.web.throttle import Throttle, check_public_routes
 from fotfeste.workers import Worker, WorkerContext, run_workers
 
 log = logging.getLogger("fotfeste")
@@ -90,7 +90,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
-        before_request=count_public,
+        before_request=before_any_route,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=_openapi(),
         # Logging is set up once in cli.py. Litestar's default config would replace it with a

@@ -63,6 +63,7 @@ def _cases(today: date) -> list[tuple[str, str, str, bytes]]:
         ("too large", "valid", yesterday, body(used=False, note="x" * 70_000)),
         ("too large, though plain", "valid", yesterday, body(used=False) + b" " * 70_000),
         ("no token", "none", yesterday, body(used=False)),
+        ("no token, broken JSON", "none", yesterday, b'{"used": fal'),  # 401, not 400
         ("a wrong token", "wrong", yesterday, body(used=False)),
         ("not a bearer token", "basic", yesterday, body(used=False)),
         ("two tokens, the first wrong", "wrong, then valid", yesterday, body(used=False)),
@@ -101,6 +102,8 @@ def test_each_kind_of_check_in_gets_the_same_answer_from_the_fast_path_and_the_r
             answers.append(_seen(http.put(f"/api/checkins/{day}", content=body, headers=headers)))
         assert answers[0] == answers[1], what
         statuses.add(answers[0][0])
+        if token == "none":  # without a token, nothing about the body is looked at
+            assert answers[0][0] == 401, what
         if answers[0][0] == 200:
             last_saved[day] = answers[0][2]
     assert statuses == {200, 400, 401, 404, 413}  # the table reaches every kind of answer

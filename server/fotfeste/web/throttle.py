@@ -8,9 +8,8 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.exceptions import ImproperlyConfiguredException, TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
@@ -87,39 +86,23 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     return guard
 
 
-_COUNTED = ("/api/", "/schema")
+# Paths whose requests are counted: the API and its schema. PWA files are not: a phone loading
+# the shell fetches dozens of them at once.
+COUNTED = ("/api/", "/schema")
 
 
-def _is_public(handler: BaseRouteHandler) -> bool:
+def is_public(handler: BaseRouteHandler) -> bool:
     """No token needed: the route does not ask for `account`."""
     return "account" not in handler.parsed_fn_signature.parameters
 
 
-async def count_public(request: Request[Any, Any, Any]) -> None:
-    """The app's `before_request`: every API or schema route that needs no token counts in "public".
-
-    Set on the app, so a route added later is covered without anyone remembering to (and
-    `check_public_routes` refuses a public route that would replace it with a hook of its own).
-    A route that asks for `account` is limited by the token instead (a missing or wrong token is
-    counted in "public" by the authentication, so guessing tokens is throttled too). PWA files are
-    not counted: a phone loading the shell fetches dozens of them at once.
-
-    A hook rather than an app-wide guard (Litestar copies the route handler for every guard call)
-    or a middleware (any middleware wraps every route in a second exception handler and `send`
-    wrapper): either cost authenticated requests, the busiest, several per cent for a check they
-    skip.
-    """
-    scope = request.scope
-    if scope["path"].startswith(_COUNTED) and _is_public(scope["route_handler"]):
-        check(request, "public")
-
-
 def check_public_routes(app: Litestar) -> None:
-    """Refuse to start if a public route would escape `count_public` with a hook of its own."""
+    """Refuse to start if a public route would escape the app's `before_request`, which counts
+    every request to a public route in "public" (accounts.auth.before_any_route)."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             hook = handler.resolve_before_request()
-            if hook is not None and hook is not count_public and _is_public(handler):
+            if hook is not None and hook is not app.before_request and is_public(handler):
                 raise ImproperlyConfiguredException(
                     f"{handler} needs no token but replaces the app's before_request, "
                     "the public rate limit"
