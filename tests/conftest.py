@@ -49,7 +49,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "rate_account_create": RateLimit(100_000, 60),
         "rate_recover": RateLimit(100_000, 60),
         "rate_public": RateLimit(100_000, 60),
-        "push_hosts": ("127.0.0.1",),
+        "push_hosts": ("127.0.0.1:*",),  # any port: the fake push services listen anywhere
     }
     values.update(overrides)
     return Settings(**values)

@@ -126,7 +126,7 @@ def test_allowlist_refuses_other_hosts(person: Person) -> None:
 def test_plain_http_is_refused_for_public_hosts(
     server_factory: Callable[..., LiveServer],
 ) -> None:
-    server = server_factory(push_hosts=("push.example.org", "*.notify.windows.com", "127.0.0.1"))
+    server = server_factory(push_hosts=("push.example.org", "*.notify.windows.com", "127.0.0.1:*"))
     person = sign_up(server.url)
     keys = FakePushService().subscribe().as_json()["keys"]
 
@@ -139,6 +139,69 @@ def test_plain_http_is_refused_for_public_hosts(
     assert status("https://wns2-par02p.notify.windows.com/w/?token=x") == 201
     assert status("https://notify.windows.com/w/") == 400
     assert status("https://notify.windows.com.evil.org/w/") == 400
+
+
+def test_endpoints_with_whitespace_other_ports_or_bad_host_names_are_refused(
+    server_factory: Callable[..., LiveServer],
+) -> None:
+    # Issue 22 #4: these were accepted (201) and then broke the sender on every pass.
+    server = server_factory(push_hosts=("fcm.googleapis.com", "*.notify.windows.com"))
+    person = sign_up(server.url)
+    keys = FakePushService().subscribe().as_json()["keys"]
+
+    def answer(endpoint: str) -> httpx.Response:
+        return person.post("/api/push/subscriptions", json={"endpoint": endpoint, "keys": keys})
+
+    assert answer("https://fcm.googleapis.com/fcm/send/abc").status_code == 201
+    assert answer("https://fcm.googleapis.com:443/fcm/send/abc").status_code == 201
+    refused = [
+        "https://fcm.googleapis.com/x\r\n",
+        "https://fcm.googleapis.com/x\r\nX-Injected: 1",
+        "https://fcm.googleapis.com/x\ty",
+        "https://fcm.googleapis.com/x y",
+        "https://fcm.googleapis.com/x ",
+        "https://fcm.googleapis.com:22/x",  # a listed host without a port: 443 only
+        "https://fcm.googleapis.com:8443/x",
+        "https://a_b.notify.windows.com/x",  # not a DNS name
+        "https://-x.notify.windows.com/x",
+    ]
+    for endpoint in refused:
+        refusal = answer(endpoint)
+        assert refusal.status_code == 400, endpoint
+        assert "endpoint" in refusal.text
+    with sqlite3.connect(server.database_path) as conn:
+        stored = [row[0] for row in conn.execute("SELECT endpoint FROM push_subscriptions")]
+    assert sorted(stored) == [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://fcm.googleapis.com:443/fcm/send/abc",
+    ]
+
+
+def test_a_stored_bad_endpoint_does_not_hold_up_other_messages(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    # Rows stored before registration refused them: each is settled (dropped) on the first
+    # pass, and the account's good subscription gets its message once, not once per pass.
+    good = subscribe(person, fake_push)
+    bad = [f"{fake_push.origin}/push/x\r\n", f"{fake_push.origin}/push/a b"]
+    with sqlite3.connect(live_server.database_path) as conn:
+        conn.executemany(
+            "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth,"
+            " created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')",
+            [
+                (f"bad{i}{person.account_id}", person.account_id, e, good.p256dh, good.auth)
+                for i, e in enumerate(bad)
+            ],
+        )
+    assert person.post("/api/push/test").json() == {"queued": 3}
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(good)) == 1)
+    for _ in range(3):
+        # Past the lease too: an unsettled message would come back and go out again.
+        clock.advance(timedelta(seconds=live_server.settings.push_lease_seconds + 1))
+        tick(live_server)
+    assert len(fake_push.messages_for(good)) == 1
+    assert outbox_rows(live_server) == 0
 
 
 def test_subscriptions_are_per_account(
@@ -207,6 +270,27 @@ def test_429_and_5xx_retry_with_backoff_honouring_retry_after(
     clock.advance(timedelta(seconds=90))  # backoff after the 2nd attempt: about a minute
     tick(live_server)
     assert [r.status for r in fake_push.messages_for(sub)] == [429, 503, 201]
+    assert outbox_rows(live_server) == 0
+
+
+def test_a_short_retry_after_is_honoured_then_backoff_grows(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    sub = subscribe(person, fake_push)
+    fake_push.script(sub, (503, {"Retry-After": "1"}), (429, {"Retry-After": "1"}), 500)
+    person.post("/api/push/test")
+    tick(live_server)
+    clock.advance(timedelta(seconds=2))  # not 30 s: the service asked for one
+    tick(live_server)
+    clock.advance(timedelta(seconds=2))
+    tick(live_server)
+    assert [r.status for r in fake_push.messages_for(sub)] == [503, 429, 500]
+    clock.advance(timedelta(seconds=20))  # no Retry-After now: the usual backoff (minutes)
+    tick(live_server)
+    assert len(fake_push.messages_for(sub)) == 3
+    clock.advance(timedelta(minutes=3))
+    tick(live_server)
+    assert [r.status for r in fake_push.messages_for(sub)] == [503, 429, 500, 201]
     assert outbox_rows(live_server) == 0
 
 

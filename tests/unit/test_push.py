@@ -36,7 +36,7 @@ from fotfeste.push.texts import _TEXTS, notification
 from fotfeste.settings import DEFAULT_PUSH_HOSTS
 
 NOW = datetime(2026, 3, 16, 11, tzinfo=UTC)
-HOSTS = (*DEFAULT_PUSH_HOSTS, "127.0.0.1", "[::1]:8443", "push.example.org:8443")
+HOSTS = (*DEFAULT_PUSH_HOSTS, "127.0.0.1:*", "[::1]:8443", "push.example.org:8443")
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,24 @@ HOSTS = (*DEFAULT_PUSH_HOSTS, "127.0.0.1", "[::1]:8443", "push.example.org:8443"
         ("http://169.254.169.254/", False),
         ("file:///etc/passwd", False),
         ("https://fcm.googleapis.com:99999/x", False),
+        # Issue 22: a listed host without a port is port 443 only.
+        ("https://fcm.googleapis.com:443/fcm/send/abc", True),
+        ("https://fcm.googleapis.com:22/x", False),
+        ("https://fcm.googleapis.com:8443/x", False),
+        # Issue 22: whitespace and control characters anywhere, and hosts that are no DNS name.
+        ("https://fcm.googleapis.com/x\r\n", False),
+        ("https://fcm.googleapis.com/x\nInjected: 1", False),
+        ("https://fcm.googleapis.com/a\tb", False),
+        ("https://fcm.googleapis.com/a b", False),
+        (" https://fcm.googleapis.com/x", False),
+        ("https://fcm.googleapis.com/x\x00", False),
+        ("https://fcm.googleapis.com/x\x7f", False),
+        ("https://fcm.googleapis.com/fcm/send/\u00e9", False),
+        ("https://a_b.notify.windows.com/w/", False),
+        ("https://-a.notify.windows.com/w/", False),
+        ("https://a..notify.windows.com/w/", False),
+        (f"https://{'a' * 64}.notify.windows.com/w/", False),
+        ("https://fcm.googleapis.com#@evil.org/x", False),
         ("", False),
     ],
 )
@@ -159,6 +177,13 @@ def test_backoff_grows_honours_retry_after_and_is_bounded() -> None:
     assert next_retry(1, NOW, NOW, day, timedelta(minutes=10), jitter=1.0).at == NOW + timedelta(
         minutes=10
     )
+    # A short Retry-After is honoured as given (issue 17), not stretched to the 30-s backoff;
+    # 0 means "not before a second"; the attempt after it backs off as usual.
+    assert next_retry(1, NOW, NOW, day, timedelta(seconds=1)).at == NOW + timedelta(seconds=1)
+    assert next_retry(1, NOW, NOW, day, timedelta(0)).at == NOW + timedelta(seconds=1)
+    assert next_retry(3, NOW, NOW, day, timedelta(seconds=2)).at == NOW + timedelta(seconds=2)
+    assert next_retry(1, NOW, NOW, day * 9, timedelta(days=5)).at == NOW + timedelta(days=1)
+    assert next_retry(2, NOW, NOW, day, None, jitter=1.0).at == NOW + timedelta(seconds=60)
     assert next_retry(7, NOW, NOW, day, None, jitter=1.0).at == NOW + timedelta(minutes=32)
     assert next_retry(MAX_ATTEMPTS, NOW, NOW, day, None).at is None
     # Past the message's TTL: give up.

@@ -6,13 +6,12 @@ import logging
 from datetime import datetime, timedelta
 
 import aiohttp
-import httpx
-from httpx_aiohttp import AiohttpTransport
+from yarl import URL
 
 from fotfeste.clock import Clock
 from fotfeste.errors import InvalidInput
 from fotfeste.push.keys import VapidKey
-from fotfeste.push.logic import allowed_origin, check_topic, service_name
+from fotfeste.push.logic import allowed_origin, check_topic, endpoint_url, service_name
 from fotfeste.push.outbox import Message, Result
 
 log = logging.getLogger(__name__)
@@ -21,45 +20,53 @@ log = logging.getLogger(__name__)
 # would cost as much as the encryption, and the JWT itself is valid for 12 hours.
 AUTH_CACHE_FOR = timedelta(minutes=50)
 
+# Per request, as a client would set it: connecting may take 5 s, the whole exchange 10 s.
+TIMEOUT = aiohttp.ClientTimeout(total=10.0, connect=5.0)
+# A push service answers with an empty or tiny body; anything longer is not read (the connection
+# is dropped instead of reused), so a misbehaving service cannot fill memory.
+MAX_ANSWER_BYTES = 64 * 1024
+_SKIP_HEADERS = frozenset({"Accept", "Accept-Encoding", "User-Agent"})
 
-# Per request, as a client would set it: connecting may take 5 s, anything else 10 s.
-TIMEOUT = httpx.Timeout(10.0, connect=5.0).as_dict()
 
+def make_session(concurrency: int) -> aiohttp.ClientSession:
+    """The one shared session: keep-alive connections, at most `concurrency` per push service
+    (the sender's semaphore queues the rest); no cookies (a push service's cookie would ride
+    along on every other subscription's messages), no proxy or .netrc from the environment,
+    bodies left as sent (no decompression). Redirects are refused per request: a redirect
+    could point anywhere.
 
-def make_transport(concurrency: int) -> httpx.AsyncBaseTransport:
-    """The one shared transport: keep-alive connections, as many as requests in flight (the
-    sender's semaphore queues the rest), no proxy or .netrc settings from the environment.
-
-    httpx's request and response types on aiohttp's connections (httpx-aiohttp, by an httpx
-    maintainer). httpx's own transport (httpcore, h11, anyio) cost about 1 ms of CPU per POST
-    here, six times the encryption, so the sender could not keep up with its encryption pool.
-    Requests go to the transport without an AsyncClient around it: the client would add a cookie
-    jar (a push service's cookie would ride along on every other subscription's messages) and
-    redirect, auth and URL-merging steps this sender switches off anyway, together about 40 % of
-    the cost per message (bench/push.py went from 0.25× to 0.42× of the encryption ceiling).
-    Redirects are never followed: a redirect could point anywhere.
+    aiohttp's client directly: httpx's own transport (httpcore, h11, anyio) cost about 1 ms of
+    CPU per POST, six times the encryption, and httpx's types on aiohttp's connections still
+    added about a third to every message.
     """
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    return AiohttpTransport(limits=limits, trust_env=False)
+    connector = aiohttp.TCPConnector(
+        limit=0,  # bounded per host below: one slow service must not hold up the others
+        limit_per_host=max(1, concurrency),
+        ttl_dns_cache=300,
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=TIMEOUT,
+        trust_env=False,
+        auto_decompress=False,
+        skip_auto_headers=_SKIP_HEADERS,
+        headers={"User-Agent": "fotfeste-push"},
+    )
 
 
 async def post(
-    transport: httpx.AsyncBaseTransport, url: str, body: bytes, headers: dict[str, str]
-) -> httpx.Response:
-    """POST through the shared transport; the response is read and its connection released."""
-    request = httpx.Request(
-        "POST",
-        url,
-        content=body,
-        headers={"user-agent": "fotfeste-push", **headers},
-        extensions={"timeout": TIMEOUT},
-    )
-    response = await transport.handle_async_request(request)
-    try:
-        await response.aread()
-    finally:
-        await response.aclose()
-    return response
+    session: aiohttp.ClientSession, url: URL, body: bytes, headers: dict[str, str]
+) -> tuple[int, str | None]:
+    """POST through the shared session: (status, Retry-After). The answer is read (bounded) and
+    its connection released for the next message."""
+    async with session.post(url, data=body, headers=headers, allow_redirects=False) as response:
+        length = response.content_length
+        if length is not None and length <= MAX_ANSWER_BYTES:
+            await response.read()
+        else:
+            response.close()  # unknown or large: drop the connection rather than read on
+        return response.status, response.headers.get("Retry-After")
 
 
 class Delivery:
@@ -69,13 +76,13 @@ class Delivery:
         subject: str,
         allowed_hosts: tuple[str, ...],
         clock: Clock,
-        transport: httpx.AsyncBaseTransport,
+        session: aiohttp.ClientSession,
     ) -> None:
         self.key = key
         self.subject = subject
         self.allowed_hosts = allowed_hosts
         self.clock = clock
-        self.transport = transport
+        self.session = session
         self._auth: dict[str, tuple[datetime, str]] = {}
 
     def authorization(self, origin: str) -> str:
@@ -111,9 +118,12 @@ class Delivery:
         return headers
 
     async def post(self, message: Message, body: bytes) -> Result:
+        """Always a Result, whatever happens: one message's failure must not stop a fan-out."""
         try:
-            # Checked again at send time: the allowlist may have shrunk since it was saved.
+            # Checked again at send time: the allowlist may have shrunk since it was saved, and
+            # a row stored before registration refused bad endpoints is caught here.
             origin = allowed_origin(message.endpoint, self.allowed_hosts)
+            url = endpoint_url(message.endpoint)
         except InvalidInput:
             log.warning("push endpoint at %s is no longer allowed", service_name(message.endpoint))
             return Result(message, None, error="not allowed")
@@ -121,13 +131,20 @@ class Delivery:
             # Queued while the server was down for longer than it matters (a stale reminder).
             return Result(message, None, error="expired")
         try:
-            response = await post(
-                self.transport, message.endpoint, body, self.headers(message, origin)
-            )
-        except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as exc:
-            # The transport maps most aiohttp errors to httpx's, not all of them.
+            status, retry_after = await post(self.session, url, body, self.headers(message, origin))
+        except (aiohttp.InvalidURL, ValueError) as exc:
+            # The request could not even be made for this endpoint: trying again won't help.
+            log.warning("push to %s could not be sent: %s", service_name(message.endpoint),
+                        type(exc).__name__)  # fmt: skip
+            return Result(message, None, error="not allowed")
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             return Result(message, None, error=type(exc).__name__)
-        if response.status_code in (401, 403):
+        except Exception as exc:
+            # Unexpected: settled for a bounded retry like a network error, and logged once.
+            # No traceback: exception texts may quote the endpoint, which logs must never hold.
+            log.error("push to %s failed: %s", service_name(message.endpoint), type(exc).__name__)
+            return Result(message, None, error=type(exc).__name__)
+        if status in (401, 403):
             # Perhaps our JWT is no longer accepted: sign a new one next time.
             self.forget(origin)
-        return Result(message, response.status_code, response.headers.get("retry-after"))
+        return Result(message, status, retry_after)

@@ -7,6 +7,7 @@ import binascii
 import functools
 import ipaddress
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -14,6 +15,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
+from yarl import URL
 
 from fotfeste.errors import InvalidInput
 
@@ -21,6 +23,7 @@ from fotfeste.errors import InvalidInput
 MAX_PAYLOAD_BYTES = 3993
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
+MIN_RETRY_AFTER = timedelta(seconds=1)
 _TOPIC_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -59,9 +62,10 @@ def _split_entry(entry: str) -> tuple[str, str]:
 
 
 def _entry_matches(entry: str, host: str, port: int) -> bool:
-    """`host`, `host:port` or `*.domain` (any subdomain, not the domain itself)."""
+    """`host` (port 443 only), `host:port`, `host:*` (any port: local test services) or
+    `*.domain` (any subdomain, not the domain itself)."""
     entry_host, entry_port = _split_entry(entry.strip().lower())
-    if entry_port and entry_port != str(port):
+    if entry_port != "*" and int(entry_port or 443) != port:
         return False
     if entry_host.startswith("*."):
         suffix = entry_host[1:]
@@ -69,33 +73,70 @@ def _entry_matches(entry: str, host: str, port: int) -> bool:
     return host == entry_host
 
 
-def check_endpoint(endpoint: str, allowed_hosts: tuple[str, ...]) -> str:
-    """The endpoint if the sender may post to it, else InvalidInput: the URL comes from a client."""
+# What may appear in an endpoint: printable ASCII without spaces. Browsers give nothing else, and
+# yarl (what aiohttp sends with) silently strips surrounding whitespace and control characters,
+# so a check on the parsed URL alone would pass `…/x\r\n` and store it.
+_ENDPOINT_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
+_DNS_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _is_dns_name(host: str) -> bool:
+    labels = host.split(".")
+    return len(host) <= 253 and all(_DNS_LABEL.match(label) for label in labels)
+
+
+def _is_ip(host: str) -> bool:
     try:
-        parts = urlsplit(endpoint)
-        port = parts.port
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def endpoint_url(endpoint: str) -> URL:
+    """The endpoint parsed as the sender will send it (yarl, aiohttp's URL type, taking the
+    string as given so the push service's path is posted byte for byte); InvalidInput when it
+    is not a well-formed absolute URL of printable ASCII on a DNS name or IP address."""
+    if not endpoint or not set(endpoint) <= _ENDPOINT_CHARS:
+        raise InvalidInput(
+            "The endpoint must not contain spaces or control characters", field="endpoint"
+        )
+    try:
+        url = URL(endpoint, encoded=True)
+        url.port  # noqa: B018 - raises on a port out of range
     except ValueError:
         raise InvalidInput("The endpoint is not a valid URL", field="endpoint") from None
-    host = (parts.hostname or "").lower().rstrip(".")
-    if parts.scheme not in {"https", "http"} or not host or parts.username or parts.password:
+    host = (url.raw_host or "").lower()
+    if url.raw_fragment or not host or not (_is_ip(host) or _is_dns_name(host.removesuffix("."))):
+        raise InvalidInput("The endpoint is not a valid URL", field="endpoint")
+    return url
+
+
+def check_endpoint(endpoint: str, allowed_hosts: tuple[str, ...]) -> str:
+    """The endpoint if the sender may post to it, else InvalidInput: the URL comes from a client."""
+    url = endpoint_url(endpoint)
+    host = (url.raw_host or "").lower().removesuffix(".")
+    if url.scheme not in {"https", "http"} or url.raw_user is not None or url.raw_password:
         raise InvalidInput("The endpoint must be an https:// URL", field="endpoint")
-    port = port or (443 if parts.scheme == "https" else 80)
+    port = url.port or (443 if url.scheme == "https" else 80)
     if not any(_entry_matches(entry, host, port) for entry in allowed_hosts):
         raise InvalidInput(
             "This push service is not allowed on this server (see FOTFESTE_PUSH_HOSTS)",
             field="endpoint",
         )
     # Plain http only to a loopback host that the deployer listed: tests and local development.
-    if parts.scheme == "http" and not _is_loopback(host):
+    if url.scheme == "http" and not _is_loopback(host):
         raise InvalidInput("The endpoint must be an https:// URL", field="endpoint")
     return endpoint
 
 
 def allowed_origin(endpoint: str, allowed_hosts: tuple[str, ...]) -> str:
     """`check_endpoint` at send time, then `origin_of`: cached per scheme://host:port, since a
-    fan-out posts thousands of messages to the same few push services (parsing each URL cost
-    more than a fifth of the sender's time per message). Everything check_endpoint looks at
+    fan-out posts thousands of messages to the same few push services. The characters of the
+    whole endpoint are checked every time (cheap); everything else check_endpoint looks at
     (scheme, host, port, user info) is in the part before the path, so the verdict is the same."""
+    if not set(endpoint) <= _ENDPOINT_CHARS:
+        raise InvalidInput("The endpoint must not contain control characters", field="endpoint")
     return _allowed_origin("/".join(endpoint.split("/", 3)[:3]), allowed_hosts)
 
 
@@ -107,13 +148,13 @@ def _allowed_origin(prefix: str, allowed_hosts: tuple[str, ...]) -> str:
 
 def origin_of(endpoint: str) -> str:
     """scheme://host[:port] as the VAPID `aud` claim wants it (port only when not the default)."""
-    parts = urlsplit(endpoint)
-    host = (parts.hostname or "").lower()
+    url = URL(endpoint, encoded=True)
+    host = (url.raw_host or "").lower()
     if ":" in host:
         host = f"[{host}]"
-    default = 443 if parts.scheme == "https" else 80
-    port = f":{parts.port}" if parts.port and parts.port != default else ""
-    return f"{parts.scheme}://{host}{port}"
+    default = 443 if url.scheme == "https" else 80
+    port = f":{url.port}" if url.port and url.port != default else ""
+    return f"{url.scheme}://{host}{port}"
 
 
 def service_name(endpoint: str) -> str:
@@ -209,14 +250,17 @@ def next_retry(
     *,
     jitter: float | None = None,
 ) -> Retry:
-    """Exponential backoff (30 s, 1 min, 2 min, … capped at an hour) with jitter; Retry-After wins
-    when later. Bounded: give up after MAX_ATTEMPTS or once the message's TTL has passed."""
+    """Exponential backoff (30 s, 1 min, 2 min, … capped at an hour) with jitter, or exactly the
+    push service's Retry-After when it gave one (a short one is honoured too: a service saying
+    "in 1 s" wants it in 1 s, not 30; at least 1 s, at most a day). Bounded: give up after
+    MAX_ATTEMPTS or once the message's TTL has passed."""
     if attempts >= MAX_ATTEMPTS:
         return Retry(None)
-    spread = random.uniform(0.8, 1.2) if jitter is None else jitter  # noqa: S311 - not crypto
-    delay = min(MAX_BACKOFF, timedelta(seconds=30 * 2 ** max(0, attempts - 1)) * spread)
     if retry_after is not None:
-        delay = max(delay, min(retry_after, timedelta(hours=24)))
+        delay = min(max(retry_after, MIN_RETRY_AFTER), timedelta(hours=24))
+    else:
+        spread = random.uniform(0.8, 1.2) if jitter is None else jitter  # noqa: S311 - not crypto
+        delay = min(MAX_BACKOFF, timedelta(seconds=30 * 2 ** max(0, attempts - 1)) * spread)
     at = now + delay
     if at > created_at + timedelta(seconds=ttl_seconds):
         return Retry(None)

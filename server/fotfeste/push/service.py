@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import httpx
+import aiohttp
 
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.push import outbox
-from fotfeste.push.delivery import Delivery, make_transport
+from fotfeste.push.delivery import Delivery, make_session
 from fotfeste.push.encryption import Encryptor
 from fotfeste.push.keys import VapidKey, load_or_create_key
 from fotfeste.push.outbox import Message, Result
@@ -46,7 +46,7 @@ class PushService:
         self.clock = clock
         self.producers: list[Producer] = []
         self._key: VapidKey | None = None
-        self._transport: httpx.AsyncBaseTransport | None = None
+        self._session: aiohttp.ClientSession | None = None
         self._delivery: Delivery | None = None
         self._encryptor = Encryptor(settings.push_encrypt_processes)
         self._send_lock = asyncio.Lock()
@@ -62,18 +62,18 @@ class PushService:
 
     async def start(self) -> None:
         self.loop = asyncio.get_running_loop()
-        self._transport = make_transport(max(1, self.settings.push_concurrency))
+        self._session = make_session(max(1, self.settings.push_concurrency))
         self._delivery = Delivery(
             self.key,
             self.settings.vapid_subject,
             self.settings.push_hosts,
             self.clock,
-            self._transport,
+            self._session,
         )
 
     async def close(self) -> None:
-        if self._transport is not None:
-            await self._transport.aclose()
+        if self._session is not None:
+            await self._session.close()
         await self._encryptor.close()
 
     @property
