@@ -20,7 +20,7 @@ TEST_ENV = {
     "FOTFESTE_RATE_RECOVER": "1000000/60",
     "FOTFESTE_RATE_PUBLIC": "1000000/60",
     "FOTFESTE_LOG_LEVEL": "WARNING",
-    "FOTFESTE_PUSH_HOSTS": "127.0.0.1",
+    "FOTFESTE_PUSH_HOSTS": "127.0.0.1:*",  # any port: fake push services listen anywhere
 }
 
 

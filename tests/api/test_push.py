@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -431,3 +431,31 @@ def test_test_pushes_do_not_pile_up(person: Person, live_server: LiveServer) -> 
     statuses = run_in_server(live_server, hold())
     assert statuses[:20] == [202] * 20
     assert statuses[20:] == [429, 429]
+
+
+def test_one_accounts_unreadable_reminder_does_not_stop_the_others(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    alice, bob = person_factory(), person_factory()
+    alice_sub, bob_sub = subscribe(alice, fake_push), subscribe(bob, fake_push)
+    for person in (alice, bob):
+        answer = person.put("/api/reminders/checkin", json={"enabled": True, "time": "20:00"})
+        assert answer.status_code == 200
+    # A row no PUT makes today (stored before input was checked, or by a bug): it raises when
+    # the scheduler reads it. Bob's reminder, queued in the same round, must still go out.
+    with sqlite3.connect(live_server.database_path) as conn:
+        conn.execute(
+            "UPDATE reminders SET local_time = '25:61' WHERE account_id = ?", (alice.account_id,)
+        )
+    clock.set(datetime(2026, 3, 16, 19, 0, tzinfo=UTC))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(bob_sub)) == 1)
+    assert fake_push.messages_for(alice_sub) == []
+    with sqlite3.connect(live_server.database_path) as conn:
+        (later,) = conn.execute(
+            "SELECT next_fire_at FROM reminders WHERE account_id = ?", (alice.account_id,)
+        ).fetchone()
+    assert later > "2026-03-16T19:00:00+00:00"  # set aside, not read again on every pass

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
@@ -77,14 +76,6 @@ async def enqueue(db: Database, clock: Clock, notification: Notification) -> int
     async with db.transaction() as conn:
         cursor = await conn.execute(INSERT_FOR_ACCOUNT, notification.params(clock.now()))
     return max(cursor.rowcount, 0)
-
-
-async def enqueue_in(conn: Any, notifications: Sequence[Notification], now: datetime) -> int:
-    """Queue many notifications inside the caller's transaction (the reminders scheduler's)."""
-    if not notifications:
-        return 0
-    cursor = await conn.executemany(INSERT_FOR_ACCOUNT, [n.params(now) for n in notifications])
-    return max(int(cursor.rowcount), 0)
 
 
 async def claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[Message]:

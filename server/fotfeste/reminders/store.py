@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import NamedTuple
+
+import msgspec
 
 from fotfeste.clock import isoformat_utc
 from fotfeste.db import Database, Row
-from fotfeste.push.outbox import Notification, enqueue_in
 
 _COLUMNS = (
     "account_id, kind, enabled, local_time, days, minutes_before, zone, next_fire_at, last_fired_at"
@@ -88,62 +90,114 @@ async def save_reminders(
         )
 
 
+# The due query's columns, in this order: the scheduler groups rows on everything after the
+# account id (rows alike in all of it get the same decision).
+DUE_COLUMNS = (
+    "account_id",
+    "kind",
+    "local_time",
+    "days",
+    "minutes_before",
+    "zone",
+    "next_fire_at",
+    "quiet_start",
+    "quiet_end",
+    "locale",
+    "timezone",
+    "discreet",
+)
+
+
 async def due(db: Database, now: datetime, limit: int) -> list[Row]:
-    """Reminders whose instant has come: a range scan on reminders_due, never a table scan."""
+    """Reminders whose instant has come, with what the scheduler needs of the account: a range
+    scan on reminders_due, never a table scan. Columns as DUE_COLUMNS."""
     return await db.fetchall(
         "SELECT r.account_id, r.kind, r.local_time, r.days, r.minutes_before, r.zone,"
-        " r.next_fire_at, q.quiet_start, q.quiet_end"
-        " FROM reminders r LEFT JOIN reminder_settings q ON q.account_id = r.account_id"
+        " r.next_fire_at, q.quiet_start, q.quiet_end, a.locale, a.timezone, a.discreet"
+        " FROM reminders r JOIN accounts a ON a.id = r.account_id"
+        " LEFT JOIN reminder_settings q ON q.account_id = r.account_id"
         " WHERE r.next_fire_at <= ? ORDER BY r.next_fire_at LIMIT ?",
         (isoformat_utc(now), limit),
     )
 
 
-@dataclass(frozen=True)
-class Fire:
+# What a notification says and how it travels: (payload, topic, urgency, ttl seconds). One
+# object is shared by every fire of a group, so a fan-out of 100,000 carries a handful of these.
+Note = tuple[str, str | None, str, int]
+
+
+class Fire(NamedTuple):
     """The scheduler's decision for one due reminder."""
 
     account_id: str
     kind: str
     due: str  # next_fire_at as read: the update applies only if nobody changed it since
-    next_fire_at: datetime | None
+    next_fire_at: str | None  # ISO UTC, as stored
     zone: str
-    notification: Notification | None
+    note: Note | None  # None: nothing to send this time (or a row set aside after an error)
+
+
+# Per group of fires alike in all but the account: one outbox row per subscription of every
+# account whose reminder is unchanged since it was read, then the reminders moved on. The
+# accounts go in as one JSON array (a primary-key lookup each). Outbox ids are internal (never
+# leave the server): a per-round prefix (time, then random) with the row's place in the round,
+# so one round's rows land next to each other in the id index instead of all over it. The
+# CROSS JOIN and the unary `+` keep SQLite on the primary key: by reminders_due it would look
+# at every reminder due at that instant for each account of the list.
+_QUEUE = (
+    "INSERT INTO push_outbox (id, account_id, subscription_id, payload, topic, urgency, ttl,"
+    " created_at, available_at)"
+    " SELECT printf('%s%04x%06x%010x', :prefix, :group, f.key, s.rowid), s.account_id, s.id,"
+    " :payload, :topic, :urgency, :ttl, :now, :now"
+    " FROM json_each(:accounts) f"
+    " CROSS JOIN reminders r ON r.account_id = f.value AND r.kind = :kind"
+    "  AND +r.next_fire_at = :due"
+    " JOIN push_subscriptions s ON s.account_id = r.account_id"
+)
+_MOVE = (
+    "UPDATE reminders SET next_fire_at = :next, zone = :zone,"
+    " last_fired_at = coalesce(:fired, last_fired_at)"
+    " WHERE account_id IN (SELECT value FROM json_each(:accounts)) AND kind = :kind"
+    " AND +next_fire_at = :due"
+)
 
 
 async def record_fires(db: Database, fires: Sequence[Fire], now: datetime) -> int:
-    """Move each reminder to its next instant and queue its notification, in one transaction,
-    skipping reminders that a PUT changed after they were read."""
+    """Queue the notifications and move each reminder to its next instant, in one transaction,
+    skipping reminders that a PUT changed after they were read. Returns outbox rows queued."""
     if not fires:
         return 0
     stamp = isoformat_utc(now)
+    groups: dict[tuple[str, str, str | None, str, Note | None], list[str]] = {}
+    for fire in fires:
+        groups.setdefault(fire[1:], []).append(fire.account_id)
+    prefix = f"{time.time_ns() // 1000:014x}{secrets.token_hex(4)}"
+    queues: list[dict[str, object]] = []
+    moves: list[dict[str, object]] = []
+    for number, ((kind, due, following, zone, note), accounts) in enumerate(groups.items()):
+        listed = msgspec.json.encode(accounts).decode()
+        where = {"accounts": listed, "kind": kind, "due": due}
+        if note is not None:
+            payload, topic, urgency, ttl = note
+            queues.append(
+                {
+                    **where,
+                    "prefix": prefix,
+                    "group": number,
+                    "payload": payload,
+                    "topic": topic,
+                    "urgency": urgency,
+                    "ttl": ttl,
+                    "now": stamp,
+                }
+            )
+        fired = stamp if note is not None else None
+        moves.append({**where, "next": following, "zone": zone, "fired": fired})
     async with db.transaction() as conn:
-        keys = json.dumps([[f.account_id, f.kind] for f in fires])
-        current = {
-            (row[0], row[1]): row[2]
-            for row in await conn.execute_fetchall(
-                "SELECT r.account_id, r.kind, r.next_fire_at FROM json_each(?) k"
-                " JOIN reminders r ON r.account_id = json_extract(k.value, '$[0]')"
-                " AND r.kind = json_extract(k.value, '$[1]')",
-                (keys,),
-            )
-        }
-        unchanged = [f for f in fires if current.get((f.account_id, f.kind)) == f.due]
-        updates: list[tuple[Any, ...]] = [
-            (
-                isoformat_utc(f.next_fire_at) if f.next_fire_at else None,
-                f.zone,
-                stamp if f.notification else None,
-                f.account_id,
-                f.kind,
-            )
-            for f in unchanged
-        ]
-        await conn.executemany(
-            "UPDATE reminders SET next_fire_at = ?, zone = ?,"
-            " last_fired_at = coalesce(?, last_fired_at) WHERE account_id = ? AND kind = ?",
-            updates,
-        )
-        return await enqueue_in(
-            conn, [f.notification for f in unchanged if f.notification is not None], now
-        )
+        queued = 0
+        if queues:
+            # First, while next_fire_at still says which reminders are unchanged.
+            cursor = await conn.executemany(_QUEUE, queues)
+            queued = max(int(cursor.rowcount), 0)
+        await conn.executemany(_MOVE, moves)
+    return queued
