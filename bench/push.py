@@ -1,26 +1,36 @@
-"""Push fan-out: messages/s against the encryption-only ceiling, loop stalls, scheduler cost.
+"""Push fan-out: messages/s against the encryption-only ceiling, queueing, a minute's delivery.
 
 Run as `.venv/bin/python -m bench.push [--quick]`. Sends only to a fake push service on 127.0.0.1
-(its own process, answering 201 without checking: the tests check).
+(its own process: a raw asyncio protocol on uvloop answering 201 without reading the bodies, so
+it costs the shared cores little; its CPU share is printed beside the figures; the tests check
+what is sent). Figures are the median of ROUNDS rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import uvloop
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from yarl import URL
 
+from bench.server_process import ServerProcess
 from fotfeste.clock import FixedClock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.push import delivery
@@ -32,8 +42,9 @@ from fotfeste.reminders.scheduler import schedule_due
 from fotfeste.settings import Settings
 
 NOW = datetime(2026, 3, 16, 19, 0, tzinfo=UTC)  # 20:00 in Stockholm
-# Requests in flight: few connections, since httpcore checks each pooled one on every request.
-CONCURRENCY = 8
+# Requests in flight: FOTFESTE_PUSH_CONCURRENCY's default, as `fotfeste serve` runs.
+CONCURRENCY = Settings().push_concurrency
+ROUNDS = 3
 PAYLOAD = notification("checkin", "sv", discreet=False, url="/#/checkin").encode()
 
 
@@ -55,11 +66,28 @@ def start_fake() -> tuple[subprocess.Popen[str], int]:
     return proc, int(proc.stdout.readline())
 
 
-def fill(path: Path, accounts: int, due: int, port: int, kinds: tuple[str, ...]) -> None:
-    """Accounts with one subscription each and one reminder per kind; `due` of them due NOW."""
+def fake_stats(port: int) -> dict[str, float]:
+    """POSTs answered, when the last came (epoch seconds) and the fake's CPU seconds so far."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats", timeout=5) as answer:
+        stats: dict[str, float] = json.loads(answer.read())
+    return stats
+
+
+def fill(
+    path: Path,
+    accounts: int,
+    due: int,
+    port: int,
+    kinds: tuple[str, ...],
+    due_at: datetime = NOW,
+) -> None:
+    """Accounts with one subscription each and one reminder per kind; `due` of them due at
+    `due_at`, the others six hours later."""
     keys = browser_keys(64)
-    now, later = isoformat_utc(NOW), isoformat_utc(NOW + timedelta(hours=6))
-    with sqlite3.connect(path) as conn:
+    now, later = isoformat_utc(NOW), isoformat_utc(due_at + timedelta(hours=6))
+    when = isoformat_utc(due_at)
+    # Closed, not only committed: the last connection out folds the WAL into the file (copied).
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("PRAGMA synchronous=OFF")
         conn.executemany(
             "INSERT INTO accounts (id, role, locale, timezone, discreet, created_at)"
@@ -79,7 +107,7 @@ def fill(path: Path, accounts: int, due: int, port: int, kinds: tuple[str, ...])
             " next_fire_at, updated_at) VALUES (?, ?, 1, '20:00', '0123456', 'Europe/Stockholm',"
             " ?, ?)",
             (
-                (f"a{i}", kind, now if (i < due and kind == "checkin") else later, now)
+                (f"a{i}", kind, when if (i < due and kind == "checkin") else later, now)
                 for i in range(accounts)
                 for kind in kinds
             ),
@@ -114,32 +142,35 @@ async def ceiling(processes: int, messages: int, keys: list[tuple[str, str]]) ->
 
 
 async def http_ceiling(port: int, messages: int, concurrency: int) -> float:
-    """Posting alone (bodies encrypted beforehand), with the sender's transport and concurrency."""
-    transport = delivery.make_transport(concurrency)
+    """Posting alone (bodies encrypted beforehand), with the sender's session and concurrency."""
+    session = delivery.make_session(concurrency)
     body = encrypt_batch([(PAYLOAD, *browser_keys(1)[0])])[0]
     limit = asyncio.Semaphore(concurrency)
 
     async def post(i: int) -> None:
         async with limit:
-            await delivery.post(transport, f"http://127.0.0.1:{port}/push/{i}", body, {})
+            url = URL(f"http://127.0.0.1:{port}/push/{i}", encoded=True)
+            await delivery.post(session, url, body, {})
 
     await asyncio.gather(*(post(i) for i in range(concurrency)))  # open the connections
     started = time.perf_counter()
     await asyncio.gather(*(post(i) for i in range(messages)))
     elapsed = time.perf_counter() - started
-    await transport.aclose()
+    await session.close()
     return messages / elapsed
 
 
-async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[str, float]:
-    path = workdir / f"fanout-{count}-{processes}.sqlite3"
-    db = await open_db(path)
-    await db.close()
-    fill(path, count, count, port, ("checkin",))
+async def fan_out(workdir: Path, template: Path, port: int, count: int) -> dict[str, float]:
+    """One round: `count` reminders due, queued by the scheduler, then sent; in this process."""
+    path = workdir / f"fanout-{count}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+    shutil.copy(template, path)
     settings = Settings(
         data_dir=workdir,
-        push_hosts=("127.0.0.1",),
-        push_encrypt_processes=processes,
+        push_hosts=("127.0.0.1:*",),
+        push_encrypt_processes=1,
         push_concurrency=CONCURRENCY,
     )
     db = Database(path, readers=2)
@@ -154,8 +185,12 @@ async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[
     queued = await schedule_due(db, clock)
     scheduled = time.perf_counter()
     schedule_stall, worst[0] = worst[0], 0.0
+    fake_cpu, own_cpu = fake_stats(port)["cpu"], os.times()
+    sending = time.perf_counter()
     report = await push.send_due()
     sent = time.perf_counter()
+    fake_cpu, after = fake_stats(port)["cpu"] - fake_cpu, os.times()
+    user, system = after.user - own_cpu.user, after.system - own_cpu.system
     stop.set()
     await monitor
     left = await db.fetchval("SELECT count(*) FROM push_outbox")
@@ -164,12 +199,19 @@ async def fan_out(workdir: Path, port: int, count: int, processes: int) -> dict[
     if (queued, report.sent, left) != (count, count, 0):
         raise RuntimeError(f"lost messages: queued {queued}, sent {report.sent}, left {left}")
     return {
-        "schedule_s": scheduled - started,
-        "send_s": sent - scheduled,
-        "rate": count / (sent - scheduled),
+        "queue_s": scheduled - started,
+        "queue_rate": count / (scheduled - started),
+        "send_s": sent - sending,
+        "rate": count / (sent - sending),
         "stall_ms": worst[0] * 1000,
-        "schedule_stall_ms": schedule_stall * 1000,
-        "done": report.outcomes.get("done", 0),
+        "queue_stall_ms": schedule_stall * 1000,
+        "fake_cpu": fake_cpu / (sent - sending),
+        "sender_cpu": (user + system) / (sent - sending),
+        # CPU per message (µs), which the load of other work on the machine changes far less
+        # than rates: the sender's process (loop and SQLite threads; user, system) and the fake.
+        "sender_us": (user + system) / count * 1e6,
+        "sender_sys_us": system / count * 1e6,
+        "fake_us": fake_cpu / count * 1e6,
     }
 
 
@@ -222,43 +264,139 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     }
 
 
+async def due_in_a_minute(workdir: Path, port: int, count: int) -> dict[str, float]:
+    """`fotfeste serve` as deployed (defaults), `count` reminders due at the next whole minute
+    of the real clock, the API read by a few clients meanwhile: when the last is posted, and the
+    API's latency from that minute until then."""
+    data_dir = workdir / "serve"
+    path = data_dir / "fotfeste.sqlite3"
+    data_dir.mkdir()
+    await (await open_db(path)).close()
+    fill(path, count, count, port, ("checkin",), due_at=datetime(2099, 1, 1, tzinfo=UTC))
+    server = ServerProcess(data_dir, env={"FOTFESTE_PUSH_HOSTS": f"127.0.0.1:{port}"}).start(60)
+    latencies: list[float] = []
+    try:
+        async with aiohttp.ClientSession(server.url) as client:
+            made = await client.post(
+                "/api/accounts", json={"role": "self", "locale": "sv", "timezone": "UTC"}
+            )
+            token = (await made.json())["token"]
+            soon = datetime.now(UTC) + timedelta(seconds=12)
+            minute = (soon + timedelta(minutes=1)).replace(second=0, microsecond=0)
+            with sqlite3.connect(path, timeout=30) as conn:
+                conn.execute(
+                    "UPDATE reminders SET next_fire_at = ? WHERE next_fire_at = ?",
+                    (isoformat_utc(minute), isoformat_utc(datetime(2099, 1, 1, tzinfo=UTC))),
+                )
+            before = fake_stats(port)
+            done = asyncio.Event()
+
+            async def reader() -> None:
+                headers = {"Authorization": f"Bearer {token}"}
+                while not done.is_set():
+                    started = time.perf_counter()
+                    async with client.get("/api/reminders", headers=headers) as answer:
+                        await answer.read()
+                        assert answer.status == 200
+                    if time.time() >= minute.timestamp():
+                        latencies.append(time.perf_counter() - started)
+                    await asyncio.sleep(0.02)
+
+            readers = [asyncio.create_task(reader()) for _ in range(4)]
+            deadline = minute.timestamp() + 120
+            while time.time() < deadline:
+                stats = await asyncio.to_thread(fake_stats, port)
+                if stats["count"] - before["count"] >= count:
+                    break
+                await asyncio.sleep(0.25)
+            done.set()
+            await asyncio.gather(*readers)
+    finally:
+        server.stop()
+    took = stats["last"] - minute.timestamp()
+    ordered = sorted(latencies) or [0.0]
+    return {
+        "delivered": stats["count"] - before["count"],
+        "last_s": took,
+        "p50_ms": ordered[len(ordered) // 2] * 1000,
+        "p99_ms": ordered[int(len(ordered) * 0.99)] * 1000,
+        "max_ms": ordered[-1] * 1000,
+        "requests": len(latencies),
+        "fake_cpu": (stats["cpu"] - before["cpu"]) / max(took, 1e-9),
+    }
+
+
+def median(rounds: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in rounds)
+
+
 async def main(quick: bool = False) -> None:
     sizes = (2_000, 10_000) if quick else (10_000, 100_000)
     cores = os.cpu_count() or 1
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"push fan-out benchmark ({cores} cores, load average {load}; fake push service in its")
-    print("own process, answering 201 without checking: the tests check)")
+    print(f"push fan-out benchmark ({cores} cores, load average {load}; median of {ROUNDS} rounds;")
+    print("fake push service in its own process: raw asyncio protocol on uvloop, answering 201)")
     proc, port = start_fake()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             keys = browser_keys(64)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             encrypt_batch([(PAYLOAD, *keys[i % 64]) for i in range(2000)])
             single = 2000 / (time.perf_counter() - started)
-            pooled = await ceiling(1, 10_000 if not quick else 3000, keys)
-            posting = await http_ceiling(port, 1000 if quick else 3000, CONCURRENCY)
-            print(f"encryption-only ceiling: {single:,.0f} msg/s in the loop's thread;")
+            encrypt_us = (time.process_time() - cpu) / 2000 * 1e6
+            pooled = statistics.median(
+                [await ceiling(1, 10_000 if not quick else 3000, keys) for _ in range(ROUNDS)]
+            )
+            posting = statistics.median(
+                [await http_ceiling(port, 3000, CONCURRENCY) for _ in range(ROUNDS)]
+            )
+            print(
+                f"encryption-only ceiling: {single:,.0f} msg/s in the loop's thread"
+                f" ({encrypt_us:.0f} µs of CPU per message);"
+            )
             print(f"  {pooled:,.0f} msg/s through the 1-process pool the sender uses")
             print(
-                f"posting-only ceiling (the sender's httpx transport on aiohttp, {CONCURRENCY}"
-                " connections, bodies encrypted"
+                f"posting-only ceiling (aiohttp, {CONCURRENCY} connections, bodies encrypted"
                 f" beforehand): {posting:,.0f} msg/s"
             )
-            # Encryption in a thread only on a small run: it is there to compare stalls.
-            for processes, count in [(0, 2_000), (1, sizes[0]), (1, sizes[1])]:
-                r = await fan_out(workdir, port, count, processes)
-                where = "a thread" if processes == 0 else f"{processes} process"
+            for count in sizes:
+                template = workdir / f"template-{count}.sqlite3"
+                await (await open_db(template)).close()
+                fill(template, count, count, port, ("checkin",))
+                rounds = [await fan_out(workdir, template, port, count) for _ in range(ROUNDS)]
+                rate = median(rounds, "rate")
+                spread = ", ".join(f"{r['rate'] / pooled:.2f}" for r in rounds)
                 print(
-                    f"fan-out {count:>7,} due reminders, encryption in {where}: "
-                    f"schedule {r['schedule_s']:.2f} s, send {r['send_s']:.2f} s = "
-                    f"{r['rate']:,.0f} msg/s ({r['rate'] / pooled:.2f}x pool ceiling, "
-                    f"{r['rate'] / single:.2f}x single-thread ceiling, {r['rate'] / posting:.2f}x"
-                    f" posting ceiling); worst loop stall "
-                    f"{r['stall_ms']:.0f} ms sending, {r['schedule_stall_ms']:.0f} ms scheduling"
+                    f"fan-out {count:>7,} due: queue {median(rounds, 'queue_s'):.2f} s ="
+                    f" {median(rounds, 'queue_rate'):,.0f}/s; send {median(rounds, 'send_s'):.2f} s"
+                    f" = {rate:,.0f} msg/s ({rate / pooled:.2f}x pool ceiling; rounds"
+                    f" {spread});"
+                    f" worst loop stall {max(r['stall_ms'] for r in rounds):.0f} ms sending,"
+                    f" {max(r['queue_stall_ms'] for r in rounds):.0f} ms queueing; CPU while"
+                    f" sending: sender's loop {median(rounds, 'sender_cpu'):.0%} of a core, fake"
+                    f" push service {median(rounds, 'fake_cpu'):.0%} of a core"
+                )
+                sender_us, fake_us = median(rounds, "sender_us"), median(rounds, "fake_us")
+                # On two otherwise idle cores the pool's process encrypts on one; the sender and
+                # the fake share what is left of both: the ratio these CPU costs allow.
+                projected = min(1.0, 2 * encrypt_us / (encrypt_us + sender_us + fake_us))
+                print(
+                    f"  CPU per message: encryption {encrypt_us:.0f} µs, sender {sender_us:.0f} µs"
+                    f" ({median(rounds, 'sender_sys_us'):.0f} µs of it in the kernel), fake"
+                    f" {fake_us:.0f} µs: on two idle cores that allows {projected:.2f}x the"
+                    " ceiling"
                 )
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(f"(load average now {load})")
+            m = await due_in_a_minute(workdir, port, sizes[1])
+            print(
+                f"`fotfeste serve`, {sizes[1]:,} reminders due in the same minute:"
+                f" {m['delivered']:,.0f} posted, the last {m['last_s']:.1f} s after the minute;"
+                f" API meanwhile ({m['requests']:,.0f} GET /api/reminders): p50"
+                f" {m['p50_ms']:.1f} ms, p99 {m['p99_ms']:.1f} ms, max {m['max_ms']:.0f} ms;"
+                f" fake push service {m['fake_cpu']:.0%} of a core"
+            )
             rows = 200_000 if quick else 1_000_000
             s = await scheduler_cost(workdir, rows, 100)
             print(

@@ -258,6 +258,8 @@ class FakePushService:
 
 
 _CREATED = b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n"
+# What the cheap fake has answered: POSTs, when the last one came (time.time()), its CPU seconds.
+STATS = {"count": 0, "last": 0.0}
 
 
 class Answer201(asyncio.Protocol):
@@ -286,6 +288,16 @@ class Answer201(asyncio.Protocol):
                 return
             head = bytes(buffer[:end]).lower()
             del buffer[: end + 4]
+            if head.startswith(b"get /stats"):
+                # The benchmark asks how far the fan-out got and what the fake cost.
+                stats = json.dumps({**STATS, "cpu": time.process_time()}).encode()
+                self.transport.write(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                    + str(len(stats)).encode() + b"\r\n\r\n" + stats
+                )  # fmt: skip
+                continue
+            STATS["count"] += 1
+            STATS["last"] = time.time()
             at = head.find(b"\r\ncontent-length:")
             if at >= 0:
                 stop = head.find(b"\r\n", at + 2)

@@ -11,7 +11,7 @@ from yarl import URL
 from fotfeste.clock import Clock
 from fotfeste.errors import InvalidInput
 from fotfeste.push.keys import VapidKey
-from fotfeste.push.logic import allowed_origin, check_topic, endpoint_url, service_name
+from fotfeste.push.logic import allowed_origin, check_topic, service_name
 from fotfeste.push.outbox import Message, Result
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ class Delivery:
             # Checked again at send time: the allowlist may have shrunk since it was saved, and
             # a row stored before registration refused bad endpoints is caught here.
             origin = allowed_origin(message.endpoint, self.allowed_hosts)
-            url = endpoint_url(message.endpoint)
+            # Parsed as endpoint_url did when it was registered (yarl caches the parse).
+            url = URL(message.endpoint, encoded=True)
         except InvalidInput:
             log.warning("push endpoint at %s is no longer allowed", service_name(message.endpoint))
             return Result(message, None, error="not allowed")

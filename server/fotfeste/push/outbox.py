@@ -189,3 +189,9 @@ async def queued_for(db: Database, account_id: str, topic: str) -> int:
 
 async def pending(db: Database) -> int:
     return int(await db.fetchval("SELECT count(*) FROM push_outbox") or 0)
+
+
+async def next_available(db: Database) -> datetime | None:
+    """When the earliest row can be claimed (the available_at index's first entry)."""
+    value = await db.fetchval("SELECT min(available_at) FROM push_outbox")
+    return datetime.fromisoformat(value) if value else None

@@ -24,6 +24,8 @@ from fotfeste.workers import WorkerContext
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 256
+# The sender never naps shorter than this between passes (no busy loop on a row due now).
+MIN_NAP = 0.05
 ENCRYPT_CHUNK = 64
 
 # Work that turns due things into outbox rows (the reminders scheduler); returns rows queued.
@@ -104,7 +106,7 @@ class PushService:
         report = PassReport()
         async with self._send_lock:
             queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
-            queue = asyncio.Queue(maxsize=4)
+            queue = asyncio.Queue(maxsize=16)  # chunks encrypted ahead: ~1,000 messages
             producer = asyncio.create_task(self._claim_and_encrypt(queue))
             try:
                 await self._post_all(queue, report)
@@ -135,6 +137,8 @@ class PushService:
         limit = asyncio.Semaphore(max(1, self.settings.push_concurrency))
         results: list[Result] = []
         tasks: set[asyncio.Task[None]] = set()
+        # Settling runs beside the posting (its SQL waits on the writer thread): posting goes on.
+        settling: list[asyncio.Task[None]] = []
 
         async def post(message: Message, body: bytes) -> None:
             try:
@@ -157,15 +161,24 @@ class PushService:
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             if len(results) >= CLAIM_BATCH:
-                await self._settle(results, report)
+                settling.append(asyncio.create_task(self._settle(self._take(results), report)))
         if tasks:
             await asyncio.gather(*tasks)
-        await self._settle(results, report)
+        settling.append(asyncio.create_task(self._settle(self._take(results), report)))
+        # Every message gets its result recorded, even if one settle fails (its rows come back
+        # after the lease); the first failure is raised once all have finished.
+        failures = [r for r in await asyncio.gather(*settling, return_exceptions=True) if r]
+        if failures:
+            raise failures[0]
 
-    async def _settle(self, results: list[Result], report: PassReport) -> None:
-        # Taken and cleared before any await: posts finishing meanwhile append to the same list.
+    @staticmethod
+    def _take(results: list[Result]) -> list[Result]:
+        # Taken and cleared at once: posts finishing later append to the same list.
         batch = list(results)
         results.clear()
+        return batch
+
+    async def _settle(self, batch: list[Result], report: PassReport) -> None:
         if not batch:
             return
         counts = await outbox.settle(self.db, self.clock, batch)
@@ -182,20 +195,33 @@ class PushService:
 
     # --- workers -------------------------------------------------------------------------------
 
-    async def _sleep(self) -> None:
+    async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.settings.push_poll_seconds)
+            await asyncio.wait_for(self._wake.wait(), seconds)
         self._wake.clear()
+
+    async def _until_next_row(self) -> float:
+        """Seconds until the earliest outbox row comes due (a retry the push service asked for
+        in 1 s goes out then, not at the next poll); the poll interval at most."""
+        poll = self.settings.push_poll_seconds
+        soonest = await outbox.next_available(self.db)
+        if soonest is None:
+            return poll
+        left = (soonest - self.clock.now()).total_seconds()
+        return min(poll, max(MIN_NAP, left))
 
     async def run_sender(self, _: WorkerContext) -> None:
         while True:
             await self.send_due()
-            await self._sleep()
+            await self._sleep(await self._until_next_row())
 
     async def run_producers(self, _: WorkerContext) -> None:
-        # Reminders fire within 30 s of their minute: poll at most every 10 s.
+        # Reminders fall on whole minutes: look just after each minute begins (the evening's
+        # 100,000 check-ins must not wait for a poll), and at least every 10 s.
         interval = min(10.0, self.settings.push_poll_seconds)
         while True:
             if await self.produce():
                 self.wake()
-            await asyncio.sleep(interval)
+            now = self.clock.now()
+            to_minute = 60 - now.second - now.microsecond / 1e6 + 0.05
+            await asyncio.sleep(min(interval, to_minute))
