@@ -107,9 +107,9 @@ def _quiet_loggers() -> None:
     # aiosqlite logs every statement with its parameters at DEBUG: account ids and notes must never
     # reach a log, whatever level the operator sets.
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
-    # httpx's client logs every request's URL at INFO. The push sender posts through a bare
-    # transport, which does not, but a subscription's endpoint is a per-device address that must
-    # stay out of logs like any other identifier: kept quiet should anyone use a client for it.
+    # httpx's client logs every request's URL at INFO. The push sender posts with aiohttp's
+    # client, which does not, but a subscription's endpoint is a per-device address that must
+    # stay out of logs like any other identifier: kept quiet should anyone log through them.
     for name in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
 

@@ -161,6 +161,10 @@ class PushService:
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             if len(results) >= CLAIM_BATCH:
+                # One settle at a time: what was posted but not yet recorded (sent again after
+                # a crash) stays within about two batches plus the requests in flight.
+                if settling and not settling[-1].done():
+                    await asyncio.wait([settling[-1]])
                 settling.append(asyncio.create_task(self._settle(self._take(results), report)))
         if tasks:
             await asyncio.gather(*tasks)
