@@ -264,16 +264,19 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     }
 
 
-async def due_in_a_minute(workdir: Path, port: int, count: int) -> dict[str, float]:
+async def due_in_a_minute(
+    workdir: Path, port: int, count: int, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """`fotfeste serve` as deployed (defaults), `count` reminders due at the next whole minute
     of the real clock, the API read by a few clients meanwhile: when the last is posted, and the
     API's latency from that minute until then."""
-    data_dir = workdir / "serve"
+    data_dir = workdir / f"serve-{time.monotonic_ns()}"
     path = data_dir / "fotfeste.sqlite3"
     data_dir.mkdir()
     await (await open_db(path)).close()
     fill(path, count, count, port, ("checkin",), due_at=datetime(2099, 1, 1, tzinfo=UTC))
-    server = ServerProcess(data_dir, env={"FOTFESTE_PUSH_HOSTS": f"127.0.0.1:{port}"}).start(60)
+    env = {"FOTFESTE_PUSH_HOSTS": f"127.0.0.1:{port}", **(env or {})}
+    server = ServerProcess(data_dir, env=env).start(60)
     latencies: list[float] = []
     try:
         async with aiohttp.ClientSession(server.url) as client:
