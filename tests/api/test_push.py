@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -459,3 +460,35 @@ def test_one_accounts_unreadable_reminder_does_not_stop_the_others(
             "SELECT next_fire_at FROM reminders WHERE account_id = ?", (alice.account_id,)
         ).fetchone()
     assert later > "2026-03-16T19:00:00+00:00"  # set aside, not read again on every pass
+
+
+def test_the_sender_wakes_for_a_short_retry_after_without_waiting_for_its_poll(
+    server_factory: Callable[..., LiveServer],
+) -> None:
+    # The background sender, not tick(): with an hour between polls, only waking for the
+    # earliest row can explain a retry a second after the push service asked for one.
+    clock = FixedClock(DEFAULT_NOW)
+    server = server_factory(clock, push_poll_seconds=3600)
+    fake = FakePushService(subject=server.settings.vapid_subject, now=clock.now).start()
+    try:
+        person = sign_up(server.url)
+        sub = subscribe(person, fake)
+        fake.script(sub, (503, {"Retry-After": "1"}))
+        person.post("/api/push/test")
+        assert fake.wait_for(lambda: len(fake.messages_for(sub)) == 1)
+
+        def retry_recorded() -> bool:
+            with sqlite3.connect(server.database_path) as conn:
+                row = conn.execute("SELECT available_at, attempts FROM push_outbox").fetchone()
+            # Settled for a retry in 1 s (while merely claimed, it is hidden for the lease).
+            return row == ((DEFAULT_NOW + timedelta(seconds=1)).isoformat(), 1)
+
+        deadline = time.monotonic() + 10
+        while not retry_recorded() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert retry_recorded()
+        clock.advance(timedelta(seconds=2))
+        assert fake.wait_for(lambda: len(fake.delivered_to(sub)) == 1, timeout=10)
+        assert [r.status for r in fake.messages_for(sub)] == [503, 201]
+    finally:
+        fake.stop()
