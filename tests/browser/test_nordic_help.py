@@ -17,9 +17,9 @@ RESULT = {"sv": "Se resultatet", "nb": "Se resultatet", "da": "Se resultatet"}
 ZONE = {"sv": "Europe/Stockholm", "nb": "Europe/Oslo", "da": "Europe/Copenhagen"}
 
 
-def sign_in(page: Page, locale: str) -> dict[str, Any]:
+def sign_in(page: Page, locale: str, role: str = "self") -> dict[str, Any]:
     answer = page.request.post(
-        "/api/accounts", data={"role": "self", "locale": locale, "timezone": ZONE[locale]}
+        "/api/accounts", data={"role": role, "locale": locale, "timezone": ZONE[locale]}
     )
     assert answer.status == 201, answer.text()
     account: dict[str, Any] = answer.json()
@@ -133,3 +133,23 @@ def test_a_dane_chooses_a_region(new_page: NewPage) -> None:
     screen = page.locator(".screen--crisis")
     expect(screen.get_by_role("link", name="Ring 1818")).to_be_visible()
     expect(screen.get_by_role("link", name="Ring 1813")).to_have_count(0)
+
+
+def test_a_swedish_relative_sees_the_lines_for_relatives(new_page: NewPage) -> None:
+    page = new_page(locale="sv-SE", timezone_id="Europe/Stockholm")
+    sign_in(page, "sv", role="relative")
+    page.goto("/#/crisis")
+    relatives = page.locator("section[aria-labelledby=crisis-relatives]")
+    expect(relatives).to_contain_text("Anhöriglinjen")
+    expect(relatives.get_by_role("link", name="Ring 0200-239 500")).to_have_attribute(
+        "href", "tel:0200239500"
+    )
+    page.goto("/#/family")
+    expect(page.locator("section[aria-labelledby=family-lines]")).to_contain_text("Anhöriglinjen")
+    youth = page.locator("section[aria-labelledby=family-youth]")
+    expect(youth.get_by_role("link", name="Ring 116 111")).to_have_attribute("href", "tel:116111")
+    page.goto("/#/article/safety-and-violence")
+    violence = page.locator("section[aria-labelledby=article-violence]")
+    expect(violence).to_contain_text("Kvinnofridslinjen")
+    expect(violence.get_by_role("link", name="Ring 020-50 50 50")).to_be_visible()
+    assert axe_violations(page) == []
