@@ -153,3 +153,15 @@ def test_a_swedish_relative_sees_the_lines_for_relatives(new_page: NewPage) -> N
     expect(violence).to_contain_text("Kvinnofridslinjen")
     expect(violence.get_by_role("link", name="Ring 020-50 50 50")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_norwegian_audit_keeps_its_footnote(new_page: NewPage) -> None:
+    page = new_page(locale="nb-NO", timezone_id="Europe/Oslo")
+    sign_in(page, "nb")
+    page.goto("/#/scales")
+    page.locator("button[data-instrument=audit]").click()
+    expect(page.get_by_test_id("translation-credit")).to_contain_text("Aasland")
+    page.get_by_role("radio", name="Aldri", exact=True).check()
+    page.get_by_role("button", name="Neste").click()
+    expect(page.locator(".questionnaire__text")).to_contain_text("alkoholenheter*")
+    expect(page.locator(".questionnaire__footnote")).to_contain_text("* 1 alkoholenhet = ")

@@ -124,6 +124,7 @@ export function Questionnaire({ instrument, onSubmit, onCancel, sending, error }
           <span class="questionnaire__text" tabindex="-1" ref=${heading}>${item.text}</span>
         </legend>
         <${input} item=${item} value=${value} onChange=${choose} name=${name} />
+        ${item.options && item.hint && html`<p class="hint questionnaire__footnote">${item.hint}</p>`}
       </fieldset>
       <${ErrorMessage} id="q-error"
         message=${touched ? t('scales.choose_an_answer') : error} />
