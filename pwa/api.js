@@ -189,6 +189,16 @@ export function getHelpResources() {
   return request('GET', '/api/help/resources');
 }
 
+/** GET /api/help/settings → {region}: the Danish region whose out-of-hours line is shown */
+export function getHelpSettings() {
+  return request('GET', '/api/help/settings');
+}
+
+/** PUT /api/help/settings {region}: a Danish region, or null for every region's line */
+export function putHelpSettings(body) {
+  return request('PUT', '/api/help/settings', { body });
+}
+
 // --- drug-free days ---------------------------------------------------------------------
 
 /** GET /api/progress → streaks, totals, next milestone and the last 30 days */

@@ -30,6 +30,7 @@ def _extensions() -> list[Extension]:
     from fotfeste import backup
     from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
+    from fotfeste.scales import cli as resources_cli
     from fotfeste.staff import cli as staff
 
     return [
@@ -45,6 +46,12 @@ def _extensions() -> list[Extension]:
             "replace the database with the backup at PATH (server stopped)",
             backup.add_restore_arguments,
             backup.run_restore,
+        ),
+        Extension(
+            "resources",
+            "crisis and support lines: check sources and dates",
+            resources_cli.add_arguments,
+            resources_cli.run,
         ),
         Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
         Extension(

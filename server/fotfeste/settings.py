@@ -97,7 +97,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     # How often the access summary (requests, errors and latency per route) is logged.
     access_summary_seconds: int = 60
-    # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
+    # A JSON file of crisis and support lines that extends ("mode": "extend", by id) or replaces
+    # ("mode": "replace", the default) the shipped list (scales/crisis_resources.json).
     crisis_resources: Path | None = None
     meeting_feeds: tuple[MeetingFeed, ...] = ()
     # How often a configured feed is fetched again (conditional GET); how often the worker looks.

@@ -16,13 +16,14 @@ from fotfeste.errors import InvalidInput
 from fotfeste.scales import logic, store
 from fotfeste.scales.definitions import Catalogue
 from fotfeste.scales.followups import enrolment_for, schedule_for, set_programme
-from fotfeste.scales.help import CrisisResource, resources_for
+from fotfeste.scales.help import REGIONS, CrisisResource, resources_for
 from fotfeste.scales.models import (
     EnrolmentIn,
     EnrolmentOut,
     FollowupOut,
     Followups,
     HelpResources,
+    HelpSettings,
     Instruments,
     ProgrammeOut,
     Programmes,
@@ -108,7 +109,13 @@ class ScalesController(Controller):
             account.locale,
             cutoff_set=await store.cutoff_set(db, account.id),
             country=account.country,
-            resources=resources_for(crisis_resources, account.country, account.locale),
+            resources=resources_for(
+                crisis_resources,
+                account.country,
+                account.locale,
+                region=await store.help_region(db, account.id),
+                crisis_only=True,
+            ),
         )
 
     @get("/responses", operation_id="listResponses")
@@ -124,7 +131,13 @@ class ScalesController(Controller):
         if instrument is not None and instrument not in catalogue.ids():
             raise InvalidInput(f"Unknown instrument {instrument!r}", field="instrument")
         cutoff_set = await store.cutoff_set(db, account.id)
-        resources = resources_for(crisis_resources, account.country, account.locale)
+        resources = resources_for(
+            crisis_resources,
+            account.country,
+            account.locale,
+            region=await store.help_region(db, account.id),
+            crisis_only=True,
+        )
         return Responses(
             responses=[
                 response_out(
@@ -222,15 +235,38 @@ class HelpController(Controller):
         country: Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")] = None,
         locale: Annotated[str | None, QueryParameter(pattern=r"^(sv|nb|da|en)$")] = None,
     ) -> HelpResources:
-        """Crisis resources for a country, texts in a language: with a token, the account's;
-        without one (the help screen works before sign-up), the `country` and `locale` asked."""
+        """Crisis and support lines for a country, texts in a language: with a token, the
+        account's (and its Danish region, if chosen); without one (the help screen works before
+        sign-up), the `country` and `locale` asked. Each line's `kind` says where it belongs:
+        crisis_line, emergency, addiction and medical (in that order) on "I need help now"."""
+        region = None
         if request.headers.get("authorization"):
             account = await provide_account(request, db, clock)
             country, locale = account.country, account.locale
+            region = await store.help_region(db, account.id)
         return HelpResources(
             country=country,
-            resources=resources_for(crisis_resources, country, locale or "en"),
+            region=region,
+            resources=resources_for(crisis_resources, country, locale or "en", region=region),
         )
+
+    @get("/settings", operation_id="getHelpSettings")
+    async def settings(self, account: CurrentAccount, db: DB) -> HelpSettings:
+        """The account's Danish region, if chosen."""
+        return HelpSettings(region=await store.help_region(db, account.id))  # type: ignore[arg-type]
+
+    @put("/settings", operation_id="putHelpSettings")
+    async def put_settings(
+        self, data: JSONBody[HelpSettings], account: CurrentAccount, db: DB
+    ) -> HelpSettings:
+        """Choose a region (Denmark only), or none (null) to see every region's line."""
+        if data.region is not None and data.region not in REGIONS.get(account.country or "", ()):
+            raise InvalidInput(
+                "A region can be chosen only for an account in Denmark (country DK)",
+                field="region",
+            )
+        await store.set_help_region(db, account.id, data.region)
+        return data
 
 
 async def _enrolment_out(

@@ -115,6 +115,22 @@ async def set_cutoff_set(db: Database, account_id: str, value: str | None) -> No
         )
 
 
+async def help_region(db: Database, account_id: str) -> str | None:
+    value: Any = await db.fetchval(
+        "SELECT region FROM help_settings WHERE account_id = ?", (account_id,)
+    )
+    return None if value is None else str(value)
+
+
+async def set_help_region(db: Database, account_id: str, region: str | None) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO help_settings (account_id, region) VALUES (?, ?)"
+            " ON CONFLICT (account_id) DO UPDATE SET region = excluded.region",
+            (account_id, region),
+        )
+
+
 async def checkup_responses(db: Database, account_ids: Sequence[str] | None) -> list[Row]:
     """Checkup answers of many accounts (or all), for the staff outcome aggregates."""
     if account_ids is None:

@@ -99,14 +99,11 @@ class StaffPortal(Controller):
                 request.app.state.staff_unknown_addresses,
                 _text(form, "email", 254),
                 str(form.get("password", ""))[:1024],
+                page_locale=locale_of(request),  # the login page's ?lang=, else the browser's
             )
         except sessions.LoginRefused as refused:
             status = 429 if refused.key == "login.locked" else 401
             return self._login_page(request, settings, error=refused.key, status_code=status)
-        if chosen := request.query_params.get("lang"):  # a language picked at login sticks
-            staff = await sessions.current_session(db, clock, token)
-            if staff is not None:
-                await store.set_locale(db, staff.staff_id, logic.pick_locale(chosen))
         response = _see("/staff/codes")
         response.set_cookie(make_cookie(settings, session_cookie_name(settings), token))
         response.set_cookie(expired_cookie(settings, login_cookie_name(settings)))
@@ -169,7 +166,10 @@ class StaffPortal(Controller):
         """Remember the portal language for this staff member."""
         form = await request.form()
         await store.set_locale(
-            db, staff_of(request).staff_id, logic.pick_locale(str(form.get("locale", "")))
+            db,
+            staff_of(request).staff_id,
+            logic.pick_locale(str(form.get("locale", ""))),
+            chosen=True,
         )
         target = str(form.get("next", ""))
         return _see(

@@ -79,9 +79,19 @@ class StaffSession:
 
 
 async def login(
-    db: Database, clock: Clock, unknown: UnknownAddresses, email: str, password: str
+    db: Database,
+    clock: Clock,
+    unknown: UnknownAddresses,
+    email: str,
+    password: str,
+    *,
+    page_locale: str | None = None,
 ) -> str:
-    """Check the password and open a session; the session token (for the cookie) is returned."""
+    """Check the password and open a session; the session token (for the cookie) is returned.
+
+    Until the staff member picks a portal language, it follows the login page's (`page_locale`:
+    its ?lang= or the browser's); a language once picked is kept.
+    """
     now = clock.now()
     email = email.strip().lower()
     user = await store.user_by_email(db, email)
@@ -103,6 +113,8 @@ async def login(
             isoformat_utc(now),
         )
         raise LoginRefused("login.locked" if locked_until else "login.wrong")
+    if page_locale is not None and not user["locale_chosen"] and page_locale != user["locale"]:
+        await store.set_locale(db, user["id"], page_locale, chosen=False)
     token = new_token()
     await store.open_session(
         db,

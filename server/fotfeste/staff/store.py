@@ -56,7 +56,7 @@ async def create_user(
 async def user_by_email(db: Database, email: str) -> Row | None:
     return await db.fetchone(
         "SELECT u.id, u.clinic_id, u.email, u.password_hash, u.failed_logins, u.locked_until,"
-        " u.must_change_password, u.locale FROM staff_users u WHERE u.email = ?",
+        " u.must_change_password, u.locale, u.locale_chosen FROM staff_users u WHERE u.email = ?",
         (email,),
     )
 
@@ -109,9 +109,13 @@ async def record_login_failure(
             await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
 
 
-async def set_locale(db: Database, staff_id: str, locale: str) -> None:
+async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:
+    """`chosen`: the staff member picked it (kept from then on); otherwise the login page's."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE staff_users SET locale = ? WHERE id = ?", (locale, staff_id))
+        await conn.execute(
+            "UPDATE staff_users SET locale = ?, locale_chosen = ? WHERE id = ?",
+            (locale, int(chosen), staff_id),
+        )
 
 
 # --- sessions ------------------------------------------------------------------------------------
