@@ -114,6 +114,13 @@ export async function exportData() {
   return new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
 }
 
+/** GET /api/me/export/fhir → a FHIR R4 Bundle of the person's answers (and, if asked, the
+ * days with use in the last 30 days) for a clinic's records, as a Blob */
+export async function exportFhir({ daysWithUse = false } = {}) {
+  const data = await request('GET', `/api/me/export/fhir${daysWithUse ? '?days_with_use=true' : ''}`);
+  return new Blob([JSON.stringify(data, null, 2)], { type: 'application/fhir+json' });
+}
+
 /** DELETE /api/me → 204; the token is dead afterwards */
 export function deleteAccount() {
   return request('DELETE', '/api/me');
@@ -274,6 +281,11 @@ export function favouriteEntry(method, id) {
 /** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
 export function attendanceEntry(body) {
   return { method: 'POST', path: '/api/me/attendance', body };
+}
+
+/** GET /api/me/attendance?from=&to= → {attendance: [{date, meeting_id, meeting_name, ...}]} */
+export function getAttendance(from, to) {
+  return request('GET', `/api/me/attendance${query({ from, to })}`);
 }
 
 /** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */

@@ -28,6 +28,7 @@ import { Plan } from './views/plan.js';
 import { Family } from './views/family.js';
 import { Article } from './views/article.js';
 import { Waiting } from './views/waiting.js';
+import { Summary } from './views/summary.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -53,6 +54,7 @@ const ROUTES = {
   family: { view: Family, account: true },
   article: { view: Article, account: true, param: true }, // #/article/<slug>
   waiting: { view: Waiting, account: true },
+  summary: { view: Summary, account: true }, // "Summary for my talk", from Follow-up
 };
 
 const state = {

@@ -246,6 +246,11 @@ export function Scales({ state, actions, start = null }) {
       </section>
       <${Instruments} data=${data} onStart=${(id) => setMode({ view: 'answer', id })}
         onHistory=${showHistory} />
+      <section class="panel" aria-labelledby="summary-link-title">
+        <h2 id="summary-link-title" class="subtitle">${t('summary.title')}</h2>
+        <p class="hint">${t('summary.link_hint')}</p>
+        <a class="button button--secondary" href="#/summary">${t('summary.open')}</a>
+      </section>
       <${Choices} data=${data} onSaved=${refresh} announce=${actions.announce} />`;
   }
   return html`

@@ -25,6 +25,7 @@ from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.fhir.routes import FhirExportController, QuestionnaireController
 from fotfeste.meetings.feeds import meeting_feed_refresher
 from fotfeste.meetings.routes import (
     AttendanceController,
@@ -134,6 +135,8 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ArticlesController,
         PlanController,
         TreatmentController,
+        QuestionnaireController,
+        FhirExportController,
     ]
 
 

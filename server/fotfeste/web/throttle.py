@@ -88,7 +88,7 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
 
 # Paths whose requests are counted: the API and its schema. PWA files are not: a phone loading
 # the shell fetches dozens of them at once.
-COUNTED = ("/api/", "/schema")
+COUNTED = ("/api/", "/schema", "/fhir/")
 
 
 def is_public(handler: BaseRouteHandler) -> bool:
