@@ -18,6 +18,8 @@ MAX_BODY_BYTES = 64 * 2**20
 MAX_REDIRECTS = 5
 TIMEOUT = aiohttp.ClientTimeout(total=120, connect=15, sock_read=60)
 _CHUNK = 64 * 1024
+# Decompressed bytes per step: 64 KB of zeros inflate to 64 MB, so a step is bounded too.
+_STEP = 2**20
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -107,8 +109,8 @@ async def _read_capped(answer: aiohttp.ClientResponse, url: str, max_bytes: int)
             pending = chunk
             while pending:
                 try:
-                    # At most one byte past the cap per step: a bomb never gets further.
-                    out += decoder.decompress(pending, max_bytes - len(out) + 1)
+                    # Bounded steps, at most one byte past the cap: a bomb gets no further.
+                    out += decoder.decompress(pending, min(_STEP, max_bytes - len(out) + 1))
                 except zlib.error as exc:
                     raise SourceError(f"cannot fetch {url}: broken {encoding} body") from exc
                 if len(out) > max_bytes:
