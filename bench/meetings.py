@@ -245,6 +245,7 @@ async def run(meetings: int, queries: int) -> None:
         f"  import        {report.imported:,} imported, {report.rejected} rejected in "
         f"{import_seconds:.2f} s = {rate:,.0f} records/s  (goal ≥ 10,000)"
     )
+    print(f"                per reason: {report.line()}")
     print(
         f"                CPU {import_cpu:.2f} s = {report.imported / import_cpu:,.0f} records"
         " per CPU-second"

@@ -61,6 +61,8 @@ def _absent(value: Any) -> bool:
 
 def _days(value: Any) -> list[int] | None:
     """`day` is 0–6 (or an English day name) or a list of them; anything else is impossible."""
+    if type(value) is int and 0 <= value <= 6:
+        return [value]
     raw = value if isinstance(value, list) else [value]
     days = [
         _DAY_NAMES.get(v.strip().lower()) if isinstance(v, str) and not v.strip().isdigit()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # Codes from the Meeting Guide specification (Code for Recovery, MIT licence); names written for
@@ -142,7 +143,7 @@ def _lookup(value: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def read_types(value: Any) -> tuple[tuple[str, ...], bool, list[str]]:
+def read_types(value: Any) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     """Meeting Guide `types` as codes: (codes, corrected, values that map to nothing).
 
     A list of codes is the specification; a string ("[open]", "O, D, ONL") or names ("open",
@@ -150,15 +151,41 @@ def read_types(value: Any) -> tuple[tuple[str, ...], bool, list[str]]:
     code are left out, never stored as a code.
     """
     if value is None or value == "":
-        return (), False, []
-    corrected = False
+        return (), False, ()
     if isinstance(value, str):
-        corrected = True
-        items: list[Any] = _SPLIT.split(value.strip().strip("[]"))
-    elif isinstance(value, list):
-        items = value
-    else:
-        return (), False, [str(value)[:40]]
+        return _read_string(value[:2000])
+    if isinstance(value, list):
+        return _read_items(tuple(value[:_MAX_ITEMS]), False)
+    return (), False, (str(value)[:40],)
+
+
+_MAX_ITEMS = 100
+
+
+@lru_cache(maxsize=4096)
+def _read_string(value: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    return _read_items(tuple(_SPLIT.split(value.strip().strip("[]"))), True)
+
+
+def _read_items(
+    items: tuple[Any, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    # Feeds repeat their type lists: lists of strings are read once each (cached).
+    if all(type(item) is str for item in items):
+        return _read_names(items, corrected)
+    return _read_uncached(items, corrected)
+
+
+@lru_cache(maxsize=4096)
+def _read_names(
+    items: tuple[str, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    return _read_uncached(items, corrected)
+
+
+def _read_uncached(
+    items: tuple[Any, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     codes: list[str] = []
     unmapped: list[str] = []
     for item in items:
@@ -177,4 +204,4 @@ def read_types(value: Any) -> tuple[tuple[str, ...], bool, list[str]]:
             continue
         corrected = corrected or by_name
         codes.append(code)
-    return tuple(dict.fromkeys(codes))[:_MAX_TYPES], corrected, unmapped
+    return tuple(dict.fromkeys(codes))[:_MAX_TYPES], corrected, tuple(unmapped)
