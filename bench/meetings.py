@@ -160,7 +160,7 @@ def http_phase(data_dir: Path, points: list[tuple[float, float]]) -> dict[str, l
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(200):
+            for _ in range(1200):  # up to a minute: the machine may be busy
                 try:
                     if client.get("/api/health").status_code == 200:
                         break
