@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 import weakref
 from datetime import datetime, timedelta
@@ -21,6 +22,8 @@ from fotfeste.kdf import Argon2id
 # The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
 _hasher = Argon2id(time_cost=2, memory_cost=19456)
+# Hashed at start from a random secret no code can hold (codes are 16 base32 characters).
+_DUMMY_HASH = _hasher.hash_now(secrets.token_urlsafe(24))
 _TOUCH_EVERY = timedelta(hours=1)
 log = logging.getLogger(__name__)
 
@@ -169,7 +172,10 @@ async def recover(
     row = await db.fetchone(
         "SELECT id, recovery_hash FROM accounts WHERE recovery_lookup = ?", (code.lookup,)
     )
-    if row is None or not await _hasher.verify(row["recovery_hash"], code.secret):
+    # A lookup part that matches nothing still costs one verify, against a hash that matches no
+    # secret: otherwise the answer's time tells which 8-character lookups exist.
+    hashed = _DUMMY_HASH if row is None else row["recovery_hash"]
+    if not await _hasher.verify(hashed, code.secret) or row is None:
         raise Unauthorized("That recovery code is not right")
     account_id = row["id"]
     token, fresh = new_token(), RecoveryCode.generate()

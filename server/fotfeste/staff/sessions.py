@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,32 +36,46 @@ class UnknownAddresses:
 
     Without this, five wrong passwords lock a real user out ("locked") while an unknown address
     keeps answering "wrong": the difference would tell anyone which addresses have an account.
-    Kept in memory under a salted hash (the address itself is not stored), the oldest forgotten
-    first; a restart forgets them, as it does the per-address rate limit.
+    Kept in the database like the real users' counters, so a restart forgets neither (after one,
+    a real address answered "locked" and an unknown one "wrong"). Keyed by a keyed hash of the
+    address (staff.store.unknown_login_key), never the address itself.
     """
 
     def __init__(self, capacity: int = 10_000) -> None:
         self._capacity = capacity
-        self._salt = secrets.token_bytes(16)
-        self._failures: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
+        self._key: bytes | None = None
 
-    def _key(self, email: str) -> bytes:
-        return hashlib.blake2b(email.encode(), key=self._salt, digest_size=16).digest()
+    async def _hash(self, db: Database, email: str) -> bytes:
+        if self._key is None:
+            self._key = await store.unknown_login_key(db)
+        return hashlib.blake2b(email.encode(), key=self._key, digest_size=16).digest()
 
-    def locked(self, email: str, now: datetime) -> bool:
-        _, until = self._failures.get(self._key(email), (0, None))
-        return until is not None and until > now
+    async def locked(self, db: Database, email: str, now: datetime) -> bool:
+        row = await store.unknown_login(db, await self._hash(db, email))
+        return (
+            row is not None
+            and row["locked_until"] is not None
+            and (row["locked_until"] > isoformat_utc(now))
+        )
 
-    def fail(self, email: str, now: datetime) -> bool:
+    async def fail(self, db: Database, email: str, now: datetime) -> bool:
         """Count a failure; True when it starts a lockout (the same rule as for real users)."""
-        key = self._key(email)
-        failed_before, until = self._failures.pop(key, (0, None))
-        if until is not None and until <= now:
-            failed_before = 0
+        address_hash = await self._hash(db, email)
+        row = await store.unknown_login(db, address_hash)
+        failed_before = 0
+        if row is not None and not (
+            row["locked_until"] is not None and row["locked_until"] <= isoformat_utc(now)
+        ):
+            failed_before = row["failed_logins"]
         failed, locked_until = logic.after_failed_login(failed_before, now)
-        self._failures[key] = (failed, locked_until)
-        if len(self._failures) > self._capacity:
-            self._failures.popitem(last=False)
+        await store.record_unknown_login_failure(
+            db,
+            address_hash,
+            failed,
+            None if locked_until is None else isoformat_utc(locked_until),
+            isoformat_utc(now),
+            self._capacity,
+        )
         return locked_until is not None
 
 
@@ -87,10 +100,10 @@ async def login(
     user = await store.user_by_email(db, email)
     if user is None:
         # The same work and the same answers as for a real user: nothing tells them apart.
-        if unknown.locked(email, now):
+        if await unknown.locked(db, email, now):
             raise LoginRefused("login.locked")
         await verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("login.locked" if unknown.fail(email, now) else "login.wrong")
+        raise LoginRefused("login.locked" if await unknown.fail(db, email, now) else "login.wrong")
     if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
         raise LoginRefused("login.locked")
     if not await verify_password(user["password_hash"], password):

@@ -109,6 +109,51 @@ async def record_login_failure(
             await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
 
 
+async def unknown_login_key(db: Database) -> bytes:
+    """The per-database key that hashes unknown log-in addresses (made by migration 0009)."""
+    row = await db.fetchone("SELECT key FROM staff_login_key WHERE id = 1")
+    if row is None:
+        raise RuntimeError("staff_login_key is empty: migration 0009 did not run")
+    key: bytes = row["key"]
+    return key
+
+
+async def unknown_login(db: Database, address_hash: bytes) -> Row | None:
+    return await db.fetchone(
+        "SELECT failed_logins, locked_until FROM staff_unknown_logins WHERE address_hash = ?",
+        (address_hash,),
+    )
+
+
+async def record_unknown_login_failure(
+    db: Database,
+    address_hash: bytes,
+    failed: int,
+    locked_until: str | None,
+    now: str,
+    capacity: int,
+) -> None:
+    """Store an unknown address's failures; forget lifted locks and all but the newest rows."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO staff_unknown_logins (address_hash, failed_logins, locked_until,"
+            " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (address_hash) DO UPDATE SET"
+            " failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,"
+            " updated_at = excluded.updated_at",
+            (address_hash, failed, locked_until, now),
+        )
+        # A lifted lock with no failures since is the same as no row at all.
+        await conn.execute(
+            "DELETE FROM staff_unknown_logins WHERE locked_until <= ? AND failed_logins = 0",
+            (now,),
+        )
+        await conn.execute(
+            "DELETE FROM staff_unknown_logins WHERE address_hash IN (SELECT address_hash"
+            " FROM staff_unknown_logins ORDER BY updated_at DESC LIMIT -1 OFFSET ?)",
+            (capacity,),
+        )
+
+
 async def set_locale(db: Database, staff_id: str, locale: str) -> None:
     async with db.transaction() as conn:
         await conn.execute("UPDATE staff_users SET locale = ? WHERE id = ?", (locale, staff_id))
@@ -280,16 +325,32 @@ async def public_code(db: Database, code: str) -> Row | None:
 
 
 async def answer(db: Database, account_id: str, code: str, *, accept: bool, now: str) -> None:
-    """Record the person's answer; accepting links the account (replacing any other link)."""
+    """Record the person's answer; accepting links the account (replacing any other link).
+
+    The first acceptance of a code by an account counts as its activation; linking again after
+    leaving, declining or another code does not count again.
+    """
     async with db.transaction() as conn:
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT counted FROM clinic_code_answers WHERE account_id = ? AND code = ?",
+                (account_id, code),
+            )
+        )
+        first_acceptance = accept and not (rows and rows[0]["counted"])
         await conn.execute(
-            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
-            " accepted = excluded.accepted, answered_at = excluded.answered_at",
-            (account_id, code, int(accept), now),
+            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at, counted)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
+            " accepted = excluded.accepted, answered_at = excluded.answered_at,"
+            " counted = max(counted, excluded.counted)",
+            (account_id, code, int(accept), now, int(accept)),
         )
         if accept:
             await _link(conn, account_id, code, now)
+        if first_acceptance:
+            await conn.execute(
+                "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
+            )
 
 
 async def answered(db: Database, account_id: str, code: str) -> bool:
@@ -300,7 +361,7 @@ async def answered(db: Database, account_id: str, code: str) -> bool:
 
 
 async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str) -> None:
-    """Link the account to the code's clinic; a new link counts as an activation of the code."""
+    """Link the account to the code's clinic (linked_at stays when it already is)."""
     current = list(
         await conn.execute_fetchall(
             "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
@@ -313,9 +374,6 @@ async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str
         " ON CONFLICT (account_id) DO UPDATE SET code = excluded.code,"
         " linked_at = excluded.linked_at",
         (account_id, code, now),
-    )
-    await conn.execute(
-        "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
     )
 
 
