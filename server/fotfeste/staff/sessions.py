@@ -11,12 +11,14 @@ from datetime import datetime
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.ids import new_token, token_digest
-from fotfeste.kdf import Argon2id
+from fotfeste.kdf import Argon2id, KdfPool
 from fotfeste.staff import logic, store
 
 # OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
 # get more memory than the 80-bit recovery secrets. p=1 because the server has few cores to share.
-_hasher = Argon2id(time_cost=1, memory_cost=47104)
+# Its own pool: one thread (46 MiB each) and a short queue; staff log in a few at a time, so a
+# full queue is a flood, and answers 503 rather than holding up anyone else's work.
+_hasher = Argon2id(time_cost=1, memory_cost=47104, pool=KdfPool("staff", workers=1, queue=16))
 # Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash_now(secrets.token_urlsafe(16))
 hash_password = _hasher.hash
