@@ -62,6 +62,12 @@ class ForwardedFor:
         self.app = app
         self.trusted = TrustedProxies(trusted)
 
+    def __getattr__(self, name: str) -> Any:
+        # The wrapped app's attributes (state, routes) stay reachable, as tests reach them.
+        if name == "app":
+            raise AttributeError(name)
+        return getattr(self.app, name)
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] in ("http", "websocket"):
             peer = scope.get("client")
