@@ -40,12 +40,19 @@ class TrustedProxies:
     """Addresses and networks (comma-separated, as `--forwarded-allow-ips`) whose headers count."""
 
     def __init__(self, spec: str) -> None:
-        self.anyone = spec.strip() == "*"
-        self.networks = tuple(
-            ipaddress.ip_network(part.strip(), strict=False)
-            for part in spec.split(",")
-            if part.strip() and part.strip() != "*"
-        )
+        parts = [part.strip() for part in spec.split(",") if part.strip()]
+        self.anyone = "*" in parts
+        networks = []
+        for part in parts:
+            if part == "*":
+                continue
+            try:
+                networks.append(ipaddress.ip_network(part, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"trusted proxy {part!r} is not an IP address or network (e.g. 10.0.0.0/8)"
+                ) from None
+        self.networks = tuple(networks)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019 - one instance per process, few peers
     def trusts(self, host: str) -> bool:
