@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from fotfeste.db import Database
 from fotfeste.ids import new_token, token_digest
 from fotfeste.kdf import Argon2id, KdfPool
 from fotfeste.staff import logic, store
+from fotfeste.staff.unknown import UnknownAddresses as UnknownAddresses  # app.py imports it here
 
 # OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
 # get more memory than the 80-bit recovery secrets. p=1 because the server has few cores to share.
@@ -31,54 +31,6 @@ class LoginRefused(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
-
-
-class UnknownAddresses:
-    """Failed logins for e-mail addresses that have no staff user, counted like real ones.
-
-    Without this, five wrong passwords lock a real user out ("locked") while an unknown address
-    keeps answering "wrong": the difference would tell anyone which addresses have an account.
-    Kept in the database like the real users' counters, so a restart forgets neither (after one,
-    a real address answered "locked" and an unknown one "wrong"). Keyed by a keyed hash of the
-    address (staff.store.unknown_login_key), never the address itself.
-    """
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self._capacity = capacity
-        self._key: bytes | None = None
-
-    async def _hash(self, db: Database, email: str) -> bytes:
-        if self._key is None:
-            self._key = await store.unknown_login_key(db)
-        return hashlib.blake2b(email.encode(), key=self._key, digest_size=16).digest()
-
-    async def locked(self, db: Database, email: str, now: datetime) -> bool:
-        row = await store.unknown_login(db, await self._hash(db, email))
-        return (
-            row is not None
-            and row["locked_until"] is not None
-            and (row["locked_until"] > isoformat_utc(now))
-        )
-
-    async def fail(self, db: Database, email: str, now: datetime) -> bool:
-        """Count a failure; True when it starts a lockout (the same rule as for real users)."""
-        address_hash = await self._hash(db, email)
-        row = await store.unknown_login(db, address_hash)
-        failed_before = 0
-        if row is not None and not (
-            row["locked_until"] is not None and row["locked_until"] <= isoformat_utc(now)
-        ):
-            failed_before = row["failed_logins"]
-        failed, locked_until = logic.after_failed_login(failed_before, now)
-        await store.record_unknown_login_failure(
-            db,
-            address_hash,
-            failed,
-            None if locked_until is None else isoformat_utc(locked_until),
-            isoformat_utc(now),
-            self._capacity,
-        )
-        return locked_until is not None
 
 
 @dataclass(frozen=True)

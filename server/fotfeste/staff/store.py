@@ -109,51 +109,6 @@ async def record_login_failure(
             await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
 
 
-async def unknown_login_key(db: Database) -> bytes:
-    """The per-database key that hashes unknown log-in addresses (made by migration 0009)."""
-    row = await db.fetchone("SELECT key FROM staff_login_key WHERE id = 1")
-    if row is None:
-        raise RuntimeError("staff_login_key is empty: migration 0009 did not run")
-    key: bytes = row["key"]
-    return key
-
-
-async def unknown_login(db: Database, address_hash: bytes) -> Row | None:
-    return await db.fetchone(
-        "SELECT failed_logins, locked_until FROM staff_unknown_logins WHERE address_hash = ?",
-        (address_hash,),
-    )
-
-
-async def record_unknown_login_failure(
-    db: Database,
-    address_hash: bytes,
-    failed: int,
-    locked_until: str | None,
-    now: str,
-    capacity: int,
-) -> None:
-    """Store an unknown address's failures; forget lifted locks and all but the newest rows."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO staff_unknown_logins (address_hash, failed_logins, locked_until,"
-            " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (address_hash) DO UPDATE SET"
-            " failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,"
-            " updated_at = excluded.updated_at",
-            (address_hash, failed, locked_until, now),
-        )
-        # A lifted lock with no failures since is the same as no row at all.
-        await conn.execute(
-            "DELETE FROM staff_unknown_logins WHERE locked_until <= ? AND failed_logins = 0",
-            (now,),
-        )
-        await conn.execute(
-            "DELETE FROM staff_unknown_logins WHERE address_hash IN (SELECT address_hash"
-            " FROM staff_unknown_logins ORDER BY updated_at DESC LIMIT -1 OFFSET ?)",
-            (capacity,),
-        )
-
-
 async def set_locale(db: Database, staff_id: str, locale: str) -> None:
     async with db.transaction() as conn:
         await conn.execute("UPDATE staff_users SET locale = ? WHERE id = ?", (locale, staff_id))
