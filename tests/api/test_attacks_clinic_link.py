@@ -8,6 +8,8 @@ import csv
 import io
 from collections.abc import Callable
 
+import httpx
+
 from fotfeste.settings import RateLimit
 from tests.api.conftest import Person, sign_up
 from tests.conftest import LiveServer
@@ -69,6 +71,20 @@ def test_many_accounts_from_one_address_cannot_keep_guessing_referral_codes(
     assert codes[:12] == [404] * 12
     assert set(codes[12:]) == {429}
     assert other_address == 404
+
+
+def test_looking_codes_up_without_an_account_is_limited_alike(
+    server_factory: Callable[..., LiveServer],
+) -> None:
+    server = server_factory(rate_clinic_link=RateLimit(12, 900))
+    with httpx.Client(base_url=server.url, timeout=10) as anonymous:
+        codes = [anonymous.get(f"/api/referrals/{code}").status_code for code in GUESSES[:30]]
+        other = anonymous.get(
+            f"/api/referrals/{GUESSES[31]}", headers={"X-Forwarded-For": "203.0.113.11"}
+        )
+    assert codes[:12] == [404] * 12
+    assert set(codes[12:]) == {429}
+    assert other.status_code == 404
 
 
 def test_the_throttle_answers_with_retry_after_even_for_a_real_code(

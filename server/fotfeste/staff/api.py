@@ -25,6 +25,7 @@ from fotfeste.staff.models import (
 )
 from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.throttle import throttled
 
 
 def _contacts(row: Any) -> Contacts:
@@ -49,7 +50,9 @@ class ReferralsController(Controller):
     path = "/api/referrals"
     tags = ["clinics"]
 
-    @get("/{code:str}", operation_id="getReferral")  # the app-wide public guard limits it
+    # Counted in "public" like every anonymous route, and with the clinic link per address: a
+    # 404 here tells that a code does not exist, as the link's answer does.
+    @get("/{code:str}", operation_id="getReferral", guards=[throttled("clinic_link")])
     async def show(self, code: FromPath[str], db: DB) -> Referral:
         """What a code stands for: the clinic, the programme, its contacts and exactly what is
         shared. Public (the code is printed on a card); revoked codes are 404."""
