@@ -91,6 +91,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_account_create: RateLimit = RateLimit(20, 3600)
     rate_recover: RateLimit = RateLimit(10, 900)
     rate_public: RateLimit = RateLimit(300, 60)
+    # Answering a referral code (POST /api/me/clinic-link), per client address and per account:
+    # the answer tells whether a code exists. An address gets more, as a group may link at once
+    # on a clinic's Wi-Fi.
+    rate_clinic_link: RateLimit = RateLimit(30, 900)
+    rate_clinic_link_account: RateLimit = RateLimit(10, 900)
     max_body_bytes: int = 64 * 1024
     reader_connections: int = 4
     group_commit: bool = True
@@ -164,6 +169,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_RATE_ACCOUNT_CREATE": ("rate_account_create", RateLimit.parse),
         "FOTFESTE_RATE_RECOVER": ("rate_recover", RateLimit.parse),
         "FOTFESTE_RATE_PUBLIC": ("rate_public", RateLimit.parse),
+        "FOTFESTE_RATE_CLINIC_LINK": ("rate_clinic_link", RateLimit.parse),
+        "FOTFESTE_RATE_CLINIC_LINK_ACCOUNT": ("rate_clinic_link_account", RateLimit.parse),
         "FOTFESTE_MAX_BODY_BYTES": (
             "max_body_bytes",
             lambda t: _int("FOTFESTE_MAX_BODY_BYTES", t),

@@ -284,16 +284,32 @@ async def public_code(db: Database, code: str) -> Row | None:
 
 
 async def answer(db: Database, account_id: str, code: str, *, accept: bool, now: str) -> None:
-    """Record the person's answer; accepting links the account (replacing any other link)."""
+    """Record the person's answer; accepting links the account (replacing any other link).
+
+    The first acceptance of a code by an account counts as its activation; linking again after
+    leaving, declining or another code does not count again.
+    """
     async with db.transaction() as conn:
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT counted FROM clinic_code_answers WHERE account_id = ? AND code = ?",
+                (account_id, code),
+            )
+        )
+        first_acceptance = accept and not (rows and rows[0]["counted"])
         await conn.execute(
-            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
-            " accepted = excluded.accepted, answered_at = excluded.answered_at",
-            (account_id, code, int(accept), now),
+            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at, counted)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
+            " accepted = excluded.accepted, answered_at = excluded.answered_at,"
+            " counted = max(counted, excluded.counted)",
+            (account_id, code, int(accept), now, int(accept)),
         )
         if accept:
             await _link(conn, account_id, code, now)
+        if first_acceptance:
+            await conn.execute(
+                "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
+            )
 
 
 async def answered(db: Database, account_id: str, code: str) -> bool:
@@ -304,7 +320,7 @@ async def answered(db: Database, account_id: str, code: str) -> bool:
 
 
 async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str) -> None:
-    """Link the account to the code's clinic; a new link counts as an activation of the code."""
+    """Link the account to the code's clinic (linked_at stays when it already is)."""
     current = list(
         await conn.execute_fetchall(
             "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
@@ -317,9 +333,6 @@ async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str
         " ON CONFLICT (account_id) DO UPDATE SET code = excluded.code,"
         " linked_at = excluded.linked_at",
         (account_id, code, now),
-    )
-    await conn.execute(
-        "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
     )
 
 

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 from litestar.types import ExceptionHandlersMap
 
 from fotfeste.errors import DomainError
+from fotfeste.kdf import KdfBusy
 
 log = logging.getLogger("fotfeste.errors")
 
@@ -42,6 +43,16 @@ def database_error(request: Request, exc: sqlite3.OperationalError) -> Response[
     return internal_error(request, exc)
 
 
+def kdf_busy(request: Request, exc: KdfBusy) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+    """The argon2 pool of this kind is full (a flood): 503 at once rather than a long queue."""
+    log.warning("argon2 pool %s full on %s %s", exc.kind, request.method, _route(request))
+    return _json(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "The service is busy. Nothing was changed; please try again in a moment.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 def internal_error(request: Request, exc: Exception) -> Response[dict[str, object]]:  # type: ignore[type-arg]
     if isinstance(exc, HTTPException):
         return _json(exc.status_code, exc.detail, exc.extra or None, exc.headers)
@@ -59,5 +70,6 @@ def _route(request: Request) -> str:  # type: ignore[type-arg]
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error,
     sqlite3.OperationalError: database_error,
+    KdfBusy: kdf_busy,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
