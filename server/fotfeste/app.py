@@ -49,6 +49,7 @@ from fotfeste.staff.sessions import UnknownAddresses
 from fotfeste.web.access_log import AccessStats, log_access_summaries
 from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
+from fotfeste.web.request import FotfesteRequest
 from fotfeste.web.routes import health
 from fotfeste.web.throttle import Throttle, check_public_routes
 from fotfeste.workers import Worker, WorkerContext, run_workers
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         # queue handler that formats each record twice and wakes a thread for every request line.
         logging_config=None,
         request_max_body_size=settings.max_body_bytes,
+        request_class=FotfesteRequest,
         debug=False,
     )
     check_public_routes(app)
