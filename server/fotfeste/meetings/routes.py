@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
+from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
 from fotfeste.errors import InvalidInput
 from fotfeste.meetings import store
@@ -169,16 +170,16 @@ class FavouritesController(Controller):
         await store.remove_favourite(db, account.id, meeting_id)
 
 
-def _past_or_today(text: str, today: date, field: str) -> date:
+def _past_or_today(text: str, today: date, field: str, *, years: int = 10) -> date:
+    """A date up to today: "I went" reaches two years back like a check-in; the log is read
+    up to ten years back (entries made then stay readable)."""
     try:
         value = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
     if value > today:
         raise InvalidInput("That date has not come yet", field=field)
-    if value < today - timedelta(days=3660):
-        raise InvalidInput("That date is more than ten years ago", field=field)
-    return value
+    return check_near(value, today, field, back=years, ahead=0)
 
 
 class AttendanceController(Controller):
@@ -190,7 +191,7 @@ class AttendanceController(Controller):
         self, data: JSONBody[AttendanceCreate], account: CurrentAccount, db: DB, clock: AppClock
     ) -> AttendanceEntry:
         """ "I went": a meeting (or any meeting) on a date; sending it again changes nothing."""
-        on = _past_or_today(data.date, local_today(clock, account.timezone), "date")
+        on = _past_or_today(data.date, local_today(clock, account.timezone), "date", years=YEARS)
         row = await store.record_attendance(db, clock, account.id, on, data.meeting_id)
         return _entry(row)
 

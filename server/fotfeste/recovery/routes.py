@@ -85,9 +85,11 @@ class RecoveryController(Controller):
         to: Annotated[str | None, QueryParameter(description="YYYY-MM-DD (default today)")] = None,
     ) -> Checkins:
         """Check-ins from `from` to `to` inclusive (default: the 30 days ending today)."""
-        last = logic.parse_date(to, "to") if to else local_today(clock, account.timezone)
+        today = local_today(clock, account.timezone)
+        # A history reaches back to a sobriety date (1900 onwards), not into the far future.
+        last = logic.near(logic.parse_date(to, "to"), today, "to") if to else today
         first = (
-            logic.parse_date(from_, "from")
+            logic.near(logic.parse_date(from_, "from"), today, "from")
             if from_
             else last - timedelta(days=logic.RECENT_DAYS - 1)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +17,8 @@ from fotfeste.errors import InvalidInput
 from fotfeste.scales import store
 from fotfeste.scales.definitions import Catalogue, catalogue
 from fotfeste.scales.schedule import Followup, followups
+
+log = logging.getLogger(__name__)
 
 
 class Enrolment(msgspec.Struct, frozen=True):
@@ -126,9 +129,13 @@ async def checkup_outcomes(
             cat.default_programme,
             _created_on(profile["created_at"], timezone),
         )
-        outcomes += _outcomes_of(
-            cat, account_id, role, programme_id, start, local_today(clock, timezone), answered
-        )
+        try:
+            outcomes += _outcomes_of(
+                cat, account_id, role, programme_id, start, local_today(clock, timezone), answered
+            )
+        except Exception as exc:
+            # One person's broken data leaves them out of the aggregates, not everyone (issue 22).
+            log.warning("check-up outcomes: one account left out (%s)", type(exc).__name__)
     return outcomes
 
 
