@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from fotfeste import __version__
 from fotfeste.accounts.auth import before_any_route, provide_account
 from fotfeste.accounts.events import ProfileListener
+from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     push = PushService(settings, db, clock)
     push.producers.extend(_push_producers(db, clock))
     access_stats = AccessStats()
+    write_quota = WriteQuota.from_settings(settings)
     state = State(
         {
             "access_stats": access_stats,
@@ -76,6 +78,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "write_quota": write_quota,
             "staff_unknown_addresses": UnknownAddresses(),
             # Data files are validated here, so a broken file stops the start, not a request.
             "catalogue": catalogue(),
@@ -86,7 +89,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     )
     app = FotfesteApp(
         access_stats=access_stats,
-        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes)],
+        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes, write_quota)],
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
@@ -164,6 +167,10 @@ def _dependencies() -> dict[str, Provide]:
     def profile_listeners(state: State) -> Any:
         return state["profile_listeners"]
 
+    # After the account in the chain (see above): only routes that write ask for it.
+    def quota(state: State, account: SkipValidation[Any]) -> Any:
+        return state["write_quota"]
+
     return {
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
@@ -173,6 +180,7 @@ def _dependencies() -> dict[str, Provide]:
         "account": Provide(provide_account),
         "push": Provide(push, sync_to_thread=False),
         "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
+        "quota": Provide(quota, sync_to_thread=False),
     }
 
 

@@ -6,7 +6,9 @@ adds a month (issue 22): every route refuses dates outside its bound with a 400 
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from fotfeste.errors import InvalidInput
 
@@ -37,3 +39,11 @@ def check_near(
     if not low <= day <= high:
         raise InvalidInput(f"{field} must lie between {low} and {high}, not {day}", field=field)
     return day
+
+
+def seconds_to_midnight(now: datetime, timezone: str) -> int:
+    """Whole seconds from `now` to the next midnight in the zone (for a per-day Retry-After)."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return max(1, math.ceil((midnight - local).total_seconds()))

@@ -27,7 +27,7 @@ from fotfeste.meetings.models import (
     TypeNames,
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
-from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
 Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
@@ -188,11 +188,20 @@ class AttendanceController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, operation_id="recordAttendance")
     async def record(
-        self, data: JSONBody[AttendanceCreate], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        data: JSONBody[AttendanceCreate],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
+        settings: AppSettings,
+        quota: Quota,
     ) -> AttendanceEntry:
         """ "I went": a meeting (or any meeting) on a date; sending it again changes nothing."""
+        quota.spend("attendance", account.id)
         on = _past_or_today(data.date, local_today(clock, account.timezone), "date", years=YEARS)
-        row = await store.record_attendance(db, clock, account.id, on, data.meeting_id)
+        row = await store.record_attendance(
+            db, clock, account.id, on, data.meeting_id, cap=settings.max_attendance_per_day
+        )
         return _entry(row)
 
     @get("/", operation_id="listAttendance")
@@ -240,11 +249,13 @@ class AttendanceController(Controller):
         on: FromPath[str],
         account: CurrentAccount,
         db: DB,
+        quota: Quota,
         meeting_id: Annotated[
             str | None, QueryParameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> None:
         """Take back an "I went" (a mistake is easy to undo)."""
+        quota.spend("attendance", account.id)
         try:
             day = date.fromisoformat(on)
         except ValueError:

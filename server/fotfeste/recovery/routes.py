@@ -21,7 +21,7 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, CurrentAccount, Quota
 
 
 def progress_out(progress: logic.Progress) -> ProgressOut:
@@ -71,8 +71,10 @@ class RecoveryController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
+        quota: Quota,
     ) -> Checkin:
         """Check in for a day (today or up to two years back). Repeating it replaces that day's."""
+        quota.spend("checkins", account.id)
         return await save_checkin(db, clock, account, day, data)
 
     @get("/checkins", operation_id="listCheckins")
