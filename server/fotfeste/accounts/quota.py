@@ -27,8 +27,10 @@ class WriteQuota:
         self, limits: Sequence[RateLimit], monotonic: Callable[[], float] = time.monotonic
     ) -> None:
         self.limits = tuple(limits)
+        self._bounds = tuple((float(limit.requests), float(limit.seconds)) for limit in limits)
         self._monotonic = monotonic
-        self._windows: OrderedDict[tuple[str, str], list[list[float]]] = OrderedDict()
+        # Per key: window start and count of each limit, flat ([start0, count0, start1, …]).
+        self._windows: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WriteQuota:
@@ -36,25 +38,28 @@ class WriteQuota:
 
     def wait(self, kind: str, account_id: str) -> float | None:
         """Count one write when allowed (None); else the seconds until one is allowed."""
+        # On the check-in fast path: plain loops over floats, no objects made per call.
         now = self._monotonic()
         key = (kind, account_id)
         windows = self._windows.get(key)
         if windows is None:
-            windows = self._windows[key] = [[now, 0.0] for _ in self.limits]
+            windows = self._windows[key] = [now, 0.0] * len(self._bounds)
             if len(self._windows) > _MAX_KEYS:
                 self._windows.popitem(last=False)
         else:
             self._windows.move_to_end(key)
-        waits = []
-        for limit, window in zip(self.limits, windows, strict=True):
-            if now - window[0] >= limit.seconds:
-                window[0], window[1] = now, 0.0
-            if window[1] >= limit.requests:
-                waits.append(window[0] + limit.seconds - now)
-        if waits:
-            return max(waits)
-        for window in windows:
-            window[1] += 1
+        wait = 0.0
+        i = 0
+        for requests, seconds in self._bounds:
+            if now - windows[i] >= seconds:
+                windows[i], windows[i + 1] = now, 0.0
+            if windows[i + 1] >= requests:
+                wait = max(wait, windows[i] + seconds - now)
+            i += 2
+        if wait > 0:
+            return wait
+        for i in range(1, len(windows), 2):
+            windows[i] += 1
         return None
 
     def spend(self, kind: str, account_id: str) -> None:
