@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from fotfeste import __version__
 from fotfeste.accounts.auth import before_any_route, provide_account
 from fotfeste.accounts.events import ProfileListener
+from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
@@ -50,6 +51,7 @@ from fotfeste.staff.sessions import UnknownAddresses
 from fotfeste.web.access_log import AccessStats, log_access_summaries
 from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
+from fotfeste.web.request import FotfesteRequest
 from fotfeste.web.routes import health
 from fotfeste.web.throttle import Throttle, check_public_routes
 from fotfeste.workers import Worker, WorkerContext, run_workers
@@ -69,6 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     push = PushService(settings, db, clock)
     push.producers.extend(_push_producers(db, clock))
     access_stats = AccessStats()
+    write_quota = WriteQuota.from_settings(settings)
     state = State(
         {
             "access_stats": access_stats,
@@ -76,6 +79,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "write_quota": write_quota,
             "staff_unknown_addresses": UnknownAddresses(),
             # Data files are validated here, so a broken file stops the start, not a request.
             "catalogue": catalogue(),
@@ -86,7 +90,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     )
     app = FotfesteApp(
         access_stats=access_stats,
-        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes)],
+        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes, write_quota)],
         route_handlers=[*_routes(), _pwa(settings)],
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
@@ -98,6 +102,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         # queue handler that formats each record twice and wakes a thread for every request line.
         logging_config=None,
         request_max_body_size=settings.max_body_bytes,
+        request_class=FotfesteRequest,
         debug=False,
     )
     check_public_routes(app)
@@ -165,6 +170,10 @@ def _dependencies() -> dict[str, Provide]:
     def profile_listeners(state: State) -> Any:
         return state["profile_listeners"]
 
+    # After the account in the chain (see above): only routes that write ask for it.
+    def quota(state: State, account: SkipValidation[Any]) -> Any:
+        return state["write_quota"]
+
     return {
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
@@ -174,6 +183,7 @@ def _dependencies() -> dict[str, Provide]:
         "account": Provide(provide_account),
         "push": Provide(push, sync_to_thread=False),
         "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
+        "quota": Provide(quota, sync_to_thread=False),
     }
 
 

@@ -96,6 +96,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # on a clinic's Wi-Fi.
     rate_clinic_link: RateLimit = RateLimit(30, 900)
     rate_clinic_link_account: RateLimit = RateLimit(10, 900)
+    # Writes of one signed-in account, per kind (responses, attendance, check-ins, plan): far
+    # above what a person does (a week of check-ins replayed at once is 7), far below a script.
+    quota_writes_minute: RateLimit = RateLimit(120, 60)
+    quota_writes_hour: RateLimit = RateLimit(1200, 3600)
+    # Rows one account may add: answers to one questionnaire in one day, meetings on one date.
+    max_responses_per_day: int = 20
+    max_attendance_per_day: int = 10
     max_body_bytes: int = 64 * 1024
     reader_connections: int = 4
     group_commit: bool = True
@@ -171,6 +178,16 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_RATE_PUBLIC": ("rate_public", RateLimit.parse),
         "FOTFESTE_RATE_CLINIC_LINK": ("rate_clinic_link", RateLimit.parse),
         "FOTFESTE_RATE_CLINIC_LINK_ACCOUNT": ("rate_clinic_link_account", RateLimit.parse),
+        "FOTFESTE_QUOTA_WRITES_MINUTE": ("quota_writes_minute", RateLimit.parse),
+        "FOTFESTE_QUOTA_WRITES_HOUR": ("quota_writes_hour", RateLimit.parse),
+        "FOTFESTE_MAX_RESPONSES_PER_DAY": (
+            "max_responses_per_day",
+            lambda t: _positive("FOTFESTE_MAX_RESPONSES_PER_DAY", t),
+        ),
+        "FOTFESTE_MAX_ATTENDANCE_PER_DAY": (
+            "max_attendance_per_day",
+            lambda t: _positive("FOTFESTE_MAX_ATTENDANCE_PER_DAY", t),
+        ),
         "FOTFESTE_MAX_BODY_BYTES": (
             "max_body_bytes",
             lambda t: _int("FOTFESTE_MAX_BODY_BYTES", t),

@@ -56,14 +56,19 @@ async def refresh_due_feeds(ctx: WorkerContext, client: aiohttp.ClientSession) -
             continue
         # A changed URL is a new feed: its old validators say nothing about the new one.
         same = row is not None and row["location"] == feed.url
-        await refresh_feed(
-            ctx.db,
-            ctx,
-            client,
-            feed,
-            etag=row["etag"] if same and row else None,
-            last_modified=row["last_modified"] if same and row else None,
-        )
+        try:
+            await refresh_feed(
+                ctx.db,
+                ctx,
+                client,
+                feed,
+                etag=row["etag"] if same and row else None,
+                last_modified=row["last_modified"] if same and row else None,
+            )
+        except Exception:
+            # One feed's surprise (a bug, a record no rule foresaw) must not stop the others.
+            log.exception("meeting feed %s failed; the other feeds go on", feed.name)
+            continue
         fetched.append(feed.name)
     return fetched
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
-from fotfeste.errors import NotFound
+from fotfeste.errors import Conflict, NotFound
 from fotfeste.meetings.logic import (
     EARTH_RADIUS_KM,
     bounding_boxes,
@@ -299,10 +299,21 @@ async def favourite_meetings_for_account(db: Database, account_id: str) -> list[
 
 
 async def record_attendance(
-    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None
+    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None, *, cap: int
 ) -> Row:
+    """Log one "I went"; a date holds at most `cap` meetings (a replay of one logged is fine)."""
     name = (await meeting_row(db, meeting_id))["name"] if meeting_id else None
     async with db.transaction() as conn:
+        logged = list(
+            await conn.execute_fetchall(
+                "SELECT meeting_id FROM meeting_attendance WHERE account_id = ? AND date = ?",
+                (account_id, on.isoformat()),
+            )
+        )
+        if len(logged) >= cap and (meeting_id or "") not in {row[0] for row in logged}:
+            raise Conflict(
+                f"The log holds at most {cap} meetings on one day; {on} has as many", field="date"
+            )
         # The natural key (account, date, meeting) makes a replayed "I went" harmless.
         await conn.execute(
             "INSERT OR IGNORE INTO meeting_attendance"

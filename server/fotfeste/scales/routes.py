@@ -12,7 +12,8 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from fotfeste.accounts.auth import provide_account
 from fotfeste.clock import isoformat_utc, local_today
-from fotfeste.errors import InvalidInput
+from fotfeste.dates import seconds_to_midnight
+from fotfeste.errors import InvalidInput, TooManyWrites
 from fotfeste.scales import logic, store
 from fotfeste.scales.definitions import Catalogue
 from fotfeste.scales.followups import enrolment_for, schedule_for, set_programme
@@ -34,7 +35,7 @@ from fotfeste.scales.models import (
 )
 from fotfeste.scales.prefill import days_used_last_30
 from fotfeste.scales.present import instrument_out, response_out
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 # Loaded and validated once at start-up: checking them again on every request would be waste.
 Scales = NamedDependency[SkipValidation[Catalogue]]
@@ -80,9 +81,12 @@ class ScalesController(Controller):
         clock: AppClock,
         catalogue: Scales,
         crisis_resources: Resources,
+        settings: AppSettings,
+        quota: Quota,
     ) -> ResponseOut:
         """Answer an instrument. Missing or out-of-range answers are 400; safety answers carry
         the crisis resources for the account's country and language."""
+        quota.spend("responses", account.id)
         inst = catalogue.instrument(data.instrument, account.role)
         if inst is None:
             raise InvalidInput(
@@ -102,7 +106,15 @@ class ScalesController(Controller):
             safety=scored.safety,
             answered_at=isoformat_utc(clock.now()),
             answered_on=local_today(clock, account.timezone),
+            per_day=settings.max_responses_per_day,
         )
+        if row is None:
+            raise TooManyWrites(
+                f"{inst.id} was answered {settings.max_responses_per_day} times today, as many as"
+                " one day keeps. Nothing was lost; it can be answered again tomorrow.",
+                retry_after=seconds_to_midnight(clock.now(), account.timezone),
+                field="instrument",
+            )
         return response_out(
             inst,
             row,

@@ -29,10 +29,22 @@ async def insert_response(
     safety: bool,
     answered_at: str,
     answered_on: date,
-) -> Row:
-    """Store answers once: a retry with the same client_id returns the first row unchanged."""
+    per_day: int,
+) -> Row | None:
+    """Store answers once: a retry with the same client_id returns the first row unchanged.
+
+    None, and nothing stored, when the account already answered `instrument` `per_day` times
+    on `answered_on` (a retry of one of those still returns it)."""
     response_id = new_id()
     async with db.transaction() as conn:
+        today = await conn.execute_fetchall(
+            "SELECT count(*) FROM scale_responses"
+            " WHERE account_id = ? AND instrument = ? AND answered_on = ?"
+            "  AND (? IS NULL OR client_id IS NOT ?)",
+            (account_id, instrument, answered_on.isoformat(), client_id, client_id),
+        )
+        if next(iter(today))[0] >= per_day:
+            return None
         await conn.execute(
             "INSERT INTO scale_responses (id, account_id, client_id, instrument, version, answers,"
             " score, band, safety, answered_at, answered_on)"

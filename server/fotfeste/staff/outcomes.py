@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from fotfeste.staff.records import (
 )
 
 ACTIVE_WINDOW = timedelta(days=30)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,14 @@ async def _programmes(
     schedules: dict[str, Sequence[FollowupEntry]] = {}
     for account in linked:
         timezone = (await accounts.profile_row(db, account.account_id))["timezone"]
-        schedules[account.account_id] = await sources.followups(
-            db, clock, account.account_id, timezone
-        )
+        try:
+            schedules[account.account_id] = await sources.followups(
+                db, clock, account.account_id, timezone
+            )
+        except Exception as exc:
+            # One person's broken data (a year-1 date) leaves them out, not the page (issue 22).
+            log.warning("outcomes: one linked account left out (%s)", type(exc).__name__)
+    linked = [a for a in linked if a.account_id in schedules]
     answers = await sources.checkups(db, clock, [a.account_id for a in linked]) if linked else []
     attendance: dict[str, Mapping[date, int]] = {}
     if sources.attendance is not None:

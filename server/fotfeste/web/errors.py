@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 
-from fotfeste.errors import DomainError
+from fotfeste.errors import DomainError, TooManyWrites
 from fotfeste.kdf import KdfBusy
 
 log = logging.getLogger("fotfeste.errors")
@@ -27,7 +27,8 @@ def _json(
 
 def domain_error(_: Request, exc: DomainError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
     extra = [{"key": exc.field, "message": exc.detail}] if exc.field else None
-    return _json(exc.status_code, exc.detail, extra)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyWrites) else None
+    return _json(exc.status_code, exc.detail, extra, headers)
 
 
 def database_error(request: Request, exc: sqlite3.OperationalError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
