@@ -95,22 +95,24 @@ async def test_programme_figures_from_the_other_domains(db: Database) -> None:
         )
         answers.append(Answer(account_id, "clinic-16", "w8", date(2026, 3, 1), AFTER[i], 3, 7))
 
-    async def followups(_: Database, __: Clock, account_id: str, timezone: str) -> Sequence[Entry]:
-        assert timezone == "Europe/Copenhagen"
-        done = account_id in people[:6]
-        return [
-            Entry("intake", "done" if done else "missed"),
-            Entry("w8", "done" if done else "missed"),
-            Entry("w16", "upcoming"),
-        ]
+    async def followups(_: Database, __: Clock, ids: Sequence[str]) -> dict[str, list[Entry]]:
+        def entries(done: bool) -> list[Entry]:
+            return [
+                Entry("intake", "done" if done else "missed"),
+                Entry("w8", "done" if done else "missed"),
+                Entry("w16", "upcoming"),
+            ]
+
+        return {account_id: entries(account_id in people[:6]) for account_id in ids}
 
     async def checkups(_: Database, __: Clock, ids: Sequence[str]) -> Sequence[Answer]:
         return [a for a in answers if a.account_id in ids]
 
-    async def attendance(_: Database, account_id: str, since: date) -> dict[date, int]:
+    async def attendance(
+        _: Database, ids: Sequence[str], since: date
+    ) -> dict[str, dict[date, int]]:
         assert since <= date(2026, 1, 30)
-        regular = people.index(account_id) < 5
-        return {date(2026, 2, 20): 5} if regular else {}
+        return {i: {date(2026, 2, 20): 5} if people.index(i) < 5 else {} for i in ids}
 
     sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=attendance)
     report = await outcomes.clinic_outcomes(
@@ -155,10 +157,9 @@ async def test_one_person_whose_dates_cannot_be_read_is_left_out_not_everyone(
     clinic_id, people = await _clinic_with_people(db, clock, 6)
     broken = people[0]
 
-    async def followups(_: Database, __: Clock, account_id: str, timezone: str) -> Sequence[Entry]:
-        if account_id == broken:
-            raise OverflowError("date value out of range")
-        return [Entry("intake", "done"), Entry("w8", "upcoming")]
+    async def followups(_: Database, __: Clock, ids: Sequence[str]) -> dict[str, list[Entry]]:
+        # As the scales domain answers: the account it cannot compute is left out.
+        return {i: [Entry("intake", "done"), Entry("w8", "upcoming")] for i in ids if i != broken}
 
     async def checkups(_: Database, __: Clock, ids: Sequence[str]) -> Sequence[Answer]:
         if broken in ids:
@@ -175,3 +176,28 @@ async def test_one_person_whose_dates_cannot_be_read_is_left_out_not_everyone(
     assert (intake.timepoint, intake.eligible, intake.completed) == ("intake", 5, 5)
     funnel = {row.programme: row for row in report.funnel}
     assert funnel["clinic-16"].linked == 6  # still linked; only their follow-ups are left out
+
+
+async def test_answers_that_fail_together_are_read_one_by_one(db: Database) -> None:
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, people = await _clinic_with_people(db, clock, 6)
+    broken = people[0]
+
+    async def followups(_: Database, __: Clock, ids: Sequence[str]) -> dict[str, list[Entry]]:
+        return {i: [Entry("intake", "done"), Entry("w8", "upcoming")] for i in ids}
+
+    async def checkups(_: Database, __: Clock, ids: Sequence[str]) -> Sequence[Answer]:
+        if broken in ids:
+            raise OverflowError("date value out of range")
+        return [Answer(i, "clinic-16", "intake", date(2026, 3, 1), 5, 10, 5) for i in ids]
+
+    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=None)
+    report = await outcomes.clinic_outcomes(
+        db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
+    )
+    assert report.programmes is not None
+    group = next(p for p in report.programmes if p.programme == "clinic-16")
+    days = next(c for c in group.changes if c.measure == "days_used")
+    assert group.completion[0].eligible == 6 and days.timepoint == "w8"
+    # The five whose answers could be read are all in the figures: 5 of 6 is shown as hidden.
+    assert group.completion[0].completed is None

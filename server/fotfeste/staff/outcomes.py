@@ -31,11 +31,21 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Sources:
-    """What other domains expose for the aggregates; None where a domain is not there yet."""
+    """What other domains expose for the aggregates, each for many accounts in a few queries.
 
-    followups: Callable[[Database, Clock, str, str], Awaitable[Sequence[FollowupEntry]]] | None
+    `followups` leaves out an account whose schedule cannot be computed; None where a domain is
+    not there (tests).
+    """
+
+    followups: (
+        Callable[[Database, Clock, Sequence[str]], Awaitable[Mapping[str, Sequence[FollowupEntry]]]]
+        | None
+    )
     checkups: Callable[[Database, Clock, Sequence[str]], Awaitable[Sequence[CheckupAnswer]]] | None
-    attendance: Callable[[Database, str, date], Awaitable[Mapping[date, int]]] | None
+    attendance: (
+        Callable[[Database, Sequence[str], date], Awaitable[Mapping[str, Mapping[date, int]]]]
+        | None
+    )
 
 
 # Bound to the scales and meetings domains' functions once those are merged (see sources.py).
@@ -204,26 +214,22 @@ async def _gather(
     """
     if sources.followups is None or sources.checkups is None:
         return None
-    schedules: dict[str, Sequence[FollowupEntry]] = {}
     ids = [a.account_id for a in linked]
-    profiles = await accounts.notification_profiles(db, ids) if ids else {}
-    for account in linked:
-        try:
-            schedules[account.account_id] = await sources.followups(
-                db, clock, account.account_id, profiles[account.account_id]["timezone"]
-            )
-        except (ArithmeticError, ValueError, KeyError):
-            _log.warning("outcomes: left out one linked account whose follow-ups cannot be read")
+    schedules = await sources.followups(db, clock, ids) if ids else {}
+    if len(schedules) < len(ids):
+        _log.warning(
+            "outcomes: left out %d linked accounts whose follow-ups cannot be read",
+            len(ids) - len(schedules),
+        )
     kept = [a for a in linked if a.account_id in schedules]
     answers = await _checkups(db, clock, [a.account_id for a in kept], sources.checkups)
-    attendance: dict[str, Mapping[date, int]] = {}
-    if sources.attendance is not None:
+    attendance: Mapping[str, Mapping[date, int]] = {}
+    if sources.attendance is not None and kept:
         # Far enough back for the 30 days before any follow-up of a linked person.
         since = min((a.answered_on for a in answers), default=clock.now().date())
-        for account in kept:
-            attendance[account.account_id] = await sources.attendance(
-                db, account.account_id, since - ATTENDANCE_WINDOW
-            )
+        attendance = await sources.attendance(
+            db, [a.account_id for a in kept], since - ATTENDANCE_WINDOW
+        )
     orders = {
         programme: timepoint_order(
             [schedules[a.account_id] for a in kept if a.programme == programme]
