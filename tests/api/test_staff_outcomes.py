@@ -201,3 +201,19 @@ async def test_answers_that_fail_together_are_read_one_by_one(db: Database) -> N
     assert group.completion[0].eligible == 6 and days.timepoint == "w8"
     # The five whose answers could be read are all in the figures: 5 of 6 is shown as hidden.
     assert group.completion[0].completed is None
+
+
+async def test_a_release_of_an_older_shape_is_made_anew_once(db: Database) -> None:
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 5)
+    period = DEFAULT_NOW.strftime("%Y-%m")
+    await store.keep_outcome_release(db, clinic_id, period, 1.0, "then", b'{"funnel": 3}')
+    sources = outcomes.Sources(followups=None, checkups=None, attendance=None)
+    first = await outcomes.released_outcomes(
+        db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
+    )
+    assert first.privacy.period == period and first.funnel[-1].linked == 5
+    again = await outcomes.released_outcomes(
+        db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
+    )
+    assert again == first

@@ -268,15 +268,28 @@ async def outcome_release(db: Database, clinic_id: str, period: str) -> bytes | 
 
 
 async def keep_outcome_release(
-    db: Database, clinic_id: str, period: str, epsilon: float, made_at: str, report: bytes
+    db: Database,
+    clinic_id: str,
+    period: str,
+    epsilon: float,
+    made_at: str,
+    report: bytes,
+    *,
+    replace: bool = False,
 ) -> bytes:
-    """Store a release unless one is stored already; the one stored is the one returned."""
+    """Store a release unless one is stored already (or `replace`); returns the one stored."""
+    conflict = (
+        "DO UPDATE SET epsilon = excluded.epsilon, made_at = excluded.made_at,"
+        " report = excluded.report"
+        if replace
+        else "DO NOTHING"
+    )
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) DO NOTHING",
-            (clinic_id, period, epsilon, made_at, report),
+        sql = (
+            "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"  # noqa: S608 - fixed text
+            f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) {conflict}"
         )
+        await conn.execute(sql, (clinic_id, period, epsilon, made_at, report))
         rows = list(
             await conn.execute_fetchall(
                 "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
