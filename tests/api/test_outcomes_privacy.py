@@ -87,7 +87,7 @@ def test_four_accounts_of_ones_own_do_not_reveal_the_fifth_persons_answer(
         _next_month(server, clinic)
         readings.append(_figure(_export(staff), MEDIAN))
     exact = [r for r in readings if r == str(REAL_DAYS)]
-    assert len(exact) <= 3, readings
+    assert len(exact) <= 4, readings  # about 1 in 61 by chance; 5 of 12 would be 1 in 50,000
     shown = [float(r) for r in readings if not r.startswith(("suppressed", "not"))]
     assert all(0 <= value <= 30 for value in shown)
     for person in people:
