@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -116,6 +118,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How often a configured feed is fetched again (conditional GET); how often the worker looks.
     meeting_feed_interval_seconds: int = 6 * 3600
     meeting_feed_poll_seconds: float = 60.0
+    # Staff outcomes are released with differential privacy: this ε per calendar month per
+    # clinic, split evenly over the figures about the people in one programme (staff/release.py).
+    # Smaller is more private and noisier; 1 is a common choice for a monthly release.
+    outcomes_epsilon: float = 1.0
+    # The zone whose calendar months are the release periods.
+    outcomes_zone: str = "Europe/Stockholm"
 
     @property
     def database_path(self) -> Path:
@@ -143,6 +151,24 @@ def _positive(name: str, text: str) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def _epsilon(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"must be a number such as 1 or 0.5, not {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"must be a number above 0, not {text!r}")
+    return value
+
+
+def _zone(text: str) -> str:
+    try:
+        ZoneInfo(text.strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SettingsError(f"unknown time zone {text!r}") from None
+    return text.strip()
 
 
 def _hosts(text: str) -> tuple[str, ...]:
@@ -221,6 +247,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_CRISIS_RESOURCES": ("crisis_resources", Path),
         "FOTFESTE_MEETING_FEEDS": ("meeting_feeds", _feeds),
+        "FOTFESTE_OUTCOMES_EPSILON": ("outcomes_epsilon", _epsilon),
+        "FOTFESTE_OUTCOMES_ZONE": ("outcomes_zone", _zone),
         "FOTFESTE_MEETING_FEED_INTERVAL": (
             "meeting_feed_interval_seconds",
             lambda t: _int("FOTFESTE_MEETING_FEED_INTERVAL", t),

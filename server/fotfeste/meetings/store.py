@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -356,6 +358,22 @@ async def attendance_counts(db: Database, account_id: str, since: date) -> dict[
         (account_id, since.isoformat()),
     )
     return {date.fromisoformat(r[0]): r[1] for r in rows}
+
+
+async def attendance_counts_of(
+    db: Database, account_ids: Sequence[str], since: date
+) -> dict[str, dict[date, int]]:
+    """attendance_counts of many accounts in one query (the staff outcomes)."""
+    rows = await db.fetchall(
+        "SELECT account_id, date, count(*) FROM meeting_attendance"
+        " WHERE account_id IN (SELECT value FROM json_each(?)) AND date >= ?"
+        " GROUP BY account_id, date ORDER BY account_id, date",
+        (json.dumps(list(account_ids)), since.isoformat()),
+    )
+    out: dict[str, dict[date, int]] = {account_id: {} for account_id in account_ids}
+    for r in rows:
+        out[r[0]][date.fromisoformat(r[1])] = r[2]
+    return out
 
 
 async def attendance_totals(db: Database, account_id: str) -> tuple[int, str | None, int]:

@@ -94,6 +94,23 @@ async def answered_dates(db: Database, account_id: str) -> list[tuple[str, date]
     return [(r["instrument"], date.fromisoformat(r["answered_on"])) for r in rows]
 
 
+async def answered_dates_of(
+    db: Database, account_ids: Sequence[str]
+) -> dict[str, list[tuple[str, date]]]:
+    """answered_dates of many accounts in one query (the staff outcomes)."""
+    rows = await db.fetchall(
+        "SELECT account_id, instrument, answered_on FROM scale_responses"
+        " WHERE account_id IN (SELECT value FROM json_each(?))",
+        (msgspec.json.encode(list(account_ids)).decode(),),
+    )
+    out: dict[str, list[tuple[str, date]]] = {}
+    for r in rows:
+        out.setdefault(r["account_id"], []).append(
+            (r["instrument"], date.fromisoformat(r["answered_on"]))
+        )
+    return out
+
+
 async def enrolment(db: Database, account_id: str) -> tuple[str, date] | None:
     row = await db.fetchone(
         "SELECT programme, start_date FROM enrolments WHERE account_id = ?", (account_id,)

@@ -262,6 +262,47 @@ async def revoke_code(
             await audit(conn, clinic_id, staff_id, email, "code.revoked", code, now)
 
 
+async def outcome_release(db: Database, clinic_id: str, period: str) -> bytes | None:
+    """The clinic's stored outcome release for a period (JSON), if it has been made."""
+    value = await db.fetchval(
+        "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
+        (clinic_id, period),
+    )
+    return None if value is None else bytes(value)
+
+
+async def keep_outcome_release(
+    db: Database,
+    clinic_id: str,
+    period: str,
+    epsilon: float,
+    made_at: str,
+    report: bytes,
+    *,
+    replace: bool = False,
+) -> bytes:
+    """Store a release unless one is stored already (or `replace`); returns the one stored."""
+    conflict = (
+        "DO UPDATE SET epsilon = excluded.epsilon, made_at = excluded.made_at,"
+        " report = excluded.report"
+        if replace
+        else "DO NOTHING"
+    )
+    async with db.transaction() as conn:
+        sql = (
+            "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"  # noqa: S608 - fixed text
+            f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) {conflict}"
+        )
+        await conn.execute(sql, (clinic_id, period, epsilon, made_at, report))
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
+                (clinic_id, period),
+            )
+        )
+    return bytes(rows[0]["report"])
+
+
 async def programme_counts(db: Database, clinic_id: str) -> list[Row]:
     """Codes issued and activations (ever) per programme: counts of codes, not of rows of people."""
     return await db.fetchall(
