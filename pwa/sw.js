@@ -33,6 +33,7 @@ const APP_SHELL = [
   '/views/home.js',
   '/views/help.js',
   '/views/settings.js',
+  '/views/devices.js',
   '/views/reminders.js',
   '/push.js',
   '/views/cards/welcome.js',

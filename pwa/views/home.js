@@ -1,4 +1,6 @@
-// home.js: the home screen (#/home): a greeting and a column of cards.
+// home.js: the home screen (#/home): a greeting and a column of cards, drug-free days first, so
+// the streak (or the start-date question) and today's check-in are on the first screenful of a
+// phone; the greeting's kind words close the screen instead of pushing them down.
 //
 // Each card is one module in views/cards/ exporting {id, render(context), shows?(context)}.
 // To add a card, write its module and put it in CARDS (and in sw.js's APP_SHELL list).
@@ -36,10 +38,10 @@ export function Home({ state, actions }) {
   return html`
     <div class="screen screen--home" data-role=${role}>
       <${Title}>${t(greetingKey(hourIn(me?.timezone)))}<//>
-      <p class="lead">${t(`home.lead_${role}`)}</p>
       <ul class="cards">
         ${cards.map((card) => html`
           <li key=${card.id} class=${`cards__item cards__item--${card.id}`}>${card.render(context)}</li>`)}
       </ul>
+      <p class="lead lead--closing">${t(`home.lead_${role}`)}</p>
     </div>`;
 }
