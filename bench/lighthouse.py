@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,18 +63,24 @@ def lighthouse_command(install: bool = True) -> list[str] | None:
 
 
 @contextmanager
-def signed_in_chromium(app_url: str, locale: str = "en") -> Iterator[int]:
-    """A Chromium with a remote-debugging port whose profile holds a new account's token."""
-    from playwright.sync_api import sync_playwright
+def signed_in_chromium(app_url: str, browser_type: Any = None, locale: str = "en") -> Iterator[int]:
+    """A Chromium with a remote-debugging port whose profile holds a new account's token.
 
+    `browser_type` is Playwright's chromium when the caller already runs Playwright (the
+    browser tests do); without it, Playwright is started here.
+    """
     token = httpx.post(
         f"{app_url}/api/accounts",
         json={"role": "self", "locale": locale, "timezone": "Europe/Stockholm"},
         timeout=10,
     ).json()["token"]
     port = free_port()
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
+    with tempfile.TemporaryDirectory() as profile, ExitStack() as stack:
+        if browser_type is None:
+            from playwright.sync_api import sync_playwright
+
+            browser_type = stack.enter_context(sync_playwright()).chromium
+        context = browser_type.launch_persistent_context(
             profile,
             executable_path=CHROMIUM,
             args=[*CHROMIUM_ARGS, f"--remote-debugging-port={port}"],
@@ -204,7 +210,7 @@ def precache_bytes(app_url: str) -> int:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as data:
-        server = ServerProcess(Path(data) / "server").start()
+        server = ServerProcess(Path(data) / "server").start(timeout=120)
         try:
             started = time.perf_counter()
             figures = first_load_bytes(server.url)
