@@ -29,7 +29,9 @@ def main() -> None:
         server = ServerProcess(Path(data) / "server", env={"FOTFESTE_DEMO": "1"}).start(120)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox"]
+                )
                 context = browser.new_context(
                     viewport={"width": 360, "height": 740},
                     device_scale_factor=2,
