@@ -5,8 +5,9 @@
 // Each card is one module in views/cards/ exporting {id, render(context), shows?(context)}.
 // To add a card, write its module and put it in CARDS (and in sw.js's APP_SHELL list).
 
-import { html } from './html.js';
+import { html, useEffect, useState } from './html.js';
 import { hourIn, t } from '../i18n.js';
+import * as recovery from '../recovery.js';
 import { Title } from './parts.js';
 import welcomeCard from './cards/welcome.js';
 import helpCard from './cards/help.js';
@@ -30,11 +31,29 @@ function greetingKey(hour) {
   return 'home.greeting_evening';
 }
 
+// The cards under drug-free days wait until its numbers are in (3 s at most): drawn at once,
+// they jumped down when the card grew, and a thumb about to tap one would hit another.
+const SETTLE_MS = 3000;
+
+function useProgressSettled() {
+  const [settled, setSettled] = useState(recovery.snapshot().loaded);
+  useEffect(() => {
+    if (settled) return undefined;
+    const unsubscribe = recovery.subscribe((current) => { if (current.loaded) setSettled(true); });
+    const timer = setTimeout(() => setSettled(true), SETTLE_MS);
+    return () => { unsubscribe(); clearTimeout(timer); };
+  }, []);
+  return settled;
+}
+
 export function Home({ state, actions }) {
   const me = state.me;
   const role = me?.role === 'relative' ? 'relative' : 'self';
   const context = { state, actions, me, role };
-  const cards = CARDS.filter((card) => !card.shows || card.shows(context));
+  const settled = useProgressSettled();
+  let cards = CARDS.filter((card) => !card.shows || card.shows(context));
+  const progress = cards.findIndex((card) => card.id === 'progress');
+  if (!settled && progress >= 0) cards = cards.slice(0, progress + 1);
   return html`
     <div class="screen screen--home" data-role=${role}>
       <${Title}>${t(greetingKey(hourIn(me?.timezone)))}<//>
@@ -42,6 +61,6 @@ export function Home({ state, actions }) {
         ${cards.map((card) => html`
           <li key=${card.id} class=${`cards__item cards__item--${card.id}`}>${card.render(context)}</li>`)}
       </ul>
-      <p class="lead lead--closing">${t(`home.lead_${role}`)}</p>
+      ${settled && html`<p class="lead lead--closing">${t(`home.lead_${role}`)}</p>`}
     </div>`;
 }
