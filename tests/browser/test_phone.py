@@ -152,6 +152,12 @@ def test_large_text_never_hides_content_under_the_tab_bar(new_page: NewPage) -> 
     layout = page.evaluate(LAYOUT)
     print(f"\nda at 200 %: tab bar {layout['nav']['height']:.0f} px of {HEIGHT}")
     assert not any(link["labelShown"] for link in layout["links"])
+    assert layout["pageWidth"] <= WIDTH
+    # The app's name stays one word on one line; the header's icons go under it if need be.
+    brand = page.locator(".brand span")
+    assert brand.evaluate("(e) => e.getBoundingClientRect().height") <= 1.5 * brand.evaluate(
+        "(e) => parseFloat(getComputedStyle(e).lineHeight)"
+    )
     assert layout["nav"]["height"] <= NAV_SHARE * HEIGHT + 34  # the inset comes on top
     for screen in ("home", "settings", "help"):
         page.goto(f"/#/{screen}")
