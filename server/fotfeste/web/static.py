@@ -107,6 +107,7 @@ class PwaFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock = threading.Lock()
+        self._listed: tuple[tuple[int, int], dict[str, Path]] | None = None
         self._table = self._build()
 
     @property
@@ -117,9 +118,15 @@ class PwaFiles:
         return sorted(self._table.assets)
 
     def _files(self) -> dict[str, Path]:
-        """URL path → file, for every file that may be served."""
-        shell = shell_paths((self.root / "sw.js").read_text(encoding="utf-8"))
-        files = {"/sw.js": self.root / "sw.js", "/index.html": self.root / "index.html"}
+        """URL path → file, for every file that may be served (re-read when sw.js changes)."""
+        sw = self.root / "sw.js"
+        info = sw.stat()
+        key = (info.st_mtime_ns, info.st_size)
+        if self._listed is not None and self._listed[0] == key:
+            return self._listed[1]
+        shell = shell_paths(sw.read_text(encoding="utf-8"))
+        files = {"/sw.js": sw, "/index.html": self.root / "index.html"}
+        folders = set()
         for url in shell:
             if url == "/":
                 continue
@@ -127,9 +134,12 @@ class PwaFiles:
             if ".." in PurePosixPath(url).parts or not path.is_file():
                 raise ShellListError(f"APP_SHELL names {url}, which is not a file in {self.root}")
             files[url] = path
-            # Licences travel with what they cover (vendor/LICENSE-preact, data/LICENSE-…).
-            for licence in path.parent.glob("LICENSE*"):
+            folders.add(path.parent)
+        # Licences travel with what they cover (vendor/LICENSE-preact, data/LICENSE-…).
+        for folder in folders:
+            for licence in folder.glob("LICENSE*"):
                 files["/" + licence.relative_to(self.root).as_posix()] = licence
+        self._listed = (key, files)
         return files
 
     def _signature(self, files: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
