@@ -24,7 +24,23 @@ TABS = {
     "en": ["Home", "Meetings", "Follow-up", "Help"],
 }
 NAV_LABEL = {"sv": "Huvudmeny", "nb": "Hovedmeny", "da": "Hovedmenu", "en": "Main menu"}
-SCREENS = ["home", "meetings", "scales", "help", "settings", "reminders", "plan", "history"]
+SCREENS = [
+    "home",
+    "meetings",
+    "scales",
+    "checkup",
+    "help",
+    "craving",
+    "used",
+    "crisis",
+    "plan",
+    "settings",
+    "reminders",
+    "history",
+    "checkin",
+    "waiting",
+    "family",
+]
 
 LAYOUT = """() => {
   const nav = document.querySelector('.tab-bar').getBoundingClientRect();
@@ -184,9 +200,10 @@ def test_no_console_message_on_any_screen(new_page: NewPage, lang: str) -> None:
         "console",
         lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else 0,
     )
-    page.goto("/")
-    page.wait_for_selector("main h1")
-    page.wait_for_load_state("networkidle")
+    for before_an_account in ("/", "/#/recover", "/#/help"):
+        page.goto(before_an_account)
+        page.wait_for_selector("main h1")
+        page.wait_for_load_state("networkidle")
     open_signed_in(page, locale=lang)
     for screen in SCREENS:
         page.goto(f"/#/{screen}")
