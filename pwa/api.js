@@ -108,6 +108,16 @@ export function renewRecoveryCode() {
   return request('POST', '/api/me/recovery-code');
 }
 
+/** GET /api/me/devices → {devices: [{id, created_at, last_used_at, current}]} */
+export function listDevices() {
+  return request('GET', '/api/me/devices');
+}
+
+/** DELETE /api/me/devices/{id}: that device's token stops working. */
+export function revokeDevice(id) {
+  return request('DELETE', `/api/me/devices/${encodeURIComponent(id)}`);
+}
+
 /** GET /api/me/export → everything stored about the account, as a JSON Blob */
 export async function exportData() {
   const data = await request('GET', '/api/me/export');

@@ -1,4 +1,5 @@
-// settings.js: language, time zone, discreet mode, recovery code, export and deletion (#/settings).
+// settings.js: language, time zone, discreet mode, recovery code, export, devices, signing out
+// on this phone and deletion (#/settings).
 
 import { html, useEffect, useId, useRef, useState } from './html.js';
 import { LANGUAGES, formatDate, formatRelative, t, timeZones } from '../i18n.js';
@@ -8,6 +9,7 @@ import {
 import { ErrorMessage, RecoveryCode, Title, errorText } from './parts.js';
 import { ClinicSettings } from './clinic.js';
 import { REGIONS, loadHelpLines } from './help-lines.js';
+import { DeviceList, SignOut } from './devices.js';
 
 // Today's date in the account's time zone, as YYYY-MM-DD (the en-CA format is exactly that).
 function today(timeZone) {
@@ -285,7 +287,9 @@ export function Settings({ state, actions }) {
       <${ClinicSettings} ...${props} />
       <${Recovery} ...${props} />
       <${Export} ...${props} />
+      <${DeviceList} ...${props} />
       <${About} ...${props} />
+      <${SignOut} ...${props} />
       <${Delete} ...${props} />
     </div>`;
 }

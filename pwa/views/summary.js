@@ -11,6 +11,19 @@ import { period, responsesIn, weeks } from '../summary.js';
 
 const SHORT = { day: 'numeric', month: 'short' };
 
+// The summary's styles, its A4 print page among them, come with this screen rather than with
+// the app's first load; beside this module, so under the same version prefix.
+function useSummaryStyles() {
+  useEffect(() => {
+    if (document.querySelector('link[data-summary-styles]')) return;
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = new URL('../summary.css', import.meta.url).href;
+    link.dataset.summaryStyles = '';
+    document.head.append(link);
+  }, []);
+}
+
 async function load(choice, dates, withPlan) {
   const [progress, instruments, responses] = await Promise.all([
     api.getProgress(), api.getInstruments(), api.getResponses(),
@@ -189,6 +202,7 @@ function FhirExport() {
 }
 
 export function Summary({ state }) {
+  useSummaryStyles();
   const [choice, setChoice] = useState('last30');
   const [dates, setDates] = useState({ from: '', to: '' });
   const [withPlan, setWithPlan] = useState(false);

@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import SkipValidation
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from fotfeste import __version__
@@ -53,6 +52,7 @@ from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.request import FotfesteRequest
 from fotfeste.web.routes import health
+from fotfeste.web.static import PwaFiles
 from fotfeste.web.throttle import Throttle, check_public_routes
 from fotfeste.workers import Worker, WorkerContext, run_workers
 
@@ -91,7 +91,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     app = FotfesteApp(
         access_stats=access_stats,
         fast_routes=[FastCheckin(db, clock, settings.max_body_bytes, write_quota)],
-        route_handlers=[*_routes(), _pwa(settings)],
+        # The PWA's files: only those sw.js lists, compressed and versioned (web/static.py).
+        pwa_files=PwaFiles(settings.pwa_dir),
+        route_handlers=_routes(),
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
@@ -185,17 +187,6 @@ def _dependencies() -> dict[str, Provide]:
         "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
         "quota": Provide(quota, sync_to_thread=False),
     }
-
-
-def _pwa(settings: Settings) -> Router:
-    """The PWA's static files at /, index.html for /."""
-    return create_static_files_router(
-        path="/",
-        directories=[settings.pwa_dir],
-        html_mode=True,
-        name="pwa",
-        include_in_schema=False,
-    )
 
 
 def _openapi() -> OpenAPIConfig:
