@@ -6,7 +6,14 @@
 // start date, or without one, only the days with a check-in are counted. Today counts only once
 // it has a check-in: the day is not over yet (the API's drug-free total stops before today too).
 
+import * as store from './store.js';
+
 const DAY_MS = 86_400_000;
+// Offline, the last summary made on this phone is shown for a week at most. The service worker
+// keeps no check-ins or answers (a lost phone must not), so this one summary is all there is;
+// signing out, or a revoked token, wipes it with the rest (store.wipe).
+const LAST_KEY = 'summary.last';
+const LAST_MAX_AGE_MS = 7 * DAY_MS;
 
 export function addDays(iso, days) {
   const date = new Date(`${iso}T00:00:00Z`);
@@ -81,4 +88,19 @@ export function weeks({ from, to, today, startDate, checkins, attendance }) {
 /** Responses answered within the period, oldest first. */
 export function responsesIn(responses, { from, to }) {
   return responses.filter((r) => r.answered_on >= from && r.answered_on <= to);
+}
+
+/** Keep the summary just made, for offline use on this phone (a week at most). */
+export function keepLast(summary) {
+  return store.set(LAST_KEY, { savedAt: Date.now(), summary });
+}
+
+/** The last summary made here, if it is less than a week old: {savedAt, summary} or null. */
+export async function lastKept() {
+  const kept = await store.get(LAST_KEY);
+  if (!kept || Date.now() - kept.savedAt > LAST_MAX_AGE_MS) {
+    if (kept) await store.remove(LAST_KEY);
+    return null;
+  }
+  return kept;
 }

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { formatDate, formatNumber, t } from '../i18n.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 import { TrendChart } from './scales/chart.js';
-import { period, responsesIn, weeks } from '../summary.js';
+import { keepLast, lastKept, period, responsesIn, weeks } from '../summary.js';
 
 const SHORT = { day: 'numeric', month: 'short' };
 
@@ -208,14 +208,30 @@ export function Summary({ state }) {
   const [withPlan, setWithPlan] = useState(false);
   const [data, setData] = useState(null);
   const [error, setError] = useState('');
+  const [offlineSince, setOfflineSince] = useState(null);
 
   const badRange = choice === 'between' && dates.from && dates.to && dates.from > dates.to;
   useEffect(() => {
     if (badRange || (choice === 'between' && !(dates.from && dates.to))) return;
     let live = true;
     load(choice, dates, withPlan)
-      .then((loaded) => { if (live) { setData(loaded); setError(''); } })
-      .catch((failure) => { if (live) setError(errorText(failure)); });
+      .then((loaded) => {
+        if (!live) return;
+        setData(loaded);
+        setError('');
+        setOfflineSince(null);
+        keepLast(loaded);
+      })
+      .catch(async (failure) => {
+        const kept = failure.offline ? await lastKept() : null;
+        if (!live) return;
+        if (kept) {
+          setData(kept.summary);
+          setOfflineSince(kept.savedAt);
+        } else {
+          setError(errorText(failure));
+        }
+      });
     return () => { live = false; };
   }, [choice, dates.from, dates.to, withPlan, state.lang]);
 
@@ -263,6 +279,8 @@ export function Summary({ state }) {
             ${t('summary.period_line', { from: formatDate(data.span.from),
               to: formatDate(data.span.to) })}
           </p>
+          ${offlineSince && html`<p class="hint no-print">${t('summary.offline', {
+            date: formatDate(new Date(offlineSince), { dateStyle: 'long', timeStyle: 'short' }) })}</p>`}
           ${data.noStart && html`<p class="hint">${t('summary.no_start')}</p>`}
           ${data.span.clipped && html`<p class="hint">${t('summary.too_long')}</p>`}
           <section class="panel summary__section" aria-labelledby="summary-weeks">
