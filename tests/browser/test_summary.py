@@ -115,5 +115,5 @@ def test_summary_works_offline_with_the_last_data(new_page: NewPage) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Oppsummering til samtalen min")
     expect(summary.locator(".summary__scores")).to_contain_text("7/27")
     expect(summary).to_contain_text("dager med bruk 1")
-    expect(summary).to_contain_text("Du er ikke på nett: dette er oppsummeringen slik den ble laget")
+    expect(summary).to_contain_text("Du er ikke på nett: dette er oppsummeringen slik den ble")
     page.context.set_offline(False)
