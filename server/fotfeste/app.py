@@ -31,6 +31,7 @@ from fotfeste.meetings.routes import (
     FavouritesController,
     MeetingsController,
 )
+from fotfeste.motivation.routes import InsightsController, SpendingController
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
@@ -134,6 +135,8 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ArticlesController,
         PlanController,
         TreatmentController,
+        SpendingController,
+        InsightsController,
     ]
 
 
