@@ -211,6 +211,28 @@ export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
 }
 
+// --- motivation -------------------------------------------------------------------------
+
+/** GET /api/me/spending → {amount, per, currency}; 404 until set */
+export function getSpending() {
+  return request('GET', '/api/me/spending');
+}
+
+/** PUT /api/me/spending {amount, per, currency?} → the setting */
+export function putSpending(body) {
+  return request('PUT', '/api/me/spending', { body });
+}
+
+/** DELETE /api/me/spending → 204 */
+export function deleteSpending() {
+  return request('DELETE', '/api/me/spending');
+}
+
+/** GET /api/insights → the person's own patterns from their check-ins */
+export function getInsights() {
+  return request('GET', '/api/insights');
+}
+
 // --- meetings ---------------------------------------------------------------------------
 
 function query(params) {

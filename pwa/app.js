@@ -28,6 +28,8 @@ import { Plan } from './views/plan.js';
 import { Family } from './views/family.js';
 import { Article } from './views/article.js';
 import { Waiting } from './views/waiting.js';
+import { Money } from './views/money.js';
+import { Insights } from './views/insights.js';
 
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
@@ -53,6 +55,8 @@ const ROUTES = {
   family: { view: Family, account: true },
   article: { view: Article, account: true, param: true }, // #/article/<slug>
   waiting: { view: Waiting, account: true },
+  money: { view: Money, account: true }, // what I used to spend: money not spent
+  insights: { view: Insights, account: true }, // my own patterns
 };
 
 const state = {
