@@ -32,6 +32,7 @@ from fotfeste.meetings.routes import (
     MeetingsController,
 )
 from fotfeste.motivation.routes import InsightsController, SpendingController
+from fotfeste.motivation.supporter_routes import SupportersController, SupportingController
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
@@ -137,6 +138,8 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         TreatmentController,
         SpendingController,
         InsightsController,
+        SupportersController,
+        SupportingController,
     ]
 
 

@@ -68,3 +68,77 @@ class Insights(msgspec.Struct):
         Literal["fewer_use_days_with_meetings", "more_use_days_with_meetings", "same"] | None,
         Meta(description="Days with use in weeks with and without a meeting, compared"),
     ]
+
+
+Share = Literal["milestones", "streak"]
+EncouragementKind = Literal["proud", "thinking_of_you", "here_for_you"]
+
+
+class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):
+    shares: Annotated[
+        list[Share],
+        Meta(
+            min_length=1,
+            max_length=2,
+            description='["milestones"] (the default) or ["milestones", "streak"]',
+        ),
+    ] = msgspec.field(default_factory=lambda: ["milestones"])
+
+
+class Invitation(msgspec.Struct):
+    code: Annotated[str, Meta(description="Eight letters and digits, easy to read aloud")]
+    expires_at: str
+    shares: list[Share]
+
+
+class AcceptIn(msgspec.Struct, forbid_unknown_fields=True):
+    code: Annotated[str, Meta(min_length=1, max_length=32)]
+
+
+class Accepted(msgspec.Struct):
+    id: str
+    shares: list[Share]
+
+
+class NextMilestoneShared(msgspec.Struct):
+    days: int
+    date: str
+
+
+class PersonShared(msgspec.Struct, omit_defaults=True):
+    """What a supporter sees of one person: only what `shares` allows, and nothing once ended."""
+
+    id: str
+    shares: list[Share]
+    ended: bool
+    milestones_reached: list[int] | msgspec.UnsetType = msgspec.UNSET
+    next_milestone: NextMilestoneShared | msgspec.UnsetType | None = msgspec.UNSET
+    current_streak_days: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class People(msgspec.Struct):
+    people: list[PersonShared]
+
+
+class SupporterOut(msgspec.Struct):
+    id: str
+    shares: list[Share]
+    since: str
+    ended: bool
+
+
+class Supporters(msgspec.Struct):
+    supporters: list[SupporterOut]
+
+
+class EncouragementIn(msgspec.Struct, forbid_unknown_fields=True):
+    kind: EncouragementKind
+
+
+class EncouragementOut(msgspec.Struct):
+    kind: EncouragementKind
+    at: str
+
+
+class Encouragements(msgspec.Struct):
+    encouragements: list[EncouragementOut]
