@@ -108,10 +108,27 @@ export function renewRecoveryCode() {
   return request('POST', '/api/me/recovery-code');
 }
 
+/** GET /api/me/devices → {devices: [{id, created_at, last_used_at, current}]} */
+export function listDevices() {
+  return request('GET', '/api/me/devices');
+}
+
+/** DELETE /api/me/devices/{id}: that device's token stops working. */
+export function revokeDevice(id) {
+  return request('DELETE', `/api/me/devices/${encodeURIComponent(id)}`);
+}
+
 /** GET /api/me/export → everything stored about the account, as a JSON Blob */
 export async function exportData() {
   const data = await request('GET', '/api/me/export');
   return new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+}
+
+/** GET /api/me/export/fhir → a FHIR R4 Bundle of the person's answers (and, if asked, the
+ * days with use in the last 30 days) for a clinic's records, as a Blob */
+export async function exportFhir({ daysWithUse = false } = {}) {
+  const data = await request('GET', `/api/me/export/fhir${daysWithUse ? '?days_with_use=true' : ''}`);
+  return new Blob([JSON.stringify(data, null, 2)], { type: 'application/fhir+json' });
 }
 
 /** DELETE /api/me → 204; the token is dead afterwards */
@@ -187,6 +204,16 @@ export function putScaleSettings(body) {
 /** GET /api/help/resources → {country, resources: [...]} for the account's country */
 export function getHelpResources() {
   return request('GET', '/api/help/resources');
+}
+
+/** GET /api/help/settings → {region}: the Danish region whose out-of-hours line is shown */
+export function getHelpSettings() {
+  return request('GET', '/api/help/settings');
+}
+
+/** PUT /api/help/settings {region}: a Danish region, or null for every region's line */
+export function putHelpSettings(body) {
+  return request('PUT', '/api/help/settings', { body });
 }
 
 // --- drug-free days ---------------------------------------------------------------------
@@ -286,6 +313,11 @@ export function favouriteEntry(method, id) {
 /** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
 export function attendanceEntry(body) {
   return { method: 'POST', path: '/api/me/attendance', body };
+}
+
+/** GET /api/me/attendance?from=&to= → {attendance: [{date, meeting_id, meeting_name, ...}]} */
+export function getAttendance(from, to) {
+  return request('GET', `/api/me/attendance${query({ from, to })}`);
 }
 
 /** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */

@@ -3,19 +3,12 @@
 
 import { html, useEffect, useState } from './html.js';
 import * as api from '../api.js';
-import { currentLanguage, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import * as recovery from '../recovery.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 
 const CURRENCIES = ['SEK', 'NOK', 'DKK', 'EUR'];
 const BY_COUNTRY = { SE: 'SEK', NO: 'NOK', DK: 'DKK' };
-
-/** An amount of money in the person's language, whole units (Intl.NumberFormat). */
-export function formatMoney({ amount, currency }) {
-  return new Intl.NumberFormat(currentLanguage(), {
-    style: 'currency', currency, maximumFractionDigits: 0,
-  }).format(amount);
-}
 
 export function Money({ state, actions }) {
   const [form, setForm] = useState(null);

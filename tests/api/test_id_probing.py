@@ -84,6 +84,7 @@ NOT_OWNED: dict[str, str] = {
     "test_favourites_and_attendance_stay_per_account",
     "/api/articles/{locale}": "a language of the shared advice articles",
     "/api/articles/{locale}/{slug}": "a shared advice article (no account owns one)",
+    "/fhir/Questionnaire/{stem}": "an instrument's FHIR Questionnaire: public, shared definitions",
     "/api/plan/entries/{entry_id}": "an id the phone made, scoped to the caller's own plan "
     "(primary key account_id + id): test_plan_ids_are_scoped_to_their_account",
     "/api/plan/people/{person_id}": "an id the phone made, scoped to the caller's own plan: "

@@ -2,8 +2,7 @@
 // for today and the last 30 days, where a tap on one of the last days checks in for it.
 
 import { html, useEffect, useId, useState } from '../html.js';
-import { formatDate, t } from '../../i18n.js';
-import { formatMoney } from '../money.js';
+import { formatDate, formatMoney, t } from '../../i18n.js';
 import * as recovery from '../../recovery.js';
 import { ErrorMessage, errorText } from '../parts.js';
 import {

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
+from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
 from fotfeste.errors import InvalidInput
 from fotfeste.meetings import store
@@ -26,7 +27,7 @@ from fotfeste.meetings.models import (
     TypeNames,
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
-from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
 Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
@@ -169,16 +170,16 @@ class FavouritesController(Controller):
         await store.remove_favourite(db, account.id, meeting_id)
 
 
-def _past_or_today(text: str, today: date, field: str) -> date:
+def _past_or_today(text: str, today: date, field: str, *, years: int = 10) -> date:
+    """A date up to today: "I went" reaches two years back like a check-in; the log is read
+    up to ten years back (entries made then stay readable)."""
     try:
         value = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
     if value > today:
         raise InvalidInput("That date has not come yet", field=field)
-    if value < today - timedelta(days=3660):
-        raise InvalidInput("That date is more than ten years ago", field=field)
-    return value
+    return check_near(value, today, field, back=years, ahead=0)
 
 
 class AttendanceController(Controller):
@@ -187,11 +188,20 @@ class AttendanceController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, operation_id="recordAttendance")
     async def record(
-        self, data: JSONBody[AttendanceCreate], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        data: JSONBody[AttendanceCreate],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
+        settings: AppSettings,
+        quota: Quota,
     ) -> AttendanceEntry:
         """ "I went": a meeting (or any meeting) on a date; sending it again changes nothing."""
-        on = _past_or_today(data.date, local_today(clock, account.timezone), "date")
-        row = await store.record_attendance(db, clock, account.id, on, data.meeting_id)
+        quota.spend("attendance", account.id)
+        on = _past_or_today(data.date, local_today(clock, account.timezone), "date", years=YEARS)
+        row = await store.record_attendance(
+            db, clock, account.id, on, data.meeting_id, cap=settings.max_attendance_per_day
+        )
         return _entry(row)
 
     @get("/", operation_id="listAttendance")
@@ -239,11 +249,13 @@ class AttendanceController(Controller):
         on: FromPath[str],
         account: CurrentAccount,
         db: DB,
+        quota: Quota,
         meeting_id: Annotated[
             str | None, QueryParameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> None:
         """Take back an "I went" (a mistake is easy to undo)."""
+        quota.spend("attendance", account.id)
         try:
             day = date.fromisoformat(on)
         except ValueError:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
-from fotfeste.errors import NotFound
+from fotfeste.errors import Conflict, NotFound
 from fotfeste.meetings.logic import (
     EARTH_RADIUS_KM,
     bounding_boxes,
@@ -299,10 +301,21 @@ async def favourite_meetings_for_account(db: Database, account_id: str) -> list[
 
 
 async def record_attendance(
-    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None
+    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None, *, cap: int
 ) -> Row:
+    """Log one "I went"; a date holds at most `cap` meetings (a replay of one logged is fine)."""
     name = (await meeting_row(db, meeting_id))["name"] if meeting_id else None
     async with db.transaction() as conn:
+        logged = list(
+            await conn.execute_fetchall(
+                "SELECT meeting_id FROM meeting_attendance WHERE account_id = ? AND date = ?",
+                (account_id, on.isoformat()),
+            )
+        )
+        if len(logged) >= cap and (meeting_id or "") not in {row[0] for row in logged}:
+            raise Conflict(
+                f"The log holds at most {cap} meetings on one day; {on} has as many", field="date"
+            )
         # The natural key (account, date, meeting) makes a replayed "I went" harmless.
         await conn.execute(
             "INSERT OR IGNORE INTO meeting_attendance"
@@ -345,6 +358,22 @@ async def attendance_counts(db: Database, account_id: str, since: date) -> dict[
         (account_id, since.isoformat()),
     )
     return {date.fromisoformat(r[0]): r[1] for r in rows}
+
+
+async def attendance_counts_of(
+    db: Database, account_ids: Sequence[str], since: date
+) -> dict[str, dict[date, int]]:
+    """attendance_counts of many accounts in one query (the staff outcomes)."""
+    rows = await db.fetchall(
+        "SELECT account_id, date, count(*) FROM meeting_attendance"
+        " WHERE account_id IN (SELECT value FROM json_each(?)) AND date >= ?"
+        " GROUP BY account_id, date ORDER BY account_id, date",
+        (json.dumps(list(account_ids)), since.isoformat()),
+    )
+    out: dict[str, dict[date, int]] = {account_id: {} for account_id in account_ids}
+    for r in rows:
+        out[r[0]][date.fromisoformat(r[1])] = r[2]
+    return out
 
 
 async def attendance_totals(db: Database, account_id: str) -> tuple[int, str | None, int]:

@@ -24,7 +24,7 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, CurrentAccount, Quota
 
 
 def progress_out(progress: logic.Progress, money_saved: MoneySaved | None = None) -> ProgressOut:
@@ -75,8 +75,10 @@ class RecoveryController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
+        quota: Quota,
     ) -> Checkin:
         """Check in for a day (today or up to two years back). Repeating it replaces that day's."""
+        quota.spend("checkins", account.id)
         return await save_checkin(db, clock, account, day, data)
 
     @get("/checkins", operation_id="listCheckins")
@@ -89,9 +91,11 @@ class RecoveryController(Controller):
         to: Annotated[str | None, QueryParameter(description="YYYY-MM-DD (default today)")] = None,
     ) -> Checkins:
         """Check-ins from `from` to `to` inclusive (default: the 30 days ending today)."""
-        last = logic.parse_date(to, "to") if to else local_today(clock, account.timezone)
+        today = local_today(clock, account.timezone)
+        # A history reaches back to a sobriety date (1900 onwards), not into the far future.
+        last = logic.near(logic.parse_date(to, "to"), today, "to") if to else today
         first = (
-            logic.parse_date(from_, "from")
+            logic.near(logic.parse_date(from_, "from"), today, "from")
             if from_
             else last - timedelta(days=logic.RECENT_DAYS - 1)
         )

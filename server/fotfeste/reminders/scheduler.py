@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,6 +90,43 @@ async def _decide(
     )
 
 
+# A reminder that cannot be worked out (data an older server let in) is put off this long, and the
+# rest of its round goes on: one account's year-1 date once stopped every reminder (issue 22).
+RETRY_BROKEN = timedelta(hours=1)
+
+
+def where(exc: BaseException) -> str:
+    """The innermost frame of an error as file:line: enough to find the bug, and no values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "?"
+    frame = frames[-1]
+    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+
+
+async def _decide_or_put_off(
+    db: Database, clock: Clock, row: Row, profile: Row | None, now: datetime
+) -> store.Fire | None:
+    try:
+        return await _decide(db, clock, row, profile, now)
+    except Exception as exc:
+        # No account id, no date, no message text: the kind and the error's type and place.
+        log.warning(
+            "a %s reminder could not be worked out (%s at %s); put off for an hour",
+            row["kind"],
+            type(exc).__name__,
+            where(exc),
+        )
+        return store.Fire(
+            row["account_id"],
+            row["kind"],
+            row["next_fire_at"],
+            now + RETRY_BROKEN,
+            row["zone"],
+            None,
+        )
+
+
 async def schedule_due(db: Database, clock: Clock) -> int:
     """One pass: every reminder due now becomes outbox rows; returns how many rows were queued."""
     now = clock.now()
@@ -101,7 +139,11 @@ async def schedule_due(db: Database, clock: Clock) -> int:
         fires = [
             fire
             for row in rows
-            if (fire := await _decide(db, clock, row, profiles.get(row["account_id"]), now))
+            if (
+                fire := await _decide_or_put_off(
+                    db, clock, row, profiles.get(row["account_id"]), now
+                )
+            )
         ]
         queued += await store.record_fires(db, fires, now)
         if len(rows) < BATCH:
