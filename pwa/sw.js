@@ -54,6 +54,8 @@ const APP_SHELL = [
   '/recovery.css',
   '/views/money.js',
   '/views/insights.js',
+  '/views/supporters.js',
+  '/views/cards/supporters.js',
   '/summary.css',
   '/summary.js',
   '/views/summary.js',

@@ -78,3 +78,59 @@ def test_my_patterns_in_danish(new_page: NewPage) -> None:
     expect(weekdays.locator("tbody tr").nth(5).locator("td").first).to_have_text("8")
     expect(page.get_by_text("ikke et løfte eller en regel")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_supporter_in_danish_from_code_to_encouragement(new_page: NewPage) -> None:
+    person = new_page(locale="da-DK", timezone_id="Europe/Copenhagen", width=360)
+    headers = _sign_in(person, "da", "Europe/Copenhagen")
+    assert person.request.put(
+        "/api/sobriety", data={"start_date": "2026-03-01"}, headers=headers
+    ).ok
+    person.goto("/#/home")
+    person.reload()
+    person.locator(".screen--home").wait_for()
+    person.goto("/#/supporters")
+    expect(person.get_by_role("heading", level=1)).to_have_text("Støttepersoner")
+    # Before making the code, the person sees exactly what the supporter will see.
+    preview = person.locator(".supporters__preview")
+    expect(preview).to_contain_text("de milepæle, du når")
+    expect(preview).not_to_contain_text("stime er")
+    person.get_by_label("Mine milepæle og min nuværende stime").check()
+    expect(preview).to_contain_text("hvor mange dage din nuværende stime er")
+    person.get_by_role("button", name="Lav en kode").click()
+    code = person.get_by_test_id("supporter-code").inner_text()
+    assert len(code) == 9
+    assert axe_violations(person) == []
+
+    supporter = new_page(locale="da-DK", timezone_id="Europe/Copenhagen", width=360)
+    _sign_in(supporter, "da", "Europe/Copenhagen")
+    supporter.goto("/#/home")
+    supporter.reload()
+    supporter.locator(".screen--home").wait_for()
+    supporter.goto("/#/supporters")
+    supporter.get_by_label("Kode").fill(code.lower())
+    supporter.get_by_role("button", name="Forbind").click()
+    people = supporter.locator(".supported-list")
+    expect(people).to_contain_text("Har nået 14 dage.")
+    expect(people).to_contain_text("Nuværende stime: 15 dage.")
+    people.get_by_role("button", name="Stolt af dig").click()
+    expect(supporter.get_by_role("status").filter(has_text="Sendt.")).to_have_count(1)
+
+    # The supporter's own home shows the person and the buttons.
+    supporter.goto("/#/home")
+    card = supporter.locator(".cards__item--supporters")
+    expect(card).to_contain_text("Har nået 14 dage.")
+    expect(card.get_by_role("button", name="Tænker på dig")).to_be_visible()
+
+    person.goto("/#/home")
+    expect(person.locator(".cards__item--supporters")).to_contain_text(
+        "En støtteperson sendte: Stolt af dig"
+    )
+    person.goto("/#/supporters")
+    expect(person.locator(".encouragements")).to_contain_text("Stolt af dig")
+    # Ending it at once: the supporter sees that it ended, nothing more.
+    person.get_by_role("button", name="Afslut").click()
+    expect(person.get_by_text("Afsluttet.")).to_be_visible()
+    supporter.goto("/#/supporters")
+    expect(supporter.get_by_text("Denne forbindelse er afsluttet.")).to_be_visible()
+    expect(supporter.locator(".supported-list")).not_to_contain_text("Har nået")
