@@ -4,10 +4,12 @@ encourage (a push, discreet mode respected), end from either side, export and de
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from tests.api.conftest import Person
 from tests.api.push_support import subscribe, tick
-from tests.conftest import LiveServer
+from tests.api.test_push import outbox_rows
+from tests.conftest import FixedClock, LiveServer
 from tests.push_fake import FakePushService
 
 
@@ -64,7 +66,7 @@ def test_the_streak_only_when_chosen(person_factory: Callable[..., Person]) -> N
     assert shared["current_streak_days"] == 10 and shared["shares"] == ["milestones", "streak"]
 
 
-def test_codes_that_do_not_work(person_factory: Callable[..., Person], clock: object) -> None:
+def test_codes_that_do_not_work(person_factory: Callable[..., Person]) -> None:
     me, friend = person_factory(), person_factory()
     code = me.post("/api/supporters/invitations", json={}).json()["code"]
     assert me.post("/api/supporting", json={"code": code}).status_code == 404  # not oneself
@@ -75,12 +77,9 @@ def test_codes_that_do_not_work(person_factory: Callable[..., Person], clock: ob
     assert bad.status_code == 400
 
 
-def test_an_expired_code_is_refused(person_factory: Callable[..., Person], clock: object) -> None:
-    from datetime import timedelta
-
-    from tests.conftest import FixedClock
-
-    assert isinstance(clock, FixedClock)
+def test_an_expired_code_is_refused(
+    person_factory: Callable[..., Person], clock: FixedClock
+) -> None:
     me, friend = person_factory(), person_factory()
     code = me.post("/api/supporters/invitations", json={}).json()["code"]
     clock.advance(timedelta(hours=48, seconds=1))
@@ -167,3 +166,35 @@ def test_export_and_delete_cover_both_sides(person_factory: Callable[..., Person
     assert friend.delete("/api/me").status_code == 204
     assert me.get("/api/supporters").json()["supporters"][0]["ended"] is True
     assert me.delete("/api/me").status_code == 204
+
+
+def test_a_milestone_reaches_the_supporter_after_their_quiet_hours(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    me, friend = person_factory(), person_factory(locale="nb", timezone="Europe/Oslo")
+    sub = subscribe(friend, fake_push)
+    # Six days drug-free at the server's Monday noon; the link is made, nothing old is news.
+    me.put("/api/sobriety", json={"start_date": "2026-03-10"})
+    _link(me, friend)
+    tick(live_server)
+    clock.advance(timedelta(days=1))  # seven days: a milestone
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    message = fake_push.delivered_to(sub)[0]
+    assert message["body"] == "Personen du støtter, har nådd 7 dager."
+    assert fake_push.messages_for(sub)[0].headers["topic"] == "supporter"
+
+    # Quiet hours cover the next milestone's moment: it waits for their end.
+    body = {"enabled": True, "start": "10:00", "end": "14:00"}
+    assert friend.put("/api/reminders/quiet-hours", json=body).status_code == 200
+    clock.advance(timedelta(days=7))  # fourteen days, at 12:00 in Oslo
+    tick(live_server)
+    # tick() ran a whole sending pass: the message is held in the outbox, not sent or dropped.
+    assert len(fake_push.delivered_to(sub)) == 1 and outbox_rows(live_server) == 1
+    clock.advance(timedelta(hours=2, minutes=1))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
+    assert fake_push.delivered_to(sub)[1]["body"] == "Personen du støtter, har nådd 14 dager."

@@ -28,7 +28,10 @@ CREATE TABLE supporter_links (
     account_id  TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     shares      TEXT NOT NULL CHECK (shares IN ('milestones', 'milestones,streak')),
     created_at  TEXT NOT NULL,
-    ended_at    TEXT
+    ended_at    TEXT,
+    -- The highest milestone the supporter was told of; NULL until the first look, which takes
+    -- the milestones already reached as known (a new supporter is not sent old news).
+    notified_milestone  INTEGER
 ) STRICT;
 CREATE INDEX supporter_links_account ON supporter_links (account_id);
 

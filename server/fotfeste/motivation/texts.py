@@ -34,6 +34,12 @@ _BODIES = {
         "here_for_you": "Here if you need me.",
     },
 }
+_MILESTONE = {
+    "sv": ("En milstolpe", "Personen du stöttar har nått {days} dagar."),
+    "nb": ("En milepæl", "Personen du støtter, har nådd {days} dager."),
+    "da": ("En milepæl", "Personen, du støtter, har nået {days} dage."),
+    "en": ("A milestone", "The person you support has reached {days} days."),
+}
 # The same neutral words as every discreet notification (push/texts.py).
 _DISCREET = {
     "sv": ("Påminnelse", "Du har en ny påminnelse."),
@@ -52,6 +58,23 @@ def encouragement(kind: str, locale: str, *, discreet: bool) -> str:
         "kind": "encouragement",
         "url": "/#/supporters",
         "tag": "encouragement",
+        "lang": lang,
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    check_payload(text.encode())
+    return text
+
+
+def supporter_milestone(days: int, locale: str, *, discreet: bool) -> str:
+    """To a supporter: the person they support reached a milestone (never who, never more)."""
+    lang = locale if locale in _MILESTONE else "en"
+    title, body = _DISCREET[lang] if discreet else _MILESTONE[lang]
+    payload = {
+        "title": title,
+        "body": body.format(days=days),
+        "kind": "supporter",
+        "url": "/#/supporters",
+        "tag": "supporter",
         "lang": lang,
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
