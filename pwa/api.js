@@ -238,6 +238,70 @@ export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
 }
 
+// --- motivation -------------------------------------------------------------------------
+
+/** GET /api/me/spending → {amount, per, currency}; 404 until set */
+export function getSpending() {
+  return request('GET', '/api/me/spending');
+}
+
+/** PUT /api/me/spending {amount, per, currency?} → the setting */
+export function putSpending(body) {
+  return request('PUT', '/api/me/spending', { body });
+}
+
+/** DELETE /api/me/spending → 204 */
+export function deleteSpending() {
+  return request('DELETE', '/api/me/spending');
+}
+
+/** POST /api/supporters/invitations {shares} → 201 {code, expires_at, shares} */
+export function inviteSupporter(shares) {
+  return request('POST', '/api/supporters/invitations', { body: { shares } });
+}
+
+/** GET /api/supporters → {supporters: [{id, shares, since, ended}]} */
+export function getSupporters() {
+  return request('GET', '/api/supporters');
+}
+
+/** DELETE /api/supporters/{id} → 204: the person ends a supporter's link */
+export function endSupporter(id) {
+  return request('DELETE', `/api/supporters/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/supporting {code} → 201 {id, shares}; 404 unknown or expired */
+export function acceptSupporterCode(code) {
+  return request('POST', '/api/supporting', { body: { code } });
+}
+
+/** GET /api/supporting → {people: [...]}: only what each person shares */
+export function getSupporting() {
+  return request('GET', '/api/supporting');
+}
+
+/** DELETE /api/supporting/{id} → 204: the supporter ends the link */
+export function endSupporting(id) {
+  return request('DELETE', `/api/supporting/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/supporting/{id}/encouragements {kind} → 202 */
+export function sendEncouragement(id, kind) {
+  return request('POST', `/api/supporting/${encodeURIComponent(id)}/encouragements`, {
+    body: { kind },
+  });
+}
+
+/** GET /api/me/encouragements → {encouragements: [{kind, at}]} newest first */
+export function getEncouragements() {
+  return request('GET', '/api/me/encouragements');
+}
+
+/** GET /api/insights → the person's own patterns from their check-ins */
+export function getInsights() {
+  return request('GET', '/api/insights');
+}
+
 // --- meetings ---------------------------------------------------------------------------
 
 function query(params) {

@@ -39,6 +39,9 @@ const ROUTES = {
   waiting: { load: () => import('./views/waiting.js'), name: 'Waiting', account: true },
   // "Summary for my talk", from Follow-up
   summary: { load: () => import('./views/summary.js'), name: 'Summary', account: true },
+  money: { load: () => import('./views/money.js'), name: 'Money', account: true }, // money not spent
+  supporters: { load: () => import('./views/supporters.js'), name: 'Supporters', account: true },
+  insights: { load: () => import('./views/insights.js'), name: 'Insights', account: true }, // my patterns
 };
 
 const views = new Map(); // route → its view, once its module has loaded

@@ -85,6 +85,12 @@ export function formatNumber(value, options) {
 
 // A calendar date 'YYYY-MM-DD' or an instant (Date or ISO string). Calendar dates are shown
 // as that same date everywhere, whatever the device's time zone.
+/** An amount of money in the current language, whole units: {amount, currency} → "2 000 kr". */
+export function formatMoney({ amount, currency }) {
+  return new Intl.NumberFormat(lang, { style: 'currency', currency, maximumFractionDigits: 0 })
+    .format(amount);
+}
+
 export function formatDate(value, options = { dateStyle: 'long' }, timeZone) {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const [y, m, d] = value.split('-').map(Number);

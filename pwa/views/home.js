@@ -18,11 +18,12 @@ import clinicCard from './cards/clinic.js';
 import familyCard from './cards/family.js';
 import planCard from './cards/plan.js';
 import waitingCard from './cards/waiting.js';
+import supportersCard from './cards/supporters.js';
 
 // The family card shows for relatives only, and is their way in, so it comes first.
 const CARDS = [
   familyCard, progressCard, clinicCard, meetingsCard, followupCard, welcomeCard, helpCard,
-  waitingCard, planCard,
+  waitingCard, planCard, supportersCard,
 ];
 
 function greetingKey(hour) {

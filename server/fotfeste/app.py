@@ -32,6 +32,9 @@ from fotfeste.meetings.routes import (
     FavouritesController,
     MeetingsController,
 )
+from fotfeste.motivation.notify import supporter_milestones
+from fotfeste.motivation.routes import InsightsController, SpendingController
+from fotfeste.motivation.supporter_routes import SupportersController, SupportingController
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
@@ -142,6 +145,10 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ArticlesController,
         PlanController,
         TreatmentController,
+        SpendingController,
+        InsightsController,
+        SupportersController,
+        SupportingController,
         QuestionnaireController,
         FhirExportController,
     ]
@@ -212,7 +219,10 @@ def _push_producers(db: Database, clock: Clock) -> list[Producer]:
     async def reminders() -> int:
         return await schedule_due(db, clock)
 
-    return [reminders]
+    async def supporters() -> int:
+        return await supporter_milestones(db, clock)
+
+    return [reminders, supporters]
 
 
 def _profile_listeners() -> list[ProfileListener]:

@@ -26,4 +26,5 @@ SHARED_TABLES: dict[str, str] = {
 SECRET_COLUMNS: dict[str, frozenset[str]] = {
     "accounts": frozenset({"recovery_lookup", "recovery_hash"}),
     "tokens": frozenset({"token_hash"}),
+    "supporter_invitations": frozenset({"code_hash"}),
 }
