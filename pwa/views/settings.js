@@ -275,6 +275,19 @@ function About({ state, id }) {
     <//>`;
 }
 
+// A supporter, and the money not spent: both reached from here as well as from home.
+function SupportersLink({ id }) {
+  return html`
+    <section class="panel" aria-labelledby=${`${id}-supporters`}>
+      <h2 id=${`${id}-supporters`} class="subtitle">${t('supporters.card_title')}</h2>
+      <p>${t('supporters.card_text')}</p>
+      <p class="actions">
+        <a class="button button--secondary" href="#/supporters">${t('supporters.card_open')}</a>
+        <a class="button button--secondary" href="#/money">${t('motivation.money.link')}</a>
+      </p>
+    </section>`;
+}
+
 export function Settings({ state, actions }) {
   const id = useId();
   const props = { state, actions, id };
@@ -285,6 +298,7 @@ export function Settings({ state, actions }) {
       <${Discreet} ...${props} />
       <${Region} ...${props} />
       <${ClinicSettings} ...${props} />
+      <${SupportersLink} ...${props} />
       <${Recovery} ...${props} />
       <${Export} ...${props} />
       <${DeviceList} ...${props} />

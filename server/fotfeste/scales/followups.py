@@ -110,16 +110,27 @@ async def followups_for_accounts(
 ) -> dict[str, list[Followup]]:
     """followups_for_account for many accounts in two queries (the staff outcomes).
 
-    An account whose schedule cannot be computed (a date the calendar cannot hold) is left out
-    of the answer, so one account never stops the figures for everyone else.
+    The schedules themselves are worked out in a thread: for a clinic with a thousand linked
+    people that is most of a second of pure computation, which must not stall the event loop
+    (issue 22, finding 6). An account whose schedule cannot be computed (a date the calendar
+    cannot hold) is left out of the answer, so one account never stops the figures for others.
     """
     chosen = await store.enrolments(db, account_ids) if account_ids else {}
     answered = await store.answered_dates_of(db, account_ids) if account_ids else {}
+    profiles = {account_id: await profile_row(db, account_id) for account_id in account_ids}
+    return await asyncio.to_thread(_schedules, clock, profiles, chosen, answered)
+
+
+def _schedules(
+    clock: Clock,
+    profiles: dict[str, Any],
+    chosen: dict[str, tuple[str, date]],
+    answered: dict[str, list[tuple[str, date]]],
+) -> dict[str, list[Followup]]:
     cat = catalogue()
     out: dict[str, list[Followup]] = {}
-    for account_id in account_ids:
+    for account_id, profile in profiles.items():
         try:
-            profile = await profile_row(db, account_id)  # an inline primary-key lookup
             timezone = profile["timezone"]
             programme_id, start = chosen.get(account_id) or (
                 cat.default_programme,
