@@ -45,6 +45,8 @@ class FavouriteMeeting:
 
 
 def to_meeting(row: Row, now: datetime, distance_km: float | None = None) -> Meeting:
+    # An online meeting is no place to go: never a point on a map, never a distance.
+    online = row["attendance"] == "online"
     return Meeting(
         id=row["id"],
         name=row["name"],
@@ -56,9 +58,12 @@ def to_meeting(row: Row, now: datetime, distance_km: float | None = None) -> Mee
         types=row["types"].split(",") if row["types"] else [],
         attendance=row["attendance"],
         location=Location(
-            name=row["location_name"], address=row["address"], lat=row["lat"], lon=row["lon"]
+            name=row["location_name"],
+            address=row["address"],
+            lat=None if online else row["lat"],
+            lon=None if online else row["lon"],
         ),
-        distance_km=None if distance_km is None else round(distance_km, 2),
+        distance_km=None if distance_km is None or online else round(distance_km, 2),
         next_start=next_start(row["day"], row["time"], row["timezone"], now).isoformat(),
         conference_url=row["conference_url"],
         conference_phone=row["conference_phone"],
@@ -87,8 +92,9 @@ _sql_math: bool | None = None
 # Nearby search widens in rings: in a city the nearest `limit` meetings lie within a few km, so
 # only those few hundred rows are ever measured. The next ring is sized from the density seen.
 _FIRST_RING_KM = 2.0
-# Candidates kept by the R*Tree's own (float32, ~0.5 m) coordinates before exact measuring.
-_MARGIN = 10
+# The R*Tree keeps float32 coordinates (~0.5 m off): candidates are chosen with this slack in km
+# before the exact distance decides, so a meeting is never lost to rounding.
+_SLACK_KM = 0.005
 
 
 def _distance_sql(lat_column: str, lon_column: str) -> str:
@@ -144,7 +150,7 @@ async def _within(
         "lon": lon,
         "radius": radius_km,
         "limit": limit,
-        "keep": limit + _MARGIN,
+        "slack": _SLACK_KM,
     }
     where = _filters(day, fellowship, type_code, params)
     boxes = []
@@ -164,10 +170,14 @@ async def _within(
                 "WITH near AS MATERIALIZED ("  # noqa: S608 - fixed fragments, values bound
                 f"  SELECT g.pk AS pk, {_distance_sql('g.min_lat', 'g.min_lon')} AS d"
                 f"  FROM meetings_geo g{join}),"
+                # Every candidate as near as the limit-th one (within the slack) is kept, not
+                # just `limit` of them: among meetings at one address the ids decide, not chance.
                 " top AS MATERIALIZED ("
-                "  SELECT pk FROM near WHERE d <= :radius + 0.005 ORDER BY d LIMIT :keep)"
+                "  SELECT pk FROM near WHERE d <= :radius + :slack AND d <= :slack + coalesce("
+                "   (SELECT d FROM near ORDER BY d LIMIT 1 OFFSET :limit - 1), :radius))"
                 f" SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance"
-                "  FROM top JOIN meetings m ON m.pk = top.pk WHERE m.temporarily_closed = 0)"
+                "  FROM top JOIN meetings m ON m.pk = top.pk"
+                "  WHERE m.temporarily_closed = 0 AND m.attendance != 'online')"
                 " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
                 params,
             )
@@ -179,7 +189,7 @@ async def _within(
             _sql_math = False  # an SQLite built without math functions: measure in Python
     rows = await db.fetchall(
         f"SELECT {_columns('m')} FROM meetings_geo g JOIN meetings m ON m.pk = g.pk"  # noqa: S608
-        f" WHERE {in_box} AND m.temporarily_closed = 0{where}",
+        f" WHERE {in_box} AND m.temporarily_closed = 0 AND m.attendance != 'online'{where}",
         params,
     )
     measured = [(great_circle_km(lat, lon, r["lat"], r["lon"]), r["id"], r) for r in rows]
