@@ -3,7 +3,7 @@
 //
 // Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
 
-const VERSION = 'foundation-6+recovery-3+scales-1+meetings-3+clinic-1+reminders-1+help-plan-1';
+const VERSION = 'foundation-6+recovery-3+scales-1+meetings-4+clinic-1+reminders-1+help-plan-1';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
 const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;

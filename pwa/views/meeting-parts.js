@@ -61,13 +61,33 @@ export function distanceText(km) {
   return t('meetings.km', { distance: formatNumber(km, { maximumFractionDigits: km < 10 ? 1 : 0 }) });
 }
 
+// An online meeting is no place to go: it never shows an address or a distance, even from a
+// copy kept on the device before the server stopped sending them. A hybrid one shows both.
+export function hasPlace(meeting) {
+  return meeting.attendance !== 'online';
+}
+
+// "Demohuset, Exempelgatan 1, Stockholm", or '' for an online meeting.
+export function placeText(meeting) {
+  if (!hasPlace(meeting)) return '';
+  return [meeting.location?.name, meeting.location?.address].filter(Boolean).join(', ');
+}
+
+// The list's shorter line: the address alone when there is one (the name is on the meeting).
+function listPlace(meeting) {
+  if (!hasPlace(meeting)) return '';
+  return meeting.location?.address || meeting.location?.name || '';
+}
+
 // "today 19:00 · in 2 hours · 1.3 km"
 export function whenLine(meeting, timeZone, now = new Date()) {
   const parts = [
     `${dayLabel(meeting.next_start, timeZone, now)} ${clockTime(meeting.next_start, timeZone)}`,
     formatRelative(meeting.next_start, { now, smallest: 'minute' }),
   ];
-  if (typeof meeting.distance_km === 'number') parts.push(distanceText(meeting.distance_km));
+  if (hasPlace(meeting) && typeof meeting.distance_km === 'number') {
+    parts.push(distanceText(meeting.distance_km));
+  }
   return parts.join(' · ');
 }
 
@@ -88,6 +108,7 @@ export function metaLine(meeting) {
 }
 
 export function MeetingItem({ meeting, timeZone, favourite = false }) {
+  const place = listPlace(meeting);
   return html`
     <li class="meeting-item">
       <a class="meeting-item__link" href=${`#/meeting/${encodeURIComponent(meeting.id)}`}>
@@ -96,6 +117,9 @@ export function MeetingItem({ meeting, timeZone, favourite = false }) {
           ${favourite && html` <span aria-hidden="true">★</span><span class="visually-hidden">(${t('meetings.favourite_mark')})</span>`}
         </span>
         <span class="meeting-item__when">${whenLine(meeting, timeZone)}</span>
+        ${place && html`<span class="meeting-item__where">${place}</span>`}
+        ${meeting.temporarily_closed && html`
+          <span class="meeting-item__closed">${t('meetings.temporarily_closed_short')}</span>`}
         <span class="meeting-item__meta">${metaLine(meeting)}</span>
       </a>
     </li>`;

@@ -68,8 +68,10 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     ]
     assert distances == sorted(distances)
 
-    # Filters: closed meetings only.
+    # Filters: closed meetings only (they are folded into one line: open it first).
+    page.get_by_test_id("filters").locator("summary").click()
     page.get_by_label("Öppet eller slutet").select_option("closed")
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 1")
     expect(results.filter(has_text="öppet")).to_have_count(0)
     expect(results.first).to_be_visible()
     for meta in results.locator(".meeting-item__meta").all_inner_texts():
@@ -107,6 +109,75 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     page.get_by_role("navigation").get_by_role("link", name="Hem").click()
     expect(page.get_by_test_id("meetings-attended")).to_have_text("1 möte de senaste 30 dagarna")
     expect(page.get_by_test_id("meetings-card")).to_contain_text("Nästa favorit:")
+
+
+def first_screen(page: Page) -> dict[str, float]:
+    """Where the first result is, without any scrolling: the page stays at the top."""
+    box: dict[str, float] = page.evaluate(
+        "() => { const r = document.querySelector('[data-testid=meeting-results] .meeting-item')"
+        ".getBoundingClientRect(); return {scroll: scrollY, top: r.top, bottom: r.bottom,"
+        " height: innerHeight}; }"
+    )
+    return box
+
+
+def names(page: Page) -> list[str]:
+    items = page.get_by_test_id("meeting-results").locator(".meeting-item__name")
+    return [name.strip(" ★") for name in items.all_inner_texts()]
+
+
+def test_the_finder_on_a_small_phone_in_swedish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="sv-SE", width=360, height=740, geolocation=STOCKHOLM)
+    open_signed_in(page, locale="sv")
+    page.goto("/#/meetings")
+    filters = page.get_by_test_id("filters")
+    expect(filters.locator("summary")).to_have_text("Filtrera")
+    page.get_by_test_id("near-me").click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_contain_text("Stockholm (demo)")
+    # The first result is on the first screen: the place and the filters have folded away.
+    box = first_screen(page)
+    assert box["scroll"] == 0 and box["bottom"] <= box["height"], box
+    expect(page.get_by_test_id("place-fold").locator("summary")).to_contain_text("Plats: nära dig")
+    expect(filters).not_to_have_attribute("open", re.compile(".*"))
+
+    # Nearest first, then "Nästa": the soonest start first, as the server orders it.
+    nearest = page.get_by_test_id("order-distance")
+    soonest = page.get_by_test_id("order-next")
+    expect(nearest).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("group", name="Visa först")).to_be_visible()
+    by_distance = names(page)
+    soonest.click()
+    expect(soonest).to_have_attribute("aria-pressed", "true")
+    expect(nearest).to_have_attribute("aria-pressed", "false")
+    point = {"lat": 59.329, "lon": 18.069, "radius_km": 25}  # the app keeps ~100 m
+    answer = page.request.get("/api/meetings/nearby", params={**point, "order": "next"})
+    by_start = [m["name"] for m in answer.json()["meetings"]]
+    expect(
+        page.get_by_test_id("meeting-results").locator(".meeting-item__name").first
+    ).to_have_text(re.compile(re.escape(by_start[0])))
+    assert names(page) == by_start
+    assert by_start != by_distance and sorted(by_start) == sorted(by_distance)
+    box = first_screen(page)
+    assert box["scroll"] == 0 and box["bottom"] <= box["height"], box
+
+    # Two filters on: the folded line says how many; a tap opens and closes it.
+    filters.locator("summary").click()
+    expect(filters).to_have_attribute("open", "")
+    page.get_by_label("Gemenskap").select_option("AA")
+    page.get_by_label("Öppet eller slutet").select_option("open")
+    expect(filters.locator("summary")).to_contain_text("Filtrera · 2")
+    expect(results.first).to_be_visible()
+    for meta in results.locator(".meeting-item__meta").all_inner_texts():
+        assert meta.startswith("AA · öppet"), meta
+    filters.locator("summary").click()
+    expect(filters).not_to_have_attribute("open", re.compile(".*"))
+    assert axe_violations(page) == []
+
+    # Kept on the phone: back on the finder, the same order and filters.
+    page.reload()
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 2")
+    expect(page.get_by_test_id("order-next")).to_have_attribute("aria-pressed", "true")
 
 
 def test_typed_place_and_offline_results_in_danish(demo_page: Callable[..., Page]) -> None:
@@ -153,6 +224,16 @@ def test_online_meetings_have_a_join_link_in_english(demo_page: Callable[..., Pa
     expect(results.first).to_be_visible()
     for meta in results.locator(".meeting-item__meta").all_inner_texts()[:10]:
         assert "online" in meta
+    # An online meeting is no place to go: no address and no distance. A hybrid one has both.
+    kinds = set()
+    for item in results.all()[:20]:
+        hybrid = item.locator(".meeting-item__meta").inner_text().endswith("in person and online")
+        kinds.add(hybrid)
+        expect(item.locator(".meeting-item__where")).to_have_count(1 if hybrid else 0)
+        assert item.locator(".meeting-item__when").inner_text().endswith(" km") is False
+    assert kinds == {True, False}
+    expect(page.get_by_test_id("order-next")).to_have_count(0)  # online is always soonest first
+    page.get_by_test_id("filters").locator("summary").click()
     page.get_by_label("Language").select_option("sv")
     expect(results.first).to_contain_text("(demo)")
     results.first.locator("a").click()
@@ -183,6 +264,7 @@ def test_a_relative_finds_family_groups_from_their_home(demo_page: Callable[...,
     page.goto(page.url.split("#")[0] + "#/family")
     page.get_by_role("link", name="Finn pårørendegrupper nær deg").click()
     expect(page.get_by_label("Fellesskap")).to_have_value("family")
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrer · 1")
     page.get_by_test_id("near-me").click()
     results = page.get_by_test_id("meeting-results").locator(".meeting-item")
     expect(results.first).to_be_visible()
