@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from icalendar import Calendar
 
 from fotfeste.clock import FixedClock
 from fotfeste.meetings.logic import meeting_id
@@ -47,6 +48,20 @@ FEED: list[dict[str, Any]] = [
     place("sat-late", 6, "22:30", 5.0),
     # Its place is closed for now: never a place to go, in either order.
     place("closed-room", 1, "23:40", 0.2, types=["O", "TC"]),
+    # Online: a room name and a city, but no place to go.
+    {
+        "slug": "online-room",
+        "name": "Kvällsmöte online",
+        "day": 1,
+        "time": "21:00",
+        "timezone": "Europe/Stockholm",
+        "location": "Digitala rummet",
+        "formatted_address": "Göteborg, Sweden",
+        "approximate": "yes",
+        "latitude": POINT[0],
+        "longitude": POINT[1],
+        "conference_url": "https://meet.example.org/kvall",
+    },
     *[
         {
             "slug": slug,
@@ -173,6 +188,18 @@ def test_a_temporarily_closed_place_says_so_and_is_not_listed(http: httpx.Client
     closed = http.get(f"/api/meetings/{mid('closed-room')}").json()
     assert closed["temporarily_closed"] is True
     assert closed["distance_km"] is None
+
+
+def test_an_online_meeting_has_no_place_distance_or_point(http: httpx.Client) -> None:
+    assert "online-room" not in slugs(http) + slugs(http, order="next")
+    online = http.get(f"/api/meetings/{mid('online-room')}").json()
+    assert online["attendance"] == "online" and online["distance_km"] is None
+    assert (online["location"]["lat"], online["location"]["lon"]) == (None, None)
+    answer = http.get(f"/api/meetings/{mid('online-room')}/calendar.ics")
+    event = next(iter(Calendar.from_ical(answer.content).walk("VEVENT")))
+    # Where to go is the link alone: no room, no city, no map point.
+    assert str(event["location"]) == "https://meet.example.org/kvall"
+    assert "geo" not in event
 
 
 def test_ties_at_the_limit_go_by_id(http: httpx.Client) -> None:

@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fotfeste.clock import FixedClock
+from fotfeste.meetings.logic import meeting_id
+from tests.api.meetings_fixtures import run_import, write_feed
 from tests.browser.conftest import NewPage, axe_violations, open_signed_in
 from tests.conftest import LiveServer
 
@@ -178,6 +180,47 @@ def test_the_finder_on_a_small_phone_in_swedish(demo_page: Callable[..., Page]) 
     page.reload()
     expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 2")
     expect(page.get_by_test_id("order-next")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_closed_meeting_place_says_so(
+    demo_page: Callable[..., Page], demo_server: LiveServer, tmp_path: Path
+) -> None:
+    closed = {
+        "slug": "closed",
+        "name": "Stängda lokalen (test)",
+        "day": 3,
+        "time": "18:00",
+        "timezone": "Europe/Stockholm",
+        "types": ["O", "TC"],
+        "formatted_address": "Bergmästaregatan 1, 981 31 Kiruna, Sweden",
+        "latitude": 67.8558,
+        "longitude": 20.2253,
+    }
+    feed = write_feed(tmp_path / "closed.json", [closed])
+    done = run_import(
+        demo_server.settings.data_dir,
+        str(feed),
+        "--format",
+        "meeting-guide",
+        "--source",
+        "test-closed",
+    )
+    assert done.returncode == 0, done.stderr
+    page = demo_page(locale="sv-SE", width=360, height=740)
+    account = open_signed_in(page, locale="sv")
+    the_id = meeting_id("test-closed", "closed")
+    saved = page.request.put(
+        f"/api/me/favourites/{the_id}", headers={"Authorization": f"Bearer {account['token']}"}
+    )
+    assert saved.ok, saved.text()
+    page.goto("/#/meetings")
+    item = page.get_by_test_id("meeting-favourites").locator(".meeting-item")
+    expect(item).to_contain_text("Stängda lokalen (test)")
+    expect(item.locator(".meeting-item__closed")).to_have_text("Lokalen är tillfälligt stängd")
+    item.locator("a").click()
+    expect(page.get_by_test_id("temporarily-closed")).to_have_text(
+        "Möteslokalen är tillfälligt stängd. Kolla innan du går dit."
+    )
 
 
 def test_typed_place_and_offline_results_in_danish(demo_page: Callable[..., Page]) -> None:
