@@ -18,8 +18,9 @@ from tests.browser.conftest import NewPage, axe_violations, open_signed_in
 from tests.conftest import LiveServer
 
 STOCKHOLM = {"latitude": 59.3293, "longitude": 18.0686}
-# "i dag 19:00 · om 7 timmar · 0,7 km": day, clock time, how soon, distance.
-WHEN_SV = re.compile(r"^(i dag|i morgon|\w+dag) \d\d[:.]\d\d · om .+ · \d+(,\d)? km$")
+# "i dag 19:00 · om 7 timmar · 0,7 km": day, clock time, how soon (not said for a start tomorrow
+# more than 12 hours away: the day says it), distance.
+WHEN_SV = re.compile(r"^(i dag|i morgon|\w+dag) \d\d[:.]\d\d( · om .+)? · \d+(,\d)? km$")
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +181,33 @@ def test_the_finder_on_a_small_phone_in_swedish(demo_page: Callable[..., Page]) 
     page.reload()
     expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 2")
     expect(page.get_by_test_id("order-next")).to_have_attribute("aria-pressed", "true")
+
+
+def test_how_soon_a_meeting_starts_in_swedish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="sv-SE")
+    open_signed_in(page, locale="sv")
+    lines = page.evaluate(
+        """() => import('/views/meeting-parts.js').then(({ whenLine }) => {
+          const now = new Date('2026-12-03T14:45:00+01:00');  // a Thursday afternoon
+          const at = (next_start, more = {}) => whenLine(
+            { next_start, attendance: 'in_person', distance_km: 1.25, ...more },
+            'Europe/Stockholm', now);
+          return [
+            at('2026-12-03T19:00:00+01:00'),
+            at('2026-12-04T00:15:00+01:00'),
+            at('2026-12-04T19:00:00+01:00'),
+            at('2026-12-05T10:00:00+01:00'),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'online' }),
+          ];
+        })"""
+    )
+    assert lines == [
+        "i dag 19:00 · om 4 timmar · 1,3 km",
+        "i morgon 00:15 · om 9 timmar · 1,3 km",  # past midnight, still "in hours"
+        "i morgon 19:00 · 1,3 km",
+        "lördag 10:00 · om 2 dagar · 1,3 km",  # two days, not "tomorrow"
+        "lördag 10:00 · om 2 dagar",  # online: no distance, whatever a stale copy says
+    ]
 
 
 def test_a_closed_meeting_place_says_so(
