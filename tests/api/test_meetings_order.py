@@ -12,6 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from fotfeste.clock import FixedClock
+from fotfeste.meetings import soonest, store
 from fotfeste.meetings.logic import meeting_id
 from tests.api.meetings_fixtures import run_import, write_feed
 from tests.conftest import DEFAULT_NOW, LiveServer, make_settings, start_server
@@ -94,11 +95,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     started.stop()
 
 
-@pytest.fixture
-def http(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as client:
-        yield client
-    server.clock.set(DEFAULT_NOW)
+@pytest.fixture(params=["sql", "python"])
+def http(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """Each test twice: distances measured in SQL, and as on an SQLite without math functions
+    (the server runs in this process, so the switch reaches it)."""
+    if request.param == "python":
+        store._sql_math = soonest._sql_math = False
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            yield client
+    finally:
+        store._sql_math = soonest._sql_math = None
+        server.clock.set(DEFAULT_NOW)
 
 
 def slugs(http: httpx.Client, at: tuple[float, float] = POINT, **params: Any) -> list[str]:
@@ -212,6 +220,55 @@ def test_ties_at_the_limit_go_by_id(http: httpx.Client) -> None:
         assert [m["id"] for m in answer.json()["meetings"]] == by_id[:5], order
     every = http.get("/api/meetings/nearby", params={"lat": HALL[0], "lon": HALL[1]})
     assert [m["id"] for m in every.json()["meetings"]] == by_id
+
+
+def test_a_zone_that_arrives_with_a_new_feed_is_ordered_right(
+    http: httpx.Client, server: LiveServer
+) -> None:
+    # Haparanda and Tornio, one town on two sides of a border and an hour apart.
+    town = (65.8355, 24.1368)
+    source = "test-border"  # each import replaces the last one
+    local = {
+        "slug": "haparanda",
+        "name": "Haparanda",
+        "day": 3,
+        "time": "18:00",
+        "timezone": "Europe/Stockholm",
+        "formatted_address": "Storgatan 1, 953 31 Haparanda, Sweden",
+        "latitude": town[0],
+        "longitude": town[1],
+    }
+    feed = write_feed(server.settings.data_dir / f"{source}.json", [local])
+    assert (
+        run_import(
+            server.settings.data_dir, str(feed), "--format", "meeting-guide", "--source", source
+        ).returncode
+        == 0
+    )
+    params = {"lat": town[0], "lon": town[1], "radius_km": 5, "order": "next"}
+    names = [m["name"] for m in http.get("/api/meetings/nearby", params=params).json()["meetings"]]
+    assert names == ["Haparanda"]
+    # Tornio's meeting starts at 18:30 Finnish time, 17:30 in Haparanda: it comes first, even
+    # though no meeting in that zone was known a moment ago.
+    tornio = {
+        **local,
+        "slug": "tornio",
+        "name": "Tornio",
+        "time": "18:30",
+        "timezone": "Europe/Helsinki",
+        "formatted_address": "Hallituskatu 1, 95400 Tornio, Finland",
+        "latitude": 65.8481,
+        "longitude": 24.1466,
+    }
+    feed = write_feed(server.settings.data_dir / f"{source}.json", [local, tornio])
+    assert (
+        run_import(
+            server.settings.data_dir, str(feed), "--format", "meeting-guide", "--source", source
+        ).returncode
+        == 0
+    )
+    names = [m["name"] for m in http.get("/api/meetings/nearby", params=params).json()["meetings"]]
+    assert names == ["Tornio", "Haparanda"]
 
 
 @pytest.mark.parametrize("order", ["soonest", "", "NEXT", "distance,next"])

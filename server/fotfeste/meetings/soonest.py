@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from datetime import UTC, datetime
+import weakref
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fotfeste.db import Database
+from fotfeste.db import Database, Row
 from fotfeste.meetings.logic import bounding_boxes, great_circle_km, weekday_of
 from fotfeste.meetings.models import Meeting
-from fotfeste.meetings.store import COLUMNS, _distance_sql, _filters, to_meeting
+from fotfeste.meetings.store import _DISTANCE_SQL, _columns, _filters, to_meeting
 
 _WEEK = 7 * 24 * 60
 # The sort key uses each zone's offset of this moment; a DST change later in the week moves a
 # start by up to an hour either way, so everything within two hours of the limit-th key is
 # measured exactly (zoneinfo) before the order is decided.
 _DST_SLACK_MINUTES = 120
+# The zones meetings are held in, read again at most this often (a full scan of the table). A
+# zone that a new import brought in meanwhile is not lost: its meetings are always measured.
+_ZONES_FOR = timedelta(minutes=1)
 
 _sql_math: bool | None = None
+# Per database: when the zone list was read, and the list.
+_zones: weakref.WeakKeyDictionary[Database, tuple[datetime, list[str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def nearby_soonest(
@@ -40,30 +48,105 @@ async def nearby_soonest(
     Saturday night comes before Sunday morning and tonight before tomorrow; equal starts nearest
     first, then by id. The limit applies after this order.
     """
-    candidates = await _candidates(db, lat, lon, radius_km, day, fellowship, type_code)
-    if not candidates:
-        return []
-    frame = _minutes_into_week(now)
-    offsets: dict[str, int] = {}
-    keyed = []
-    for pk, distance, meeting_day, start_minute, zone in candidates:
-        if zone not in offsets:
-            offset = now.astimezone(ZoneInfo(zone)).utcoffset()
-            offsets[zone] = int(offset.total_seconds() // 60) if offset else 0
-        key = (meeting_day * 1440 + start_minute - offsets[zone] - frame) % _WEEK
-        keyed.append((key, pk, distance))
-    keyed.sort()
-    cutoff = keyed[limit - 1][0] + _DST_SLACK_MINUTES if len(keyed) >= limit else _WEEK
-    distances = {pk: distance for key, pk, distance in keyed if key <= cutoff}
-    marks = ", ".join("?" for _ in distances)
-    rows = await db.fetchall(
-        f"SELECT pk, {COLUMNS} FROM meetings WHERE pk IN ({marks})",  # noqa: S608 - marks only
-        list(distances),
+    global _sql_math
+    params: dict[str, Any] = {
+        "lat": lat,
+        "lon": lon,
+        "radius": radius_km,
+        "limit": limit,
+        "now": _minutes_into_week(now),
+        "slack": _DST_SLACK_MINUTES,
+    }
+    where = _filters(day, fellowship, type_code, params)
+    in_box = _boxes(lat, lon, radius_km, params)
+    inside = (
+        f"FROM meetings_geo g JOIN meetings m ON m.pk = g.pk WHERE {in_box}"
+        f" AND m.temporarily_closed = 0 AND m.attendance != 'online'{where}"
     )
-    measured = [(to_meeting(row, now, distances[row["pk"]]), distances[row["pk"]]) for row in rows]
+    rows: list[tuple[Row, float]] | None = None
+    if _sql_math is not False:
+        try:
+            rows = [(r, r["distance"]) for r in await _soonest_in_sql(db, now, inside, params)]
+            _sql_math = True
+        except sqlite3.OperationalError as exc:
+            if "no such function" not in str(exc):
+                raise
+            _sql_math = False  # an SQLite built without math functions: measure in Python
+    if rows is None:
+        rows = await _soonest_in_python(db, now, inside, params)
+    measured = [(to_meeting(row, now, distance), distance) for row, distance in rows]
     # Compared as instants: the strings carry each meeting's own UTC offset.
     measured.sort(key=lambda m: (datetime.fromisoformat(m[0].next_start), m[1], m[0].id))
     return [meeting for meeting, _ in measured[:limit]]
+
+
+async def _soonest_in_sql(
+    db: Database, now: datetime, inside: str, params: dict[str, Any]
+) -> list[Row]:
+    """The soonest few rows by minutes until the start, with each zone's offset of this moment."""
+    cases = []
+    for i, zone in enumerate(await _known_zones(db, now)):
+        params[f"z{i}"], params[f"o{i}"] = zone, _offset_minutes(zone, now)
+        cases.append(f"WHEN :z{i} THEN :o{i}")
+    offset = f"CASE m.timezone {' '.join(cases)} END" if cases else "NULL"
+    # A zone not (yet) in the list gives NULL, so key -1: always kept, measured exactly.
+    start = f"m.day * 1440 + m.start_minute - {offset}"
+    key = f"coalesce((({start} - :now) % {_WEEK} + {_WEEK}) % {_WEEK}, -1)"
+    return await db.fetchall(
+        f"WITH inside AS MATERIALIZED (SELECT * FROM ("  # noqa: S608 - fixed fragments, values bound
+        f"  SELECT m.pk AS pk, {key} AS k, {_DISTANCE_SQL} AS distance {inside})"
+        "  WHERE distance <= :radius)"
+        f" SELECT {_columns('m')}, inside.distance AS distance FROM inside"
+        " JOIN meetings m ON m.pk = inside.pk WHERE inside.k <= :slack + coalesce("
+        f"  (SELECT k FROM inside ORDER BY k LIMIT 1 OFFSET :limit - 1), {_WEEK})",
+        params,
+    )
+
+
+async def _soonest_in_python(
+    db: Database, now: datetime, inside: str, params: dict[str, Any]
+) -> list[tuple[Row, float]]:
+    """The same choice without SQL math functions: distances and keys measured here."""
+    lat, lon, radius_km, limit = params["lat"], params["lon"], params["radius"], params["limit"]
+    rows = await db.fetchall(f"SELECT {_columns('m')}, m.start_minute {inside}", params)
+    offsets: dict[str, int] = {}
+    keyed = []
+    for row in rows:
+        distance = great_circle_km(lat, lon, row["lat"], row["lon"])
+        if distance > radius_km:
+            continue
+        zone = row["timezone"]
+        if zone not in offsets:
+            offsets[zone] = _offset_minutes(zone, now)
+        start = row["day"] * 1440 + row["start_minute"] - offsets[zone]
+        keyed.append(((start - params["now"]) % _WEEK, distance, row))
+    keyed.sort(key=lambda k: k[0])
+    cutoff = keyed[limit - 1][0] + _DST_SLACK_MINUTES if len(keyed) >= limit else _WEEK
+    return [(row, distance) for key, distance, row in keyed if key <= cutoff]
+
+
+def _boxes(lat: float, lon: float, radius_km: float, params: dict[str, Any]) -> str:
+    boxes = []
+    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
+        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
+        boxes.append(
+            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
+            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
+        )
+    return f"({' OR '.join(boxes)})"
+
+
+async def _known_zones(db: Database, now: datetime) -> list[str]:
+    known = _zones.get(db)
+    if known is None or not (known[0] <= now < known[0] + _ZONES_FOR):
+        rows = await db.fetchall("SELECT DISTINCT timezone FROM meetings")
+        known = _zones[db] = (now, [row[0] for row in rows])
+    return known[1]
+
+
+def _offset_minutes(zone: str, now: datetime) -> int:
+    offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
 
 
 def _minutes_into_week(now: datetime) -> int:
@@ -75,52 +158,3 @@ def _minutes_into_week(now: datetime) -> int:
     utc = now.astimezone(UTC)
     seconds = utc.hour * 3600 + utc.minute * 60 + utc.second + utc.microsecond / 1e6
     return weekday_of(utc.date()) * 1440 + math.ceil(seconds / 60)
-
-
-Candidate = tuple[int, float, int, int, str]  # pk, distance km, day, start minute, zone
-
-
-async def _candidates(
-    db: Database,
-    lat: float,
-    lon: float,
-    radius_km: float,
-    day: int | None,
-    fellowship: str | None,
-    type_code: str | None,
-) -> list[Candidate]:
-    """Every listed place to go within the radius (not online, not temporarily closed)."""
-    global _sql_math
-    params: dict[str, Any] = {"lat": lat, "lon": lon, "radius": radius_km}
-    where = _filters(day, fellowship, type_code, params)
-    boxes = []
-    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
-        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
-        boxes.append(
-            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
-            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
-        )
-    inside = (
-        f"FROM meetings_geo g JOIN meetings m ON m.pk = g.pk WHERE ({' OR '.join(boxes)})"
-        f" AND m.temporarily_closed = 0 AND m.attendance != 'online'{where}"
-    )
-    if _sql_math is not False:
-        try:
-            rows = await db.fetchall(
-                "SELECT * FROM (SELECT m.pk, m.day, m.start_minute, m.timezone,"  # noqa: S608
-                f" {_distance_sql('m.lat', 'm.lon')} AS distance {inside})"
-                " WHERE distance <= :radius",
-                params,
-            )
-            _sql_math = True
-            return [(r[0], r[4], r[1], r[2], r[3]) for r in rows]
-        except sqlite3.OperationalError as exc:
-            if "no such function" not in str(exc):
-                raise
-            _sql_math = False  # an SQLite built without math functions: measure in Python
-    rows = await db.fetchall(
-        f"SELECT m.pk, m.day, m.start_minute, m.timezone, m.lat, m.lon {inside}",
-        params,
-    )
-    measured = ((r, great_circle_km(lat, lon, r[4], r[5])) for r in rows)
-    return [(r[0], d, r[1], r[2], r[3]) for r, d in measured if d <= radius_km]
