@@ -62,9 +62,11 @@ export function distanceText(km) {
 }
 
 // An online meeting is no place to go: it never shows an address or a distance, even from a
-// copy kept on the device before the server stopped sending them. A hybrid one shows both.
+// copy kept on the device before the server stopped sending them. A hybrid one shows both,
+// unless its place is closed for now: then it is met online only.
 export function hasPlace(meeting) {
-  return meeting.attendance !== 'online';
+  if (meeting.attendance === 'online') return false;
+  return !(meeting.temporarily_closed && meeting.attendance === 'hybrid');
 }
 
 // "Demohuset, Exempelgatan 1, Stockholm", or '' for an online meeting.

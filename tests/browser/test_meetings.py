@@ -183,7 +183,7 @@ def test_the_finder_on_a_small_phone_in_swedish(demo_page: Callable[..., Page]) 
     expect(page.get_by_test_id("order-next")).to_have_attribute("aria-pressed", "true")
 
 
-def test_how_soon_a_meeting_starts_in_swedish(demo_page: Callable[..., Page]) -> None:
+def test_how_soon_and_how_far_a_meeting_is_in_swedish(demo_page: Callable[..., Page]) -> None:
     page = demo_page(locale="sv-SE")
     open_signed_in(page, locale="sv")
     lines = page.evaluate(
@@ -198,6 +198,8 @@ def test_how_soon_a_meeting_starts_in_swedish(demo_page: Callable[..., Page]) ->
             at('2026-12-04T19:00:00+01:00'),
             at('2026-12-05T10:00:00+01:00'),
             at('2026-12-05T10:00:00+01:00', { attendance: 'online' }),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'hybrid' }),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'hybrid', temporarily_closed: true }),
           ];
         })"""
     )
@@ -207,6 +209,8 @@ def test_how_soon_a_meeting_starts_in_swedish(demo_page: Callable[..., Page]) ->
         "i morgon 19:00 · 1,3 km",
         "lördag 10:00 · om 2 dagar · 1,3 km",  # two days, not "tomorrow"
         "lördag 10:00 · om 2 dagar",  # online: no distance, whatever a stale copy says
+        "lördag 10:00 · om 2 dagar · 1,3 km",  # hybrid: a place and a link
+        "lördag 10:00 · om 2 dagar",  # hybrid, but the place is closed: online only
     ]
 
 
