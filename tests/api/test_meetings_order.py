@@ -23,6 +23,7 @@ POINT = (57.6970, 11.9790)
 # Far from the rest (Luleå): thirty meetings in one church hall, all on Wednesday at 18:00.
 HALL = (65.5848, 22.1567)
 HALL_SLUGS = [f"hall-{n:02d}" for n in range(30)]
+LUNCH_SLUGS = [f"lunch-{n:02d}" for n in range(60)]
 
 
 def place(slug: str, day: int, time: str, km: float, **extra: Any) -> dict[str, Any]:
@@ -63,6 +64,18 @@ FEED: list[dict[str, Any]] = [
         "longitude": POINT[1],
         "conference_url": "https://meet.example.org/kvall",
     },
+    # Sixty online meetings that all start at 12:05 on Monday, just after DEFAULT_NOW.
+    *[
+        {
+            "slug": slug,
+            "name": f"Lunchpaus {slug[-2:]}",
+            "day": 1,
+            "time": "12:05",
+            "timezone": "Europe/Stockholm",
+            "conference_url": f"https://meet.example.org/{slug}",
+        }
+        for slug in LUNCH_SLUGS
+    ],
     *[
         {
             "slug": slug,
@@ -269,6 +282,16 @@ def test_a_zone_that_arrives_with_a_new_feed_is_ordered_right(
     )
     names = [m["name"] for m in http.get("/api/meetings/nearby", params=params).json()["meetings"]]
     assert names == ["Tornio", "Haparanda"]
+
+
+def test_online_ties_at_the_limit_go_by_id(http: httpx.Client, server: LiveServer) -> None:
+    by_id = sorted(mid(slug) for slug in LUNCH_SLUGS)
+    answer = http.get("/api/meetings/online", params={"limit": 5})
+    assert [m["id"] for m in answer.json()["meetings"]] == by_id[:5]
+    # At 12:05:30 they have all begun: next Monday's, after the evening meeting.
+    server.clock.set(datetime(2026, 3, 16, 11, 5, 30, tzinfo=UTC))
+    answer = http.get("/api/meetings/online", params={"limit": 2})
+    assert [m["id"] for m in answer.json()["meetings"]] == [mid("online-room"), mid("sun-morning")]
 
 
 @pytest.mark.parametrize("order", ["soonest", "", "NEXT", "distance,next"])

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import weakref
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fotfeste.db import Database, Row
-from fotfeste.meetings.logic import bounding_boxes, great_circle_km, weekday_of
+from fotfeste.meetings.logic import bounding_boxes, great_circle_km
 from fotfeste.meetings.models import Meeting
-from fotfeste.meetings.store import _DISTANCE_SQL, _columns, _filters, to_meeting
+from fotfeste.meetings.store import (
+    _DISTANCE_SQL,
+    _columns,
+    _filters,
+    minutes_into_week,
+    offset_minutes,
+    to_meeting,
+    week_slack,
+)
 
 _WEEK = 7 * 24 * 60
-# The sort key uses each zone's offset of this moment; a DST change later in the week moves a
-# start by up to an hour either way, so everything within two hours of the limit-th key is
-# measured exactly (zoneinfo) before the order is decided.
-_DST_SLACK_MINUTES = 120
 # The zones meetings are held in, read again at most this often (a full scan of the table). A
 # zone that a new import brought in meanwhile is not lost: its meetings are always measured.
 _ZONES_FOR = timedelta(minutes=1)
@@ -54,8 +56,7 @@ async def nearby_soonest(
         "lon": lon,
         "radius": radius_km,
         "limit": limit,
-        "now": _minutes_into_week(now),
-        "slack": _DST_SLACK_MINUTES,
+        "now": minutes_into_week(now),
     }
     where = _filters(day, fellowship, type_code, params)
     in_box = _boxes(lat, lon, radius_km, params)
@@ -83,10 +84,14 @@ async def nearby_soonest(
 async def _soonest_in_sql(
     db: Database, now: datetime, inside: str, params: dict[str, Any]
 ) -> list[Row]:
-    """The soonest few rows by minutes until the start, with each zone's offset of this moment."""
+    """The soonest few rows by minutes until the start, with each zone's offset of this moment:
+    every row up to the limit-th one (ties too), and an hour either side when some zone changes
+    its clocks within the week; the exact next starts (zoneinfo) then decide."""
     cases = []
-    for i, zone in enumerate(await _known_zones(db, now)):
-        params[f"z{i}"], params[f"o{i}"] = zone, _offset_minutes(zone, now)
+    zones = await _known_zones(db, now)
+    params["slack"] = week_slack(zones, now)
+    for i, zone in enumerate(zones):
+        params[f"z{i}"], params[f"o{i}"] = zone, offset_minutes(zone, now)
         cases.append(f"WHEN :z{i} THEN :o{i}")
     offset = f"CASE m.timezone {' '.join(cases)} END" if cases else "NULL"
     # A zone not (yet) in the list gives NULL, so key -1: always kept, measured exactly.
@@ -117,11 +122,11 @@ async def _soonest_in_python(
             continue
         zone = row["timezone"]
         if zone not in offsets:
-            offsets[zone] = _offset_minutes(zone, now)
+            offsets[zone] = offset_minutes(zone, now)
         start = row["day"] * 1440 + row["start_minute"] - offsets[zone]
         keyed.append(((start - params["now"]) % _WEEK, distance, row))
     keyed.sort(key=lambda k: k[0])
-    cutoff = keyed[limit - 1][0] + _DST_SLACK_MINUTES if len(keyed) >= limit else _WEEK
+    cutoff = keyed[limit - 1][0] + week_slack(list(offsets), now) if len(keyed) >= limit else _WEEK
     return [(row, distance) for key, distance, row in keyed if key <= cutoff]
 
 
@@ -142,19 +147,3 @@ async def _known_zones(db: Database, now: datetime) -> list[str]:
         rows = await db.fetchall("SELECT DISTINCT timezone FROM meetings")
         known = _zones[db] = (now, [row[0] for row in rows])
     return known[1]
-
-
-def _offset_minutes(zone: str, now: datetime) -> int:
-    offset = now.astimezone(ZoneInfo(zone)).utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
-def _minutes_into_week(now: datetime) -> int:
-    """Minutes from Sunday 00:00 UTC of this week to now, rounded up.
-
-    Rounded up because a start counts only at or after now: a meeting that began at 19:00 is
-    next week's when it is 19:00:30.
-    """
-    utc = now.astimezone(UTC)
-    seconds = utc.hour * 3600 + utc.minute * 60 + utc.second + utc.microsecond / 1e6
-    return weekday_of(utc.date()) * 1440 + math.ceil(seconds / 60)

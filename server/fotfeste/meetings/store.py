@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -214,13 +214,14 @@ async def online(
     type_code: str | None = None,
     limit: int = 50,
 ) -> list[Meeting]:
-    """Online and hybrid meetings, the one starting soonest first.
+    """Online and hybrid meetings, the one starting soonest first (ties by id).
 
-    SQL picks the soonest few by minutes until the start, with each zone's offset of this moment;
-    a DST change within the week can move a start by an hour, so a margin of extra meetings is
-    taken and the exact next starts (zoneinfo) decide the order.
+    SQL sorts by minutes until the start, with each zone's offset of this moment, and keeps a
+    margin beyond the limit; the exact next starts (zoneinfo) then decide. Only when ties or a
+    clock change within the week could reach past that margin is every meeting up to the
+    limit-th one read instead (a second pass over the index).
     """
-    params: dict[str, Any] = {"keep": limit + _ONLINE_MARGIN}
+    params: dict[str, Any] = {"limit": limit, "keep": limit + _ONLINE_MARGIN}
     where = _filters(day, fellowship, type_code, params)
     zones = [
         row[0]
@@ -230,24 +231,54 @@ async def online(
     ]
     offsets = []
     for i, zone in enumerate(zones):
-        offset = now.astimezone(ZoneInfo(zone)).utcoffset()
-        params[f"z{i}"], params[f"o{i}"] = zone, int(offset.total_seconds() // 60) if offset else 0
+        params[f"z{i}"], params[f"o{i}"] = zone, offset_minutes(zone, now)
         offsets.append(f"WHEN :z{i} THEN :o{i}")
-    # Minutes from Sunday 00:00 UTC of this week to now; a meeting's start in the same frame.
-    utc = now.astimezone(UTC)
-    params["now"] = weekday_of(utc.date()) * 1440 + utc.hour * 60 + utc.minute
+    params["now"] = minutes_into_week(now)
+    params["slack"] = slack = week_slack(zones, now)
     offset_sql = f"CASE m.timezone {' '.join(offsets)} ELSE 0 END" if offsets else "0"
-    # Only keys go through the sort; the full rows are read for the few kept.
+    key = f"((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK} + {_WEEK}) % {_WEEK}"
+    online_rows = f"FROM meetings m WHERE m.attendance != 'in_person'{where}"
+    # Only keys go through the sort (the covering index); full rows are read for the few kept.
     rows = await db.fetchall(
-        f"SELECT {COLUMNS} FROM meetings WHERE pk IN ("  # noqa: S608 - fixed fragments, values bound
-        f" SELECT m.pk FROM meetings m WHERE m.attendance != 'in_person'{where}"
-        f" ORDER BY ((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK}"
-        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep)",
+        f"SELECT {COLUMNS}, {key} AS k FROM meetings m WHERE m.pk IN ("  # noqa: S608
+        f" SELECT m.pk {online_rows} ORDER BY {key} LIMIT :keep)",
         params,
     )
+    keys = sorted(row["k"] for row in rows)
+    if len(rows) == params["keep"] and keys[-1] <= keys[limit - 1] + slack:
+        rows = await db.fetchall(
+            f"SELECT {COLUMNS}, 0 AS k FROM meetings WHERE pk IN ("  # noqa: S608
+            f" SELECT m.pk {online_rows} AND {key} <= :slack + coalesce("
+            f"  (SELECT {key} AS k {online_rows} ORDER BY k LIMIT 1 OFFSET :limit - 1), {_WEEK}))",
+            params,
+        )
     meetings = [to_meeting(row, now) for row in rows]
     meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
     return meetings[:limit]
+
+
+def offset_minutes(zone: str, now: datetime) -> int:
+    offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def minutes_into_week(now: datetime) -> int:
+    """Minutes from Sunday 00:00 UTC of this week to now, rounded up.
+
+    Rounded up because a start counts only at or after now: a meeting that began at 19:00 is
+    next week's when it is 19:00:30.
+    """
+    utc = now.astimezone(UTC)
+    seconds = utc.hour * 3600 + utc.minute * 60 + utc.second + utc.microsecond / 1e6
+    return weekday_of(utc.date()) * 1440 + math.ceil(seconds / 60)
+
+
+def week_slack(zones: list[str], now: datetime) -> int:
+    """Minutes a start may move against this moment's offsets within the coming week: two hours
+    when some zone changes its clocks in that week (an hour either way), else none."""
+    later = now + timedelta(days=7)
+    changes = any(offset_minutes(zone, now) != offset_minutes(zone, later) for zone in zones)
+    return 120 if changes else 0
 
 
 async def meeting_row(db: Database, meeting_id: str) -> Row:
