@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from litestar import Controller, Response, delete, get, post, put
@@ -14,7 +14,7 @@ from fotfeste.clock import local_today
 from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
 from fotfeste.errors import InvalidInput
-from fotfeste.meetings import store
+from fotfeste.meetings import soonest, store
 from fotfeste.meetings.calendar import meeting_calendar
 from fotfeste.meetings.models import (
     AttendanceCreate,
@@ -35,6 +35,16 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 TypeQuery = Annotated[
     str | None,
     QueryParameter(name="type", min_length=1, max_length=10, pattern=r"^[A-Za-z0-9-]+$"),
+]
+Order = Annotated[
+    Literal["distance", "next"],
+    QueryParameter(
+        description=(
+            "distance: nearest first. next: the soonest start first, counted a week ahead from"
+            " now (past midnight and from Saturday into Sunday), equal starts nearest first."
+            " Either way remaining ties go by id, and `limit` applies after the order."
+        )
+    ),
 ]
 SUMMARY_DAYS = 30
 
@@ -68,10 +78,16 @@ class MeetingsController(Controller):
         fellowship: Fellowship = None,
         type_code: TypeQuery = None,
         limit: Limit = 50,
+        order: Order = "distance",
     ) -> Meetings:
-        """Meetings with a place within radius_km of a point, nearest first, with next start."""
+        """Meetings with a place within radius_km of a point, nearest (or soonest) first.
+
+        Online meetings are not places: they are never listed here (see /online). Temporarily
+        closed places are left out too.
+        """
+        search = soonest.nearby_soonest if order == "next" else store.nearby
         return Meetings(
-            await store.nearby(
+            await search(
                 db,
                 clock.now(),
                 lat=lat,
@@ -136,7 +152,8 @@ class MeetingsController(Controller):
         host = urlsplit(settings.public_url).hostname or "fotfeste"
         return Response(
             meeting_calendar(meeting, now, host),
-            media_type="text/calendar; charset=utf-8",
+            # Litestar adds "; charset=utf-8" to text/* itself: naming it here sent it twice.
+            media_type="text/calendar",
             headers={"Content-Disposition": 'attachment; filename="meeting.ics"'},
         )
 
