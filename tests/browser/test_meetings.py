@@ -187,7 +187,9 @@ def test_how_soon_and_how_far_a_meeting_is_in_swedish(demo_page: Callable[..., P
     page = demo_page(locale="sv-SE")
     open_signed_in(page, locale="sv")
     lines = page.evaluate(
-        """() => import('/views/meeting-parts.js').then(({ whenLine }) => {
+        # The module the app itself loaded (under its versioned path), with its languages set.
+        """() => import(document.querySelector('script[type="module"]').src
+            .replace(/app[.]js$/, 'views/meeting-parts.js')).then(({ whenLine }) => {
           const now = new Date('2026-12-03T14:45:00+01:00');  // a Thursday afternoon
           const at = (next_start, more = {}) => whenLine(
             { next_start, attendance: 'in_person', distance_km: 1.25, ...more },
