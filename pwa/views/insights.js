@@ -42,7 +42,7 @@ function CravingBars({ rows }) {
 
 function Table({ caption, head, rows }) {
   return html`
-    <table class="insights__table">
+    <table class="data-table">
       <caption class="visually-hidden">${caption}</caption>
       <thead><tr>${head.map((h) => html`<th key=${h} scope="col">${h}</th>`)}</tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r[0]}>

@@ -82,7 +82,7 @@ function WeekBars({ rows }) {
 
 function WeekTable({ data }) {
   return html`
-    <table class="summary__table">
+    <table class="data-table">
       <caption class="visually-hidden">${t('summary.weeks_title')}</caption>
       <thead><tr>
         <th scope="col">${t('summary.week')}</th>
@@ -129,7 +129,7 @@ function Scores({ data }) {
     <section class="panel summary__section" aria-labelledby="summary-scores">
       <h2 id="summary-scores" class="subtitle">${t('summary.scores_title')}</h2>
       ${data.responses.length === 0 ? html`<p class="hint">${t('summary.no_scores')}</p>` : html`
-        <table class="summary__table summary__scores">
+        <table class="data-table summary__scores">
           <thead><tr>
             <th scope="col">${t('summary.date')}</th>
             <th scope="col">${t('summary.questionnaire')}</th>

@@ -58,7 +58,7 @@ def test_summary_prints_to_a_norwegian_pdf_with_the_scores(
     page.get_by_label("Ta med varselsignalene mine og hva jeg gjør da, fra planen min").check()
     summary = page.locator("article.summary")
     expect(summary).to_contain_text("Til sammen: rusfrie dager 20, dager med bruk 1, møter 2.")
-    rows = summary.locator(".summary__table").first.locator("tbody tr")
+    rows = summary.locator(".data-table").first.locator("tbody tr")
     expect(rows).to_have_count(4)  # the weeks from Monday 23 February to the week of 16 March
     expect(rows.nth(1).locator("td")).to_have_text(["6", "1", "7", "1,5", "0"])
     expect(rows.nth(2).locator("td")).to_have_text(["7", "0", "2", "4", "2"])

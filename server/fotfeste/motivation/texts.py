@@ -52,12 +52,17 @@ _DISCREET = {
 def encouragement(kind: str, locale: str, *, discreet: bool) -> str:
     lang = locale if locale in _TITLES else "en"
     title, body = _DISCREET[lang] if discreet else (_TITLES[lang], _BODIES[lang][kind])
+    return _payload("encouragement", title, body, lang)
+
+
+def _payload(kind: str, title: str, body: str, lang: str) -> str:
+    """The JSON the service worker shows; both kinds open the supporters screen."""
     payload = {
         "title": title,
         "body": body,
-        "kind": "encouragement",
+        "kind": kind,
         "url": "/#/supporters",
-        "tag": "encouragement",
+        "tag": kind,
         "lang": lang,
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -69,14 +74,4 @@ def supporter_milestone(days: int, locale: str, *, discreet: bool) -> str:
     """To a supporter: the person they support reached a milestone (never who, never more)."""
     lang = locale if locale in _MILESTONE else "en"
     title, body = _DISCREET[lang] if discreet else _MILESTONE[lang]
-    payload = {
-        "title": title,
-        "body": body.format(days=days),
-        "kind": "supporter",
-        "url": "/#/supporters",
-        "tag": "supporter",
-        "lang": lang,
-    }
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    check_payload(text.encode())
-    return text
+    return _payload("supporter", title, body.format(days=days), lang)
