@@ -124,6 +124,9 @@ def fotfeste_server(**env: str) -> Iterator[Server]:
             "FOTFESTE_RATE_ACCOUNT_CREATE": "1000000/60",
             "FOTFESTE_RATE_RECOVER": "1000000/60",
             "FOTFESTE_RATE_PUBLIC": "1000000/60",
+            "FOTFESTE_QUOTA_WRITES_MINUTE": "100000000/60",
+            "FOTFESTE_QUOTA_WRITES_HOUR": "100000000/3600",
+            "FOTFESTE_MAX_RESPONSES_PER_DAY": "100000000",
             **env,
         }
         command = [str(ROOT / ".venv/bin/fotfeste"), "serve", "--host", HOST, "--port", str(port)]

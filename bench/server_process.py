@@ -19,6 +19,10 @@ TEST_ENV = {
     "FOTFESTE_RATE_ACCOUNT_CREATE": "1000000/60",
     "FOTFESTE_RATE_RECOVER": "1000000/60",
     "FOTFESTE_RATE_PUBLIC": "1000000/60",
+    # One account writes thousands of times here; the per-account quotas are not measured.
+    "FOTFESTE_QUOTA_WRITES_MINUTE": "100000000/60",
+    "FOTFESTE_QUOTA_WRITES_HOUR": "100000000/3600",
+    "FOTFESTE_MAX_RESPONSES_PER_DAY": "100000000",
     "FOTFESTE_LOG_LEVEL": "WARNING",
     "FOTFESTE_PUSH_HOSTS": "127.0.0.1:*",  # any port: fake push services listen anywhere
 }

@@ -27,7 +27,7 @@ from fotfeste.settings import RateLimit, Settings
 
 REQUESTS = 200
 CONCURRENCY = 8
-LINKED = 100
+LINKED = 1000  # issue 18 item 10: a clinic with 1,000 linked people
 PASSWORD = "a long and memorable phrase"  # noqa: S105 - a bench user on a temporary database
 
 
@@ -85,6 +85,36 @@ async def _measure(
     return rate
 
 
+async def _linked_people(anon: httpx.AsyncClient, code: str) -> list[str]:
+    """LINKED accounts, each linked with the code and with an intake check-up answered."""
+    tokens: list[str] = []
+
+    async def one(n: int) -> None:
+        answer = await anon.post(
+            "/api/accounts", json={"role": "self", "locale": "sv", "timezone": "Europe/Stockholm"}
+        )
+        headers = {"Authorization": f"Bearer {answer.json()['token']}"}
+        linked = await anon.post(
+            "/api/me/clinic-link", json={"code": code, "accept": True}, headers=headers
+        )
+        assert linked.status_code == 200, linked.text
+        checkup = {"1": n % 11, "2": n % 31, "3": (n * 7) % 11}
+        answered = await anon.post(
+            "/api/responses", json={"instrument": "checkup", "answers": checkup}, headers=headers
+        )
+        assert answered.status_code == 201, answered.text
+        tokens.append(headers["Authorization"].removeprefix("Bearer "))
+
+    queue = list(range(LINKED))
+
+    async def worker() -> None:
+        while queue:
+            await one(queue.pop())
+
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return tokens
+
+
 async def _run(url: str, settings: Settings) -> None:
     _cli(settings, "staff", "add-clinic", "Bench clinic")
     out = _cli(settings, "staff", "add-user", "--clinic", "Bench clinic", "--email", "b@c.se")
@@ -110,13 +140,7 @@ async def _run(url: str, settings: Settings) -> None:
         code = made.headers["location"].rsplit("/", 1)[-1]
 
         async with httpx.AsyncClient(base_url=url, timeout=60) as anon:
-            tokens = []
-            for _ in range(LINKED):
-                answer = await anon.post(
-                    "/api/accounts",
-                    json={"role": "self", "locale": "sv", "timezone": "Europe/Stockholm"},
-                )
-                tokens.append(answer.json()["token"])
+            tokens = await _linked_people(anon, code)
 
             def as_person(n: int) -> dict[str, str]:
                 return {"Authorization": f"Bearer {tokens[n % LINKED]}"}
@@ -141,6 +165,15 @@ async def _run(url: str, settings: Settings) -> None:
             }
         figures["GET /staff/codes (session + page)"] = await _measure(
             "GET /staff/codes (session + page)", lambda n: staff.get("/staff/codes")
+        )
+        # The first look of the month makes the release (every figure, with noise) and stores
+        # it; every later look in the month shows the stored one.
+        started = time.perf_counter()
+        first = await staff.get("/staff/outcomes")
+        assert first.status_code == 200
+        made = (time.perf_counter() - started) * 1000
+        print(
+            f"{'GET /staff/outcomes (first of the month)':<40} {made:8.0f} ms (makes the release)"
         )
         figures[f"GET /staff/outcomes ({LINKED} linked)"] = await _measure(
             f"GET /staff/outcomes ({LINKED} linked)", lambda n: staff.get("/staff/outcomes"), 100
@@ -169,6 +202,10 @@ def main() -> None:
             demo=False,
             rate_account_create=RateLimit(100_000, 60),
             rate_public=RateLimit(1_000_000, 60),
+            # One account writes thousands of times here; the per-account quotas are not measured.
+            quota_writes_minute=RateLimit(100_000_000, 60),
+            quota_writes_hour=RateLimit(100_000_000, 3600),
+            max_responses_per_day=100_000_000,
         )
         with in_process_server(settings) as url:
             asyncio.run(_run(url, settings))

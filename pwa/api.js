@@ -108,10 +108,27 @@ export function renewRecoveryCode() {
   return request('POST', '/api/me/recovery-code');
 }
 
+/** GET /api/me/devices → {devices: [{id, created_at, last_used_at, current}]} */
+export function listDevices() {
+  return request('GET', '/api/me/devices');
+}
+
+/** DELETE /api/me/devices/{id}: that device's token stops working. */
+export function revokeDevice(id) {
+  return request('DELETE', `/api/me/devices/${encodeURIComponent(id)}`);
+}
+
 /** GET /api/me/export → everything stored about the account, as a JSON Blob */
 export async function exportData() {
   const data = await request('GET', '/api/me/export');
   return new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+}
+
+/** GET /api/me/export/fhir → a FHIR R4 Bundle of the person's answers (and, if asked, the
+ * days with use in the last 30 days) for a clinic's records, as a Blob */
+export async function exportFhir({ daysWithUse = false } = {}) {
+  const data = await request('GET', `/api/me/export/fhir${daysWithUse ? '?days_with_use=true' : ''}`);
+  return new Blob([JSON.stringify(data, null, 2)], { type: 'application/fhir+json' });
 }
 
 /** DELETE /api/me → 204; the token is dead afterwards */
@@ -189,6 +206,16 @@ export function getHelpResources() {
   return request('GET', '/api/help/resources');
 }
 
+/** GET /api/help/settings → {region}: the Danish region whose out-of-hours line is shown */
+export function getHelpSettings() {
+  return request('GET', '/api/help/settings');
+}
+
+/** PUT /api/help/settings {region}: a Danish region, or null for every region's line */
+export function putHelpSettings(body) {
+  return request('PUT', '/api/help/settings', { body });
+}
+
 // --- drug-free days ---------------------------------------------------------------------
 
 /** GET /api/progress → streaks, totals, next milestone and the last 30 days */
@@ -209,6 +236,70 @@ export function putCheckin(date, checkin) {
 /** GET /api/checkins?from=&to= → {checkins: [...]} */
 export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
+}
+
+// --- motivation -------------------------------------------------------------------------
+
+/** GET /api/me/spending → {amount, per, currency}; 404 until set */
+export function getSpending() {
+  return request('GET', '/api/me/spending');
+}
+
+/** PUT /api/me/spending {amount, per, currency?} → the setting */
+export function putSpending(body) {
+  return request('PUT', '/api/me/spending', { body });
+}
+
+/** DELETE /api/me/spending → 204 */
+export function deleteSpending() {
+  return request('DELETE', '/api/me/spending');
+}
+
+/** POST /api/supporters/invitations {shares} → 201 {code, expires_at, shares} */
+export function inviteSupporter(shares) {
+  return request('POST', '/api/supporters/invitations', { body: { shares } });
+}
+
+/** GET /api/supporters → {supporters: [{id, shares, since, ended}]} */
+export function getSupporters() {
+  return request('GET', '/api/supporters');
+}
+
+/** DELETE /api/supporters/{id} → 204: the person ends a supporter's link */
+export function endSupporter(id) {
+  return request('DELETE', `/api/supporters/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/supporting {code} → 201 {id, shares}; 404 unknown or expired */
+export function acceptSupporterCode(code) {
+  return request('POST', '/api/supporting', { body: { code } });
+}
+
+/** GET /api/supporting → {people: [...]}: only what each person shares */
+export function getSupporting() {
+  return request('GET', '/api/supporting');
+}
+
+/** DELETE /api/supporting/{id} → 204: the supporter ends the link */
+export function endSupporting(id) {
+  return request('DELETE', `/api/supporting/${encodeURIComponent(id)}`);
+}
+
+/** POST /api/supporting/{id}/encouragements {kind} → 202 */
+export function sendEncouragement(id, kind) {
+  return request('POST', `/api/supporting/${encodeURIComponent(id)}/encouragements`, {
+    body: { kind },
+  });
+}
+
+/** GET /api/me/encouragements → {encouragements: [{kind, at}]} newest first */
+export function getEncouragements() {
+  return request('GET', '/api/me/encouragements');
+}
+
+/** GET /api/insights → the person's own patterns from their check-ins */
+export function getInsights() {
+  return request('GET', '/api/insights');
 }
 
 // --- meetings ---------------------------------------------------------------------------
@@ -264,6 +355,11 @@ export function favouriteEntry(method, id) {
 /** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
 export function attendanceEntry(body) {
   return { method: 'POST', path: '/api/me/attendance', body };
+}
+
+/** GET /api/me/attendance?from=&to= → {attendance: [{date, meeting_id, meeting_name, ...}]} */
+export function getAttendance(from, to) {
+  return request('GET', `/api/me/attendance${query({ from, to })}`);
 }
 
 /** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */

@@ -7,53 +7,75 @@ import * as i18n from './i18n.js';
 import * as store from './store.js';
 import { html } from './views/html.js';
 import { Shell } from './views/shell.js';
-import { Welcome } from './views/welcome.js';
-import { Recover } from './views/recover.js';
-import { Home } from './views/home.js';
-import { Settings } from './views/settings.js';
-import { Help } from './views/help.js';
-import { Reminders } from './views/reminders.js';
-import { resendSubscription } from './push.js';
-import { Checkin } from './views/checkin.js';
-import { History } from './views/history.js';
 import * as outbox from './outbox.js';
-import { Checkup, Scales } from './views/scales.js';
-import { Meetings } from './views/meetings.js';
-import { Meeting } from './views/meeting.js';
-import { Join } from './views/clinic.js';
-import { Craving } from './views/craving.js';
-import { Used } from './views/used.js';
-import { Crisis } from './views/crisis.js';
-import { Plan } from './views/plan.js';
-import { Family } from './views/family.js';
-import { Article } from './views/article.js';
-import { Waiting } from './views/waiting.js';
 
+// Each screen's module is loaded when it is first opened (import() below), so the first visit
+// downloads the shell and one screen, not the whole app; the service worker keeps them all.
 // `account: true` screens need a token; onboarding screens are only for people without one.
 const ROUTES = {
-  welcome: { view: Welcome, onboarding: true },
-  recover: { view: Recover, onboarding: true },
-  home: { view: Home, account: true },
-  settings: { view: Settings, account: true },
-  reminders: { view: Reminders, account: true },
-  help: { view: Help },
-  checkin: { view: Checkin, account: true },
-  history: { view: History, account: true },
-  scales: { view: Scales, account: true },
-  checkup: { view: Checkup, account: true },
-  meetings: { view: Meetings, account: true, param: true }, // #/meetings/family: family groups
-  meeting: { view: Meeting, account: true },
+  welcome: { load: () => import('./views/welcome.js'), name: 'Welcome', onboarding: true },
+  recover: { load: () => import('./views/recover.js'), name: 'Recover', onboarding: true },
+  home: { load: () => import('./views/home.js'), name: 'Home', account: true },
+  settings: { load: () => import('./views/settings.js'), name: 'Settings', account: true },
+  reminders: { load: () => import('./views/reminders.js'), name: 'Reminders', account: true },
+  help: { load: () => import('./views/help.js'), name: 'Help' },
+  checkin: { load: () => import('./views/checkin.js'), name: 'Checkin', account: true },
+  history: { load: () => import('./views/history.js'), name: 'History', account: true },
+  scales: { load: () => import('./views/scales.js'), name: 'Scales', account: true },
+  checkup: { load: () => import('./views/scales.js'), name: 'Checkup', account: true },
+  // #/meetings/family: family groups
+  meetings: { load: () => import('./views/meetings.js'), name: 'Meetings', account: true, param: true },
+  meeting: { load: () => import('./views/meeting.js'), name: 'Meeting', account: true },
   // #/join/<CODE>: a clinic's referral code, with or without an account.
-  join: { view: Join },
+  join: { load: () => import('./views/clinic.js'), name: 'Join' },
   // Help now works for everyone, offline too; writing it down needs an account.
-  craving: { view: Craving },
-  used: { view: Used },
-  crisis: { view: Crisis },
-  plan: { view: Plan, account: true },
-  family: { view: Family, account: true },
-  article: { view: Article, account: true, param: true }, // #/article/<slug>
-  waiting: { view: Waiting, account: true },
+  craving: { load: () => import('./views/craving.js'), name: 'Craving' },
+  used: { load: () => import('./views/used.js'), name: 'Used' },
+  crisis: { load: () => import('./views/crisis.js'), name: 'Crisis' },
+  plan: { load: () => import('./views/plan.js'), name: 'Plan', account: true },
+  family: { load: () => import('./views/family.js'), name: 'Family', account: true },
+  // #/article/<slug>
+  article: { load: () => import('./views/article.js'), name: 'Article', account: true, param: true },
+  waiting: { load: () => import('./views/waiting.js'), name: 'Waiting', account: true },
+  // "Summary for my talk", from Follow-up
+  summary: { load: () => import('./views/summary.js'), name: 'Summary', account: true },
+  money: { load: () => import('./views/money.js'), name: 'Money', account: true }, // money not spent
+  supporters: { load: () => import('./views/supporters.js'), name: 'Supporters', account: true },
+  insights: { load: () => import('./views/insights.js'), name: 'Insights', account: true }, // my patterns
 };
+
+const views = new Map(); // route → its view, once its module has loaded
+const loading = new Set();
+
+// The route's view, or null while its module loads (the screen is drawn again when it has).
+function viewFor(route) {
+  if (views.has(route)) return views.get(route);
+  if (!loading.has(route)) {
+    loading.add(route);
+    ROUTES[route].load()
+      .then((module) => {
+        views.set(route, module[ROUTES[route].name]);
+        if (state.route === route) draw();
+      })
+      .catch(() => {
+        // Offline before the service worker had the file: say so; a later visit tries again.
+        if (state.route === route) actions.announce(i18n.t('errors.network'));
+      })
+      .finally(() => loading.delete(route));
+  }
+  return null;
+}
+
+// The push subscription, sent again at every start. Only with notifications allowed can there
+// be one, so push.js is not even loaded otherwise (a first visit does without it).
+function resendSubscription() {
+  if (!('Notification' in self) || Notification.permission !== 'granted') return Promise.resolve(false);
+  return import('./push.js').then((push) => push.resendSubscription());
+}
+
+function Loading() {
+  return html`<p class="loading" aria-busy="true"></p>`;
+}
 
 const state = {
   ready: false,
@@ -76,8 +98,9 @@ function setState(changes) {
 }
 
 function draw() {
-  const route = ROUTES[state.route] ?? ROUTES.welcome;
-  render(html`<${Shell} state=${state} actions=${actions} view=${route.view} />`, root);
+  const view = viewFor(ROUTES[state.route] ? state.route : 'welcome');
+  render(html`<${Shell} state=${state} actions=${actions} view=${view ?? Loading} />`, root);
+  if (!view) return;
   // Move focus to the new screen's heading so screen-reader and keyboard users start there.
   // Not on the very first screen, where the browser's own start position is the right one.
   const place = `${state.route}/${state.param ?? ''}`;
@@ -106,6 +129,13 @@ function allowed(route) {
   if (!state.token) return wanted && !ROUTES[wanted].account ? wanted : 'welcome';
   if (!wanted || ROUTES[wanted].onboarding) return 'home';
   return wanted;
+}
+
+// allowed() before the state knows the token.
+function allowedAtStart(route, token) {
+  const wanted = route ?? (token ? 'home' : 'welcome');
+  if (!token) return ROUTES[wanted].account ? 'welcome' : wanted;
+  return ROUTES[wanted].onboarding ? 'home' : wanted;
 }
 
 function go(route, { replace = false, param = null } = {}) {
@@ -219,6 +249,8 @@ async function boot() {
   const [token, savedLang, profile] = await Promise.all([
     store.get('token'), store.get('locale'), store.get('profile'),
   ]).catch(() => [null, null, null]);
+  // Start loading the first screen's module now, beside the translations.
+  viewFor(allowedAtStart(routeFromHash(), token));
 
   state.lang = await i18n.setLanguage(profile?.locale ?? savedLang ?? i18n.pickLanguage());
   if (token) {

@@ -41,12 +41,14 @@ async function load(code) {
 }
 
 // Loads a language and makes it current; also sets <html lang> and the document title.
+// English, the fallback, is fetched only if a key is ever missing (tests keep the four files
+// alike): 12 KB less on a first visit in Swedish, Norwegian or Danish.
 export async function setLanguage(code) {
   const next = isLanguage(code) ? code : DEFAULT_LANGUAGE;
-  const [dictionary, english] = await Promise.all([load(next), load(DEFAULT_LANGUAGE)]);
+  const dictionary = await load(next);
   lang = next;
   strings = dictionary;
-  fallback = english;
+  if (next === DEFAULT_LANGUAGE) fallback = dictionary;
   document.documentElement.lang = next;
   document.title = t('common.app_name');
   return next;
@@ -60,6 +62,9 @@ function lookup(dictionary, key) {
 // A value shaped {"one": …, "other": …} is chosen with Intl.PluralRules by params.count.
 export function t(key, params = {}) {
   let value = lookup(strings, key) ?? lookup(fallback, key);
+  if (value === undefined && lang !== DEFAULT_LANGUAGE && !loaded.has(DEFAULT_LANGUAGE)) {
+    load(DEFAULT_LANGUAGE).then((english) => { fallback = english; }).catch(() => {});
+  }
   if (value && typeof value === 'object') {
     const category = new Intl.PluralRules(lang).select(Number(params.count ?? 0));
     value = value[category] ?? value.other;
@@ -80,6 +85,12 @@ export function formatNumber(value, options) {
 
 // A calendar date 'YYYY-MM-DD' or an instant (Date or ISO string). Calendar dates are shown
 // as that same date everywhere, whatever the device's time zone.
+/** An amount of money in the current language, whole units: {amount, currency} → "2 000 kr". */
+export function formatMoney({ amount, currency }) {
+  return new Intl.NumberFormat(lang, { style: 'currency', currency, maximumFractionDigits: 0 })
+    .format(amount);
+}
+
 export function formatDate(value, options = { dateStyle: 'long' }, timeZone) {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const [y, m, d] = value.split('-').map(Number);

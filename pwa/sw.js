@@ -1,14 +1,21 @@
 // sw.js: Fotfeste's service worker. Keeps the app shell for offline use, answers API reads
 // network-first with a cached fallback, and shows push notifications.
 //
-// Bump VERSION whenever a file in APP_SHELL changes, so phones fetch the new shell.
+// VERSION is set by the server when it serves this file: a hash of every file in APP_SHELL (and
+// of this one), so any edit gives phones a new shell. The files are precached under their
+// versioned paths, /v/<VERSION>/…, as index.html links them (see server/fotfeste/web/static.py).
 
-const VERSION = 'foundation-6+recovery-3+scales-1+meetings-3+clinic-1+reminders-1+help-plan-1';
+const VERSION = 'dev';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
-const API_CACHE = 'fotfeste-api-v1';   // api.js clears every cache named fotfeste-api*
+const API_CACHE = 'fotfeste-api-v2';   // api.js clears every cache named fotfeste-api*
 const API_TIMEOUT_MS = 3000;
+// A cached API answer older than this is not shown, and is dropped: a lost or recovered phone
+// does not keep even the less sensitive answers for long.
+const API_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+const CACHED_AT = 'x-fotfeste-cached-at';
 
-// Every file the app needs to start without a network. A test checks this list against pwa/.
+// Every file the app needs to start without a network. A test checks this list against pwa/,
+// and the server serves only these files (and this one) from pwa/.
 const APP_SHELL = [
   '/',
   '/manifest.webmanifest',
@@ -26,6 +33,7 @@ const APP_SHELL = [
   '/views/home.js',
   '/views/help.js',
   '/views/settings.js',
+  '/views/devices.js',
   '/views/reminders.js',
   '/push.js',
   '/views/cards/welcome.js',
@@ -44,6 +52,13 @@ const APP_SHELL = [
   '/recovery.js',
   '/outbox.js',
   '/recovery.css',
+  '/views/money.js',
+  '/views/insights.js',
+  '/views/supporters.js',
+  '/views/cards/supporters.js',
+  '/summary.css',
+  '/summary.js',
+  '/views/summary.js',
   '/meetings.js',
   '/views/meetings.js',
   '/views/meeting.js',
@@ -59,6 +74,7 @@ const APP_SHELL = [
   '/views/craving.js',
   '/views/used.js',
   '/views/crisis.js',
+  '/views/help-lines.js',
   '/views/plan.js',
   '/views/my-plan-lists.js',
   '/views/family.js',
@@ -83,18 +99,33 @@ const APP_SHELL = [
   '/icons/icon-maskable-512.png',
 ];
 
-// API answers that must never be written to disk by the cache.
+// Personal answers are never written to Cache Storage, where they would outlive a sign-out on
+// a phone that is offline, or an account recovered on another phone: check-ins (notes),
+// questionnaire answers (PHQ-9 item 9), the plan, the profile, devices and the export. What the
+// app needs of them offline it keeps in IndexedDB itself, which signing out wipes.
 // Favourites are kept in IndexedDB by the meetings screens, always fresher than a cached answer.
-const NEVER_CACHE = ['/api/me/export', '/api/me/favourites'];
-// Every other GET is kept network first, so the reads that must work offline are there once
-// seen: /api/plan, /api/treatment, /api/help/resources and the articles (/api/articles/…,
-// which the family screen fetches ahead, one by one, when it lists them).
+const NEVER_CACHE = [/^\/api\/me(\/|$)/, /^\/api\/checkins(\/|$)/, /^\/api\/responses(\/|$)/,
+  /^\/api\/plan(\/|$)/];
+// Every other GET is kept network first for at most API_MAX_AGE_MS, so the reads that must work
+// offline are there once seen: /api/treatment, /api/help/resources, the articles, meetings.
+
+// Paths kept as they are; every other file lives under /v/<VERSION>/.
+const UNVERSIONED = new Set(['/', '/manifest.webmanifest']);
+const VERSIONED_PREFIX = `/v/${VERSION}`;
+
+function shellUrl(path) {
+  return UNVERSIONED.has(path) ? path : `${VERSIONED_PREFIX}${path}`;
+}
+
+function neverCache(path) {
+  return NEVER_CACHE.some((pattern) => pattern.test(path));
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
     // `cache: 'reload'` skips the HTTP cache, so a new VERSION never stores stale files.
-    await cache.addAll(APP_SHELL.map((url) => new Request(url, { cache: 'reload' })));
+    await cache.addAll(APP_SHELL.map((path) => new Request(shellUrl(path), { cache: 'reload' })));
     await self.skipWaiting();
   })());
 });
@@ -115,10 +146,10 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
 
   if (url.pathname.startsWith('/api/')) {
-    if (request.method === 'GET' && !NEVER_CACHE.includes(url.pathname)) {
+    if (request.method === 'GET' && !neverCache(url.pathname)) {
       event.respondWith(networkFirst(event, request));
     }
-    return; // writes and exports go straight to the network
+    return; // writes and personal answers go straight to the network
   }
 
   if (request.method !== 'GET') return;
@@ -132,11 +163,15 @@ self.addEventListener('fetch', (event) => {
     return;
   }
 
-  if (APP_SHELL.includes(url.pathname)) event.respondWith(cacheFirst(request));
+  // This version's files, by their versioned path or by their plain one.
+  const path = url.pathname.startsWith(`${VERSIONED_PREFIX}/`)
+    ? url.pathname.slice(VERSIONED_PREFIX.length) : url.pathname;
+  if (APP_SHELL.includes(path)) event.respondWith(cacheFirst(request, shellUrl(path)));
 });
 
-async function cacheFirst(request) {
-  const cached = await caches.match(request, { ignoreSearch: true });
+async function cacheFirst(request, key = request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(key, { ignoreSearch: true });
   return cached ?? fetch(request);
 }
 
@@ -144,7 +179,7 @@ async function cacheFirst(request) {
 async function networkFirst(event, request) {
   const cache = await caches.open(API_CACHE);
   const network = fetch(request).then(async (response) => {
-    if (response.status === 200) await cache.put(request, response.clone());
+    if (response.status === 200) await cache.put(request, await stamped(response.clone()));
     return response;
   });
   event.waitUntil(network.catch(() => {}));   // let a slow answer still refresh the cache
@@ -160,7 +195,23 @@ async function networkFirst(event, request) {
     clearTimeout(timer);
   }
   const cached = await cache.match(request);
+  if (cached && !fresh(cached)) {
+    await cache.delete(request);
+    return network;
+  }
   return cached ?? network;   // nothing cached: wait for (or fail with) the network
+}
+
+// The answer as it will be kept, with the time it was kept.
+async function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set(CACHED_AT, String(Date.now()));
+  return new Response(await response.blob(), { status: response.status, headers });
+}
+
+function fresh(response) {
+  const at = Number(response.headers.get(CACHED_AT));
+  return at > 0 && Date.now() - at < API_MAX_AGE_MS;
 }
 
 // --- push ------------------------------------------------------------------------------

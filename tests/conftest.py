@@ -18,6 +18,7 @@ import uvicorn
 from fotfeste.app import create_app
 from fotfeste.clock import FixedClock
 from fotfeste.settings import RateLimit, Settings
+from fotfeste.web.proxy import ForwardedFor
 
 # A Monday at noon in Stockholm: far from DST changes unless a test moves it.
 DEFAULT_NOW = datetime(2026, 3, 16, 11, 0, tzinfo=UTC)
@@ -50,6 +51,11 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "rate_recover": RateLimit(100_000, 60),
         "rate_public": RateLimit(100_000, 60),
         "push_hosts": ("127.0.0.1:*",),  # any port: the fake push services listen anywhere
+        "rate_clinic_link": RateLimit(100_000, 60),
+        "rate_clinic_link_account": RateLimit(100_000, 60),
+        # Staff outcomes with next to no noise, so tests can check who is counted and what is
+        # suppressed; tests/api/test_outcomes_privacy.py runs the shipped ε.
+        "outcomes_epsilon": 1e6,
     }
     values.update(overrides)
     return Settings(**values)
@@ -61,8 +67,14 @@ def start_server(settings: Settings, clock: FixedClock | None = None) -> LiveSer
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    # X-Forwarded-For from 127.0.0.1 is trusted, as `fotfeste serve` does: tests present client
+    # addresses through it.
     config = uvicorn.Config(
-        create_app(settings, clock=clock), log_level="warning", access_log=False, lifespan="on"
+        ForwardedFor(create_app(settings, clock=clock), "127.0.0.1"),
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        proxy_headers=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)

@@ -5,6 +5,10 @@ import { html, useEffect, useState } from './html.js';
 import { t } from '../i18n.js';
 import { loadArticle } from '../articles-data.js';
 import { Title } from './parts.js';
+import { LinesSection } from './help-lines.js';
+
+// Articles that speak of violence show the country's violence lines under them.
+const ABOUT_VIOLENCE = new Set(['safety-and-violence']);
 
 export function Article({ state }) {
   const slug = state.param;
@@ -40,6 +44,9 @@ export function Article({ state }) {
         <p class="hint">${t('family.reading_time', { count: article.reading_minutes })}</p>
         <div class="article__body" dangerouslySetInnerHTML=${{ __html: article.body_html }}></div>
       </article>
+      ${ABOUT_VIOLENCE.has(slug) && html`
+        <${LinesSection} state=${state} kinds=${['violence']} id="article-violence"
+          headingKey="help.lines.violence_heading" />`}
       <p class="aside-link"><a href=${back}>${t(backLabel)}</a></p>
     </div>`;
 }

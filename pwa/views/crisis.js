@@ -1,83 +1,53 @@
-// crisis.js: "I need help now" (#/crisis): 112 first, then the crisis and support lines for
-// the account's country and language (from the help resources, with their sources).
+// crisis.js: "I need help now" (#/crisis): the national crisis line first, then the emergency
+// numbers (113 before 112 in Norway), then addiction and medical advice, each a tap-to-call
+// link; poison lines with the overdose advice. Without lines for the country: 112.
 
-import { html, useEffect, useState } from './html.js';
+import { html } from './html.js';
 import { t } from '../i18n.js';
-import { getHelpResources } from '../api.js';
-import { readThrough } from '../offline.js';
 import { Title } from './parts.js';
+import {
+  CRISIS_KINDS, EmergencyCall, HelpLines, LinesSection, linesOf, useHelpLines,
+} from './help-lines.js';
 
-// Links only to https pages: the list is data, and data never becomes a script URL.
-function safeUrl(url) {
-  return typeof url === 'string' && url.startsWith('https://') ? url : null;
-}
-
-function telHref(phone) {
-  return `tel:${String(phone).replace(/[^\d+]/g, '')}`;
-}
-
-function Resource({ resource }) {
-  const headingId = `resource-${resource.id}`;
-  return html`
-    <li class="resource">
-      <article aria-labelledby=${headingId}>
-        <h3 id=${headingId} class="resource__name">${resource.name}</h3>
-        ${resource.description && html`<p>${resource.description}</p>`}
-        ${resource.hours && html`<p class="hint">${t('help.crisis.hours', { hours: resource.hours })}</p>`}
-        <div class="card__actions">
-          ${resource.phone && html`
-            <a class="button" href=${telHref(resource.phone)}>${t('help.crisis.call', { phone: resource.phone })}</a>`}
-          ${safeUrl(resource.url) && html`
-            <a class="button button--secondary" href=${safeUrl(resource.url)} rel="noopener noreferrer">${t('help.crisis.website')}</a>`}
-        </div>
-        ${safeUrl(resource.source) && html`
-          <p class="hint"><a href=${safeUrl(resource.source)} rel="noopener noreferrer">${t('help.crisis.source')}</a></p>`}
-      </article>
-    </li>`;
-}
-
-function Resources({ state }) {
-  const [answer, setAnswer] = useState({ loading: Boolean(state.token), resources: [] });
-
-  useEffect(() => {
-    if (!state.token) return;
-    readThrough('help_resources', getHelpResources)
-      .then(({ value }) => setAnswer({ loading: false, resources: value.resources ?? [] }))
-      .catch(() => setAnswer({ loading: false, resources: [], failed: true }));
-  }, [state.token]);
-
-  // 112 is shown above in every case, so an emergency number entry is not repeated here.
-  const lines = answer.resources.filter((r) => String(r.phone ?? '').replace(/\s/g, '') !== '112');
-  return html`
-    <section class="panel" aria-labelledby="crisis-lines">
-      <h2 id="crisis-lines" class="subtitle">${t('help.crisis.lines_heading')}</h2>
-      ${answer.loading && html`<p>${t('help.crisis.loading')}</p>`}
-      ${!answer.loading && lines.length > 0 && html`
-        <ul class="resources">${lines.map((r) => html`<${Resource} key=${r.id} resource=${r} />`)}</ul>`}
-      ${!answer.loading && lines.length === 0 && html`
-        <p>${t(answer.failed ? 'help.crisis.unavailable' : 'help.crisis.none')}</p>`}
-      <p>${t('help.talk_text')}</p>
-    </section>`;
+function Lines({ answer }) {
+  const lines = linesOf(answer.resources, CRISIS_KINDS);
+  if (answer.loading) return html`<p>${t('help.crisis.loading')}</p>`;
+  if (!lines.length) return html`<p>${t(answer.failed ? 'help.crisis.unavailable' : 'help.crisis.none')}</p>`;
+  return html`<${HelpLines} resources=${lines} urgent=${true} />`;
 }
 
 export function Crisis({ state }) {
+  const answer = useHelpLines(state);
+  const known = linesOf(answer.resources, CRISIS_KINDS).length > 0;
+  const poison = linesOf(answer.resources, ['poison']);
   return html`
     <div class="screen screen--crisis">
       <${Title}>${t('help.crisis.title')}<//>
-      <section class="panel panel--urgent" aria-labelledby="crisis-emergency">
-        <h2 id="crisis-emergency" class="subtitle">${t('help.emergency_heading')}</h2>
-        <p>${t('help.emergency_text')}</p>
-        <p>${t('help.emergency_norway')}</p>
-        <p><a class="button button--urgent" href="tel:112">${t('help.call_112')}</a></p>
-      </section>
+      ${known ? html`
+        <section class="panel panel--urgent" aria-labelledby="crisis-lines">
+          <h2 id="crisis-lines" class="subtitle">${t('help.crisis.lines_heading')}</h2>
+          <p>${t('help.lines.order_text')}</p>
+          <${Lines} answer=${answer} />
+        </section>` : html`
+        <section class="panel panel--urgent" aria-labelledby="crisis-emergency">
+          <h2 id="crisis-emergency" class="subtitle">${t('help.emergency_heading')}</h2>
+          <p>${t('help.emergency_text')}</p>
+          <p>${t('help.emergency_norway')}</p>
+          <p><${EmergencyCall} state=${state} /></p>
+          ${state.token && html`<${Lines} answer=${answer} />`}
+        </section>`}
+      ${state.me?.role === 'relative' && html`
+        <${LinesSection} state=${state} kinds=${['relatives']} id="crisis-relatives"
+          headingKey="help.lines.relatives_heading" />`}
       <section class="panel" aria-labelledby="crisis-thoughts">
         <h2 id="crisis-thoughts" class="subtitle">${t('help.thoughts_heading')}</h2>
         <p>${t('help.thoughts_text')}</p>
+        <p>${t('help.talk_text')}</p>
       </section>
-      <${Resources} state=${state} />
       <section class="panel" aria-labelledby="crisis-overdose">
         <h2 id="crisis-overdose" class="subtitle">${t('help.overdose_heading')}</h2>
         <p>${t('help.overdose_text')}</p>
+        ${poison.length > 0 && html`<${HelpLines} resources=${poison} />`}
       </section>
     </div>`;
 }

@@ -5,6 +5,7 @@ import { html } from './html.js';
 import { t } from '../i18n.js';
 import { ArticleList } from './article-list.js';
 import { Title } from './parts.js';
+import { EmergencyCall, LinesSection } from './help-lines.js';
 
 export function Family({ state, actions }) {
   const has = (route) => actions.hasRoute?.(route) ?? false;
@@ -37,9 +38,13 @@ export function Family({ state, actions }) {
         <h2 id="family-help" class="subtitle">${t('family.help_heading')}</h2>
         <p>${t('family.help_text')}</p>
         <div class="card__actions">
-          <a class="button button--urgent" href="tel:112">${t('help.call_112')}</a>
+          <${EmergencyCall} state=${state} />
           <a class="button button--secondary" href="#/crisis">${t('family.help_link')}</a>
         </div>
       </section>
+      <${LinesSection} state=${state} kinds=${['relatives']} id="family-lines"
+        headingKey="help.lines.relatives_heading" />
+      <${LinesSection} state=${state} kinds=${['youth']} id="family-youth"
+        headingKey="help.lines.youth_heading" />
     </div>`;
 }

@@ -5,6 +5,7 @@ import { html } from './html.js';
 import { t } from '../i18n.js';
 import { Title } from './parts.js';
 import { ClinicContacts } from './clinic.js';
+import { EmergencyCall } from './help-lines.js';
 
 const CHOICES = [
   { route: 'craving', key: 'choice_craving' },
@@ -36,7 +37,7 @@ export function Help({ state }) {
         <h2 id="help-emergency" class="subtitle">${t('help.emergency_heading')}</h2>
         <p>${t('help.emergency_text')}</p>
         <p>${t('help.emergency_norway')}</p>
-        <p><a class="button button--urgent" href="tel:112">${t('help.call_112')}</a></p>
+        <p><${EmergencyCall} state=${state} /></p>
       </section>
       <${ClinicContacts} state=${state} />
       <section class="panel" aria-labelledby="help-overdose">

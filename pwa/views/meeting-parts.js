@@ -2,7 +2,7 @@
 // "today 19:00 · in 2 hours · 1.3 km" and the list item. The device's copies are in meetings.js.
 
 import { html } from './html.js';
-import { formatDate, formatNumber, formatRelative, t } from '../i18n.js';
+import { currentLanguage, formatDate, formatNumber, formatRelative, t } from '../i18n.js';
 
 export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
 // The fellowship filter's "family groups" choice: groups for the people close to someone.
@@ -61,13 +61,50 @@ export function distanceText(km) {
   return t('meetings.km', { distance: formatNumber(km, { maximumFractionDigits: km < 10 ? 1 : 0 }) });
 }
 
-// "today 19:00 · in 2 hours · 1.3 km"
-export function whenLine(meeting, timeZone, now = new Date()) {
+// An online meeting is no place to go: it never shows an address or a distance, even from a
+// copy kept on the device before the server stopped sending them. A hybrid one shows both,
+// unless its place is closed for now: then it is met online only.
+export function hasPlace(meeting) {
+  if (meeting.attendance === 'online') return false;
+  return !(meeting.temporarily_closed && meeting.attendance === 'hybrid');
+}
+
+// "Demohuset, Exempelgatan 1, Stockholm", or '' for an online meeting.
+export function placeText(meeting) {
+  if (!hasPlace(meeting)) return '';
+  return [meeting.location?.name, meeting.location?.address].filter(Boolean).join(', ');
+}
+
+// The list's shorter line: the address alone when there is one (the name is on the meeting).
+function listPlace(meeting) {
+  if (!hasPlace(meeting)) return '';
+  return meeting.location?.address || meeting.location?.name || '';
+}
+
+const HALF_A_DAY_MS = 12 * 3600 * 1000;
+
+// How soon, beside the day: "in 45 minutes" or "in 5 hours" within half a day (also past
+// midnight), "in 3 days" counted in calendar days (a Saturday start seen on Thursday afternoon
+// is two days away, not "tomorrow"), nothing for a later start tomorrow (the day says it).
+function howSoon(nextStart, timeZone, now) {
+  const ms = Date.parse(nextStart) - now.getTime();
+  if (ms < HALF_A_DAY_MS) return formatRelative(nextStart, { now, smallest: 'minute' });
+  const [y1, m1, d1] = dateIn(timeZone, now).split('-').map(Number);
+  const [y2, m2, d2] = dateIn(timeZone, new Date(nextStart)).split('-').map(Number);
+  const days = Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / 86_400_000);
+  if (days < 2) return null;
+  return new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'always' }).format(days, 'day');
+}
+
+// "today 19:00 · in 2 hours · 1.3 km", "Saturday 10:00 · in 2 days · 2.4 km"
+export function whenLine(meeting, timeZone = deviceZone(), now = new Date()) {
   const parts = [
     `${dayLabel(meeting.next_start, timeZone, now)} ${clockTime(meeting.next_start, timeZone)}`,
-    formatRelative(meeting.next_start, { now, smallest: 'minute' }),
-  ];
-  if (typeof meeting.distance_km === 'number') parts.push(distanceText(meeting.distance_km));
+    howSoon(meeting.next_start, timeZone, now),
+  ].filter(Boolean);
+  if (hasPlace(meeting) && typeof meeting.distance_km === 'number') {
+    parts.push(distanceText(meeting.distance_km));
+  }
   return parts.join(' · ');
 }
 
@@ -88,6 +125,7 @@ export function metaLine(meeting) {
 }
 
 export function MeetingItem({ meeting, timeZone, favourite = false }) {
+  const place = listPlace(meeting);
   return html`
     <li class="meeting-item">
       <a class="meeting-item__link" href=${`#/meeting/${encodeURIComponent(meeting.id)}`}>
@@ -96,6 +134,9 @@ export function MeetingItem({ meeting, timeZone, favourite = false }) {
           ${favourite && html` <span aria-hidden="true">★</span><span class="visually-hidden">(${t('meetings.favourite_mark')})</span>`}
         </span>
         <span class="meeting-item__when">${whenLine(meeting, timeZone)}</span>
+        ${place && html`<span class="meeting-item__where">${place}</span>`}
+        ${meeting.temporarily_closed && html`
+          <span class="meeting-item__closed">${t('meetings.temporarily_closed_short')}</span>`}
         <span class="meeting-item__meta">${metaLine(meeting)}</span>
       </a>
     </li>`;

@@ -8,7 +8,7 @@ import { Title, errorText } from './parts.js';
 import {
   cachedFavourites, knownMeeting, loadFavourites, saveFavourites, sendOrQueue, typeNames,
 } from '../meetings.js';
-import { dateIn, weekdayName, whenLine } from './meeting-parts.js';
+import { dateIn, hasPlace, placeText, weekdayName, whenLine } from './meeting-parts.js';
 
 // The meeting id from the address (#/meeting/<id>).
 export function meetingIdFromHash(hash = location.hash) {
@@ -31,6 +31,7 @@ function geoLink({ lat, lon, name }) {
 }
 
 function Directions({ meeting }) {
+  if (!hasPlace(meeting)) return null;
   const { lat, lon, name } = meeting.location;
   if (typeof lat !== 'number' || typeof lon !== 'number') return null;
   return html`
@@ -148,13 +149,16 @@ export function Meeting({ state, actions }) {
     return html`<div class="screen screen--meeting"><${Title}>${t('meetings.loading')}<//></div>`;
   }
   const types = meeting.types.filter((code) => names[code]).map((code) => names[code]);
-  const where = [meeting.location.name, meeting.location.address].filter(Boolean);
+  const where = placeText(meeting);
   return html`
     <div class="screen screen--meeting" data-testid="meeting-detail">
       <p class="aside-link aside-link--top"><a href="#/meetings">${t('meetings.back')}</a></p>
       <${Title}>${meeting.name}<//>
       ${offline && html`<p class="notice">${t('meetings.offline_meeting')}</p>`}
-      ${meeting.temporarily_closed && html`<p class="notice">${t('meetings.temporarily_closed')}</p>`}
+      ${meeting.temporarily_closed && html`
+        <p class="notice" data-testid="temporarily-closed">
+          ${t(meeting.attendance === 'in_person' ? 'meetings.temporarily_closed' : 'meetings.temporarily_closed_online')}
+        </p>`}
       <p class="lead meeting-when" data-testid="meeting-when">${whenLine(meeting, timeZone)}</p>
       <dl class="facts">
         <dt>${t('meetings.weekly')}</dt>
@@ -164,8 +168,8 @@ export function Meeting({ state, actions }) {
         <dd>${meeting.fellowship}</dd>
         <dt>${t('meetings.how')}</dt>
         <dd>${t(`meetings.attendance.${meeting.attendance}`)}</dd>
-        ${where.length > 0 && html`<dt>${t('meetings.where')}</dt><dd>${where.join(', ')}</dd>`}
-        ${typeof meeting.distance_km === 'number' && html`
+        ${where && html`<dt>${t('meetings.where')}</dt><dd>${where}</dd>`}
+        ${hasPlace(meeting) && typeof meeting.distance_km === 'number' && html`
           <dt>${t('meetings.distance')}</dt>
           <dd>${t('meetings.km', { distance: formatNumber(meeting.distance_km, { maximumFractionDigits: 1 }) })}</dd>`}
       </dl>

@@ -1,11 +1,12 @@
 // meetings.js: the meeting finder (#/meetings): near me (location only on a tap) or near a
-// typed place, or online; filters; the list; favourites. Last results and favourites offline.
+// typed place, or online; filters folded into one line; nearest or next first; the list;
+// favourites. Last results and favourites offline.
 
 import { html, useEffect, useId, useRef, useState } from './html.js';
 import { t } from '../i18n.js';
 import { getClinicLink, nearbyMeetings, onlineMeetings } from '../api.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
-import { findPlaces, loadPlaces } from './place-search.js';
+import { PlacePicker, findPlaces, loadPlaces } from './place-search.js';
 import {
   lastResults, loadFavourites, saveFilters, saveLastResults, savedFilters,
 } from '../meetings.js';
@@ -16,7 +17,17 @@ import {
 const RADII = [2, 5, 10, 25, 50, 100];
 const DEFAULT_FILTERS = {
   mode: 'nearby', radius: 25, day: '', timeOfDay: '', fellowship: '', openness: '', language: '',
+  order: 'distance',
 };
+const ORDERS = ['distance', 'next'];
+
+// How many filters are on: the folded filters say so ("Filters · 2"). The distance counts once
+// it is not the usual one; the order is no filter (it is shown beside the list).
+export function filtersOn(filters) {
+  const chosen = [filters.day, filters.timeOfDay, filters.fellowship, filters.openness, filters.language];
+  const radius = filters.mode === 'nearby' && filters.radius !== DEFAULT_FILTERS.radius;
+  return chosen.filter(Boolean).length + (radius ? 1 : 0);
+}
 
 function timeOfDay(meeting) {
   const hour = Number(meeting.time.slice(0, 2));
@@ -50,11 +61,16 @@ async function search(filters, origin, timeZone) {
     const answers = await Promise.all(
       FAMILY_GROUPS.map((fellowship) => searchOne({ ...filters, fellowship }, origin, timeZone)),
     );
-    // next_start carries each meeting's own UTC offset: compare instants, not strings.
-    const order = filters.mode === 'online'
-      ? (a, b) => Date.parse(a.next_start) - Date.parse(b.next_start)
-      : (a, b) => a.distance_km - b.distance_km;
-    return answers.flat().sort(order).slice(0, searchLimit(filters));
+    // As the server orders one answer: next_start carries each meeting's own UTC offset, so
+    // instants are compared, not strings; remaining ties by id.
+    const soonest = (a, b) => Date.parse(a.next_start) - Date.parse(b.next_start);
+    const nearest = (a, b) => a.distance_km - b.distance_km;
+    const [first, second] = filters.mode === 'online' || filters.order === 'next'
+      ? [soonest, nearest] : [nearest, soonest];
+    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    return answers.flat()
+      .sort((a, b) => first(a, b) || (filters.mode === 'online' ? 0 : second(a, b)) || byId(a, b))
+      .slice(0, searchLimit(filters));
   }
   return searchOne(filters, origin, timeZone);
 }
@@ -73,7 +89,8 @@ async function searchOne(filters, origin, timeZone) {
     return (await onlineMeetings({ day, fellowship, language, limit })).meetings;
   }
   const { lat, lon } = origin;
-  return (await nearbyMeetings({ lat, lon, radius_km: filters.radius, day, fellowship, limit }))
+  const order = filters.order === 'next' ? 'next' : undefined;
+  return (await nearbyMeetings({ lat, lon, radius_km: filters.radius, day, fellowship, limit, order }))
     .meetings;
 }
 
@@ -87,58 +104,20 @@ function Select({ id, label, value, onChange, children }) {
     </div>`;
 }
 
-function PlacePicker({ id, onPick, onLocate, locating }) {
-  const [query, setQuery] = useState('');
-  const [places, setPlaces] = useState(null);
-  const [problem, setProblem] = useState('');
-  const matches = places && query ? findPlaces(places, query) : [];
-
-  async function typed(event) {
-    setQuery(event.currentTarget.value);
-    if (!places) {
-      try {
-        setPlaces(await loadPlaces());
-      } catch (error) {
-        setProblem(errorText(error));
-      }
-    }
-  }
-
-  function pick(place) {
-    setQuery(''); // hides the matches
-    onPick({ label: place.name, lat: place.lat, lon: place.lon });
-  }
-
-  return html`
-    <div class="place-picker">
-      <button type="button" class="button" onClick=${onLocate} disabled=${locating}
-        data-testid="near-me">${locating ? t('meetings.locating') : t('meetings.near_me')}</button>
-      <p class="hint">${t('meetings.near_me_hint')}</p>
-      <div class="field">
-        <label for=${`${id}-place`}>${t('meetings.place_label')}</label>
-        <input id=${`${id}-place`} type="text" autocomplete="off" value=${query} onInput=${typed}
-          aria-describedby=${`${id}-place-hint`} placeholder=${t('meetings.place_placeholder')} />
-        <p class="hint" id=${`${id}-place-hint`}>${t('meetings.place_hint')}</p>
-      </div>
-      <${ErrorMessage} message=${problem} />
-      ${query.length >= 2 && places && html`
-        <ul class="place-matches" aria-label=${t('meetings.place_matches')}>
-          ${matches.length === 0 && html`<li class="hint">${t('meetings.place_none')}</li>`}
-          ${matches.map((place) => html`
-            <li key=${`${place.name}-${place.lat}`}>
-              <button type="button" class="button button--secondary place-matches__item"
-                onClick=${() => pick(place)}>
-                ${place.name} <span class="place-matches__country">${place.country}</span>
-              </button>
-            </li>`)}
-        </ul>`}
-    </div>`;
-}
-
+// Folded into one line that says how many are on; a tap opens them (a native disclosure, so
+// keyboards and screen readers know it and whether it is open).
 function Filters({ id, filters, change }) {
+  const count = filtersOn(filters);
   return html`
-    <fieldset class="filters">
-      <legend class="subtitle">${t('meetings.filters')}</legend>
+    <details class="meeting-fold filters-fold" data-testid="filters">
+      <summary class="meeting-fold__summary">
+        ${count > 0 ? html`
+          <span class="meeting-fold__title" aria-hidden="true">${t('meetings.filters_count', { count })}</span>
+          <span class="visually-hidden">${t('meetings.filters_count_spoken', { count })}</span>`
+        : html`<span class="meeting-fold__title">${t('meetings.filters_toggle')}</span>`}
+      </summary>
+    <fieldset class="filters meeting-fold__body">
+      <legend class="visually-hidden">${t('meetings.filters')}</legend>
       ${filters.mode === 'nearby' && html`
         <${Select} id=${`${id}-radius`} label=${t('meetings.radius')} value=${String(filters.radius)}
           onChange=${(v) => change({ radius: Number(v) })}>
@@ -175,7 +154,21 @@ function Filters({ id, filters, change }) {
         ${Object.keys(LANGUAGE_TYPES).map((code) => html`
           <option key=${code} value=${code} lang=${code}>${t(`common.language_names.${code}`)}</option>`)}
       <//>
-    </fieldset>`;
+    </fieldset>
+    </details>`;
+}
+
+// Nearest or next first, beside the list it orders (online meetings are always soonest first).
+function OrderSwitch({ id, order, change }) {
+  return html`
+    <div class="order-switch" role="group" aria-labelledby=${`${id}-order`}>
+      <span class="order-switch__label" id=${`${id}-order`}>${t('meetings.order_label')}</span>
+      ${ORDERS.map((choice) => html`
+        <button key=${choice} type="button" aria-pressed=${order === choice ? 'true' : 'false'}
+          class=${`button ${order === choice ? '' : 'button--secondary'}`}
+          data-testid=${`order-${choice}`} onClick=${() => change({ order: choice })}>
+          ${t(`meetings.order_${choice}`)}</button>`)}
+    </div>`;
 }
 
 // A linked clinic's home area is where the finder starts, until the person picks a place.
@@ -203,6 +196,13 @@ export function Meetings({ state, actions }) {
   const [locating, setLocating] = useState(false);
   const [error, setError] = useState('');
   const resultsHeading = useRef(null);
+  // Set when a new place is picked: the results heading takes focus once the folded layout is
+  // drawn, so the browser has no reason to scroll (the list starts on the first screen).
+  const [focusResults, setFocusResults] = useState(0);
+
+  useEffect(() => {
+    if (focusResults) resultsHeading.current?.focus();
+  }, [focusResults]);
 
   useEffect(() => {
     (async () => {
@@ -263,7 +263,7 @@ export function Meetings({ state, actions }) {
     setOrigin(place);
     saveFilters({ filters, origin: place });
     run(filters, place);
-    resultsHeading.current?.focus();
+    setFocusResults((n) => n + 1);
   }
 
   function locate() {
@@ -296,7 +296,7 @@ export function Meetings({ state, actions }) {
   return html`
     <div class="screen screen--meetings">
       <${Title}>${t('meetings.title')}<//>
-      <p class="lead">${t('meetings.lead')}</p>
+      ${!results && !origin && html`<p class="lead">${t('meetings.lead')}</p>`}
 
       <div class="mode-switch" role="group" aria-label=${t('meetings.mode_label')}>
         ${['nearby', 'online'].map((mode) => html`
@@ -306,7 +306,8 @@ export function Meetings({ state, actions }) {
       </div>
 
       ${filters.mode === 'nearby' && html`
-        <${PlacePicker} id=${id} onPick=${pickOrigin} onLocate=${locate} locating=${locating} />`}
+        <${PlacePicker} key=${origin ? `${origin.label}|${origin.lat}|${origin.lon}` : 'none'} id=${id}
+          origin=${origin} onPick=${pickOrigin} onLocate=${locate} locating=${locating} />`}
       <${Filters} id=${id} filters=${filters} change=${change} />
       <${ErrorMessage} message=${error} />
 
@@ -314,6 +315,8 @@ export function Meetings({ state, actions }) {
         <h2 class="subtitle" id=${`${id}-results`} tabindex="-1" ref=${resultsHeading}>
           ${results ? t('meetings.results_near', { place: results.label }) : t('meetings.results')}
         </h2>
+        ${results && filters.mode === 'nearby' && html`
+          <${OrderSwitch} id=${id} order=${filters.order} change=${change} />`}
         ${results?.offline && html`<p class="notice">${t('meetings.offline_results')}</p>`}
         ${!results && html`<p class="hint">${t('meetings.start_hint')}</p>`}
         ${results && results.meetings.length === 0 && html`<p>${t('meetings.none_found')}</p>`}

@@ -10,6 +10,7 @@ import { Questionnaire, needsHelp } from './scales/questionnaire.js';
 import { Result } from './scales/result.js';
 import { History } from './scales/history.js';
 import { Compare } from './scales/compare.js';
+import { CRISIS_KINDS, linesOf, loadHelpLines } from './help-lines.js';
 
 function newClientId() {
   return crypto.randomUUID();
@@ -168,6 +169,8 @@ export function Scales({ state, actions, start = null }) {
   }
 
   useEffect(() => { refresh(); }, [state.lang]);
+  // Keep the help lines on the device, so a safety answer shows them even offline.
+  useEffect(() => { loadHelpLines().catch(() => {}); }, [state.lang]);
 
   const instrumentOf = (id) => data?.instruments.find((i) => i.id === id);
   const checkups = (data?.responses ?? []).filter((r) => r.instrument === 'checkup');
@@ -188,8 +191,10 @@ export function Scales({ state, actions, start = null }) {
       // Offline: keep the answers for later, and still show help at once if they ask for it.
       await outbox.add({ method: 'POST', path: '/api/responses', body, id: body.client_id });
       const safety = needsHelp(instrument, answers);
+      const resources = safety
+        ? linesOf(await loadHelpLines().catch(() => []), CRISIS_KINDS) : [];
       setMode({ view: 'result', id: instrument.id, offline: true,
-        response: { safety, resources: [], score: null, measures: null } });
+        response: { safety, resources, score: null, measures: null } });
     } finally {
       setSending(false);
     }
@@ -241,6 +246,11 @@ export function Scales({ state, actions, start = null }) {
       </section>
       <${Instruments} data=${data} onStart=${(id) => setMode({ view: 'answer', id })}
         onHistory=${showHistory} />
+      <section class="panel" aria-labelledby="summary-link-title">
+        <h2 id="summary-link-title" class="subtitle">${t('summary.title')}</h2>
+        <p class="hint">${t('summary.link_hint')}</p>
+        <a class="button button--secondary" href="#/summary">${t('summary.open')}</a>
+      </section>
       <${Choices} data=${data} onSaved=${refresh} announce=${actions.announce} />`;
   }
   return html`

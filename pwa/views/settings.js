@@ -1,10 +1,15 @@
-// settings.js: language, time zone, discreet mode, recovery code, export and deletion (#/settings).
+// settings.js: language, time zone, discreet mode, recovery code, export, devices, signing out
+// on this phone and deletion (#/settings).
 
 import { html, useEffect, useId, useRef, useState } from './html.js';
 import { LANGUAGES, formatDate, formatRelative, t, timeZones } from '../i18n.js';
-import { deleteAccount, exportData, renewRecoveryCode } from '../api.js';
+import {
+  deleteAccount, exportData, getHelpSettings, putHelpSettings, renewRecoveryCode,
+} from '../api.js';
 import { ErrorMessage, RecoveryCode, Title, errorText } from './parts.js';
 import { ClinicSettings } from './clinic.js';
+import { REGIONS, loadHelpLines } from './help-lines.js';
+import { DeviceList, SignOut } from './devices.js';
 
 // Today's date in the account's time zone, as YYYY-MM-DD (the en-CA format is exactly that).
 function today(timeZone) {
@@ -33,6 +38,41 @@ function Section({ id, title, children }) {
       <h2 id=${id} class="subtitle">${title}</h2>
       ${children}
     </section>`;
+}
+
+// Denmark only: the region decides which out-of-hours medical line the help screens show.
+function Region({ state, actions, id }) {
+  const [region, setRegion] = useState(undefined);
+  const danish = state.me?.country === 'DK';
+  useEffect(() => {
+    if (danish) getHelpSettings().then((body) => setRegion(body.region ?? '')).catch(() => {});
+  }, [danish]);
+  if (!danish || region === undefined) return null;
+
+  async function change(event) {
+    const value = event.currentTarget.value;
+    try {
+      await putHelpSettings({ region: value || null });
+      setRegion(value);
+      await loadHelpLines().catch(() => {}); // keep the device's copy in step, for offline
+      actions.announce(t('settings.saved'));
+    } catch (error) {
+      actions.announce(errorText(error));
+    }
+  }
+
+  return html`
+    <${Section} id=${`${id}-region`} title=${t('help.lines.region_heading')}>
+      <p class="hint" id=${`${id}-region-hint`}>${t('help.lines.region_text')}</p>
+      <div class="field">
+        <label for=${`${id}-region-select`}>${t('help.lines.region_label')}</label>
+        <select id=${`${id}-region-select`} value=${region} onChange=${change}
+          aria-describedby=${`${id}-region-hint`}>
+          <option value="">${t('help.lines.region_all')}</option>
+          ${Object.entries(REGIONS).map(([key, name]) => html`<option key=${key} value=${key}>${name}</option>`)}
+        </select>
+      </div>
+    <//>`;
 }
 
 function LanguageAndZone({ state, actions, id }) {
@@ -235,6 +275,19 @@ function About({ state, id }) {
     <//>`;
 }
 
+// A supporter, and the money not spent: both reached from here as well as from home.
+function SupportersLink({ id }) {
+  return html`
+    <section class="panel" aria-labelledby=${`${id}-supporters`}>
+      <h2 id=${`${id}-supporters`} class="subtitle">${t('supporters.card_title')}</h2>
+      <p>${t('supporters.card_text')}</p>
+      <p class="actions">
+        <a class="button button--secondary" href="#/supporters">${t('supporters.card_open')}</a>
+        <a class="button button--secondary" href="#/money">${t('motivation.money.link')}</a>
+      </p>
+    </section>`;
+}
+
 export function Settings({ state, actions }) {
   const id = useId();
   const props = { state, actions, id };
@@ -243,10 +296,14 @@ export function Settings({ state, actions }) {
       <${Title}>${t('settings.title')}<//>
       <${LanguageAndZone} ...${props} />
       <${Discreet} ...${props} />
+      <${Region} ...${props} />
       <${ClinicSettings} ...${props} />
+      <${SupportersLink} ...${props} />
       <${Recovery} ...${props} />
       <${Export} ...${props} />
+      <${DeviceList} ...${props} />
       <${About} ...${props} />
+      <${SignOut} ...${props} />
       <${Delete} ...${props} />
     </div>`;
 }

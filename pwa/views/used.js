@@ -7,6 +7,7 @@ import { checkIn, checkinsBetween, localToday } from '../recovery.js';
 import { emptyPlan, loadPlan } from '../plan-data.js';
 import { CallMyPerson } from './my-plan-lists.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
+import { EmergencyCall } from './help-lines.js';
 
 // Notes use on today's check-in, keeping what the day's check-in already says (mood, craving…).
 async function noteUseToday(timeZone) {
@@ -73,7 +74,8 @@ export function Used({ state, actions }) {
       <section class="panel panel--urgent" aria-labelledby="used-safety">
         <h2 id="used-safety" class="subtitle">${t('help.used.safety_heading')}</h2>
         <p>${t('help.used.safety_text')}</p>
-        <p><a class="button button--urgent" href="tel:112">${t('help.call_112')}</a></p>
+        ${state.me?.country === 'NO' && html`<p>${t('home.help_card.text_norway')}</p>`}
+        <p><${EmergencyCall} state=${state} /></p>
       </section>
       <section class="panel" aria-labelledby="used-next">
         <h2 id="used-next" class="subtitle">${t('help.used.next_heading')}</h2>

@@ -8,29 +8,33 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.params import SkipValidation
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from fotfeste import __version__
 from fotfeste.accounts.auth import before_any_route, provide_account
 from fotfeste.accounts.events import ProfileListener
+from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
 from fotfeste.db import Database
 from fotfeste.demo import load_demo
+from fotfeste.fhir.routes import FhirExportController, QuestionnaireController
 from fotfeste.meetings.feeds import meeting_feed_refresher
 from fotfeste.meetings.routes import (
     AttendanceController,
     FavouritesController,
     MeetingsController,
 )
+from fotfeste.motivation.notify import supporter_milestones
+from fotfeste.motivation.routes import InsightsController, SpendingController
+from fotfeste.motivation.supporter_routes import SupportersController, SupportingController
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
 from fotfeste.push.service import Producer, PushService
@@ -49,7 +53,9 @@ from fotfeste.staff.sessions import UnknownAddresses
 from fotfeste.web.access_log import AccessStats, log_access_summaries
 from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
+from fotfeste.web.request import FotfesteRequest
 from fotfeste.web.routes import health
+from fotfeste.web.static import PwaFiles
 from fotfeste.web.throttle import Throttle, check_public_routes
 from fotfeste.workers import Worker, WorkerContext, run_workers
 
@@ -68,6 +74,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     push = PushService(settings, db, clock)
     push.producers.extend(_push_producers(db, clock))
     access_stats = AccessStats()
+    write_quota = WriteQuota.from_settings(settings)
     state = State(
         {
             "access_stats": access_stats,
@@ -75,6 +82,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "write_quota": write_quota,
             "staff_unknown_addresses": UnknownAddresses(),
             # Data files are validated here, so a broken file stops the start, not a request.
             "catalogue": catalogue(),
@@ -85,8 +93,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     )
     app = FotfesteApp(
         access_stats=access_stats,
-        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes)],
-        route_handlers=[*_routes(), _pwa(settings)],
+        fast_routes=[FastCheckin(db, clock, settings.max_body_bytes, write_quota)],
+        # The PWA's files: only those sw.js lists, compressed and versioned (web/static.py).
+        pwa_files=PwaFiles(settings.pwa_dir),
+        route_handlers=_routes(),
         dependencies=_dependencies(),
         lifespan=[_lifespan(settings, db, clock, push)],
         state=state,
@@ -97,6 +107,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         # queue handler that formats each record twice and wakes a thread for every request line.
         logging_config=None,
         request_max_body_size=settings.max_body_bytes,
+        request_class=FotfesteRequest,
         debug=False,
     )
     check_public_routes(app)
@@ -134,6 +145,12 @@ def _routes() -> Sequence[ControllerRouterHandler]:
         ArticlesController,
         PlanController,
         TreatmentController,
+        SpendingController,
+        InsightsController,
+        SupportersController,
+        SupportingController,
+        QuestionnaireController,
+        FhirExportController,
     ]
 
 
@@ -162,6 +179,10 @@ def _dependencies() -> dict[str, Provide]:
     def profile_listeners(state: State) -> Any:
         return state["profile_listeners"]
 
+    # After the account in the chain (see above): only routes that write ask for it.
+    def quota(state: State, account: SkipValidation[Any]) -> Any:
+        return state["write_quota"]
+
     return {
         "settings": Provide(settings, sync_to_thread=False),
         "clock": Provide(clock, sync_to_thread=False),
@@ -171,18 +192,8 @@ def _dependencies() -> dict[str, Provide]:
         "account": Provide(provide_account),
         "push": Provide(push, sync_to_thread=False),
         "profile_listeners": Provide(profile_listeners, sync_to_thread=False),
+        "quota": Provide(quota, sync_to_thread=False),
     }
-
-
-def _pwa(settings: Settings) -> Router:
-    """The PWA's static files at /, index.html for /."""
-    return create_static_files_router(
-        path="/",
-        directories=[settings.pwa_dir],
-        html_mode=True,
-        name="pwa",
-        include_in_schema=False,
-    )
 
 
 def _openapi() -> OpenAPIConfig:
@@ -208,7 +219,10 @@ def _push_producers(db: Database, clock: Clock) -> list[Producer]:
     async def reminders() -> int:
         return await schedule_due(db, clock)
 
-    return [reminders]
+    async def supporters() -> int:
+        return await supporter_milestones(db, clock)
+
+    return [reminders, supporters]
 
 
 def _profile_listeners() -> list[ProfileListener]:

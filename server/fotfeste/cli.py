@@ -30,6 +30,7 @@ def _extensions() -> list[Extension]:
     from fotfeste import backup
     from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
+    from fotfeste.scales import cli as resources_cli
     from fotfeste.staff import cli as staff
 
     return [
@@ -46,6 +47,12 @@ def _extensions() -> list[Extension]:
             backup.add_restore_arguments,
             backup.run_restore,
         ),
+        Extension(
+            "resources",
+            "crisis and support lines: check sources and dates",
+            resources_cli.add_arguments,
+            resources_cli.run,
+        ),
         Extension("staff", "clinics and staff users of the portal", staff.add_arguments, staff.run),
         Extension(
             "vapid",
@@ -60,16 +67,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from fotfeste.app import create_app
+    from fotfeste.web.proxy import ForwardedFor
 
     # One process: SQLite has one writer, and the Database owns it. uvicorn with uvloop/httptools
-    # gives production-grade HTTP; no reload loop. Proxy headers only from the local reverse proxy.
+    # gives production-grade HTTP; no reload loop. Proxy headers only from the local reverse proxy,
+    # read by our own ForwardedFor (IP literals only), not uvicorn's.
     uvicorn.run(
-        create_app(settings),
+        ForwardedFor(create_app(settings), args.forwarded_allow_ips),
         host=args.host,
         port=args.port,
         access_log=False,  # uvicorn's access log carries client addresses; ours does not
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
+        proxy_headers=False,
         server_header=False,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,

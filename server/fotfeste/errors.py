@@ -28,5 +28,15 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class TooManyWrites(DomainError):
+    """An account over its write quota: 429 with Retry-After (seconds until it may write again)."""
+
+    status_code = 429
+
+    def __init__(self, detail: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after = max(1, retry_after)
+
+
 class Unauthorized(DomainError):
     status_code = 401

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -93,18 +95,37 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_account_create: RateLimit = RateLimit(20, 3600)
     rate_recover: RateLimit = RateLimit(10, 900)
     rate_public: RateLimit = RateLimit(300, 60)
+    # Answering a referral code (POST /api/me/clinic-link), per client address and per account:
+    # the answer tells whether a code exists. An address gets more, as a group may link at once
+    # on a clinic's Wi-Fi.
+    rate_clinic_link: RateLimit = RateLimit(30, 900)
+    rate_clinic_link_account: RateLimit = RateLimit(10, 900)
+    # Writes of one signed-in account, per kind (responses, attendance, check-ins, plan): far
+    # above what a person does (a week of check-ins replayed at once is 7), far below a script.
+    quota_writes_minute: RateLimit = RateLimit(120, 60)
+    quota_writes_hour: RateLimit = RateLimit(1200, 3600)
+    # Rows one account may add: answers to one questionnaire in one day, meetings on one date.
+    max_responses_per_day: int = 20
+    max_attendance_per_day: int = 10
     max_body_bytes: int = 64 * 1024
     reader_connections: int = 4
     group_commit: bool = True
     log_level: str = "INFO"
     # How often the access summary (requests, errors and latency per route) is logged.
     access_summary_seconds: int = 60
-    # A JSON file of crisis resources that replaces the shipped list (scales/crisis_resources.json).
+    # A JSON file of crisis and support lines that extends ("mode": "extend", by id) or replaces
+    # ("mode": "replace", the default) the shipped list (scales/crisis_resources.json).
     crisis_resources: Path | None = None
     meeting_feeds: tuple[MeetingFeed, ...] = ()
     # How often a configured feed is fetched again (conditional GET); how often the worker looks.
     meeting_feed_interval_seconds: int = 6 * 3600
     meeting_feed_poll_seconds: float = 60.0
+    # Staff outcomes are released with differential privacy: this ε per calendar month per
+    # clinic, split evenly over the figures about the people in one programme (staff/release.py).
+    # Smaller is more private and noisier; 1 is a common choice for a monthly release.
+    outcomes_epsilon: float = 1.0
+    # The zone whose calendar months are the release periods.
+    outcomes_zone: str = "Europe/Stockholm"
 
     @property
     def database_path(self) -> Path:
@@ -132,6 +153,24 @@ def _positive(name: str, text: str) -> int:
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def _epsilon(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"must be a number such as 1 or 0.5, not {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"must be a number above 0, not {text!r}")
+    return value
+
+
+def _zone(text: str) -> str:
+    try:
+        ZoneInfo(text.strip())
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SettingsError(f"unknown time zone {text!r}") from None
+    return text.strip()
 
 
 def _hosts(text: str) -> tuple[str, ...]:
@@ -165,6 +204,18 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_RATE_ACCOUNT_CREATE": ("rate_account_create", RateLimit.parse),
         "FOTFESTE_RATE_RECOVER": ("rate_recover", RateLimit.parse),
         "FOTFESTE_RATE_PUBLIC": ("rate_public", RateLimit.parse),
+        "FOTFESTE_RATE_CLINIC_LINK": ("rate_clinic_link", RateLimit.parse),
+        "FOTFESTE_RATE_CLINIC_LINK_ACCOUNT": ("rate_clinic_link_account", RateLimit.parse),
+        "FOTFESTE_QUOTA_WRITES_MINUTE": ("quota_writes_minute", RateLimit.parse),
+        "FOTFESTE_QUOTA_WRITES_HOUR": ("quota_writes_hour", RateLimit.parse),
+        "FOTFESTE_MAX_RESPONSES_PER_DAY": (
+            "max_responses_per_day",
+            lambda t: _positive("FOTFESTE_MAX_RESPONSES_PER_DAY", t),
+        ),
+        "FOTFESTE_MAX_ATTENDANCE_PER_DAY": (
+            "max_attendance_per_day",
+            lambda t: _positive("FOTFESTE_MAX_ATTENDANCE_PER_DAY", t),
+        ),
         "FOTFESTE_MAX_BODY_BYTES": (
             "max_body_bytes",
             lambda t: _int("FOTFESTE_MAX_BODY_BYTES", t),
@@ -198,6 +249,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         "FOTFESTE_CRISIS_RESOURCES": ("crisis_resources", Path),
         "FOTFESTE_MEETING_FEEDS": ("meeting_feeds", _feeds),
+        "FOTFESTE_OUTCOMES_EPSILON": ("outcomes_epsilon", _epsilon),
+        "FOTFESTE_OUTCOMES_ZONE": ("outcomes_zone", _zone),
         "FOTFESTE_MEETING_FEED_INTERVAL": (
             "meeting_feed_interval_seconds",
             lambda t: _int("FOTFESTE_MEETING_FEED_INTERVAL", t),

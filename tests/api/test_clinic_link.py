@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from fotfeste.clock import FixedClock
 from tests.api.conftest import Person
 from tests.conftest import LiveServer
 from tests.staff_portal import StaffClient, StaffUser, add_staff
@@ -109,21 +111,37 @@ def test_linking_needs_an_account(http: httpx.Client) -> None:
 
 
 def test_deleting_the_account_removes_the_link(
-    clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person]
+    clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person], clock: FixedClock
 ) -> None:
-    _, staff = clinic
+    user, staff = clinic
     code = staff.create_code()
     people = [person_factory() for _ in range(5)]
     for p in people:
         p.post("/api/me/clinic-link", json={"code": code, "accept": True})
     assert _funnel(staff)["aftercare"]["linked"] == "5"
     assert people[0].delete("/api/me").status_code == 204
+    assert _funnel(staff)["aftercare"]["linked"] == "5"  # this month's figures stay as made
+    _next_month(clock, (user, staff), people[1:])
     funnel = _funnel(staff)
     assert funnel["aftercare"]["linked"] == "–"  # 4 left
     assert funnel["aftercare"]["activations"] == "5"  # the count of acceptances stays
 
 
 # --- outcomes and suppression ----------------------------------------------------------------
+def _next_month(
+    clock: FixedClock, clinic: tuple[StaffUser, StaffClient], people: Sequence[Person]
+) -> None:
+    """Outcomes are released once a month: move on a month, so the next look is a new release.
+
+    The people open the app (they stay active) and the staff member logs in again.
+    """
+    clock.advance(timedelta(days=31))
+    for person in people:
+        assert person.get("/api/me").status_code == 200
+    user, staff = clinic
+    assert staff.login(user.email, user.password).status_code == 303
+
+
 def _funnel(staff: StaffClient) -> dict[str, dict[str, str]]:
     """The funnel as staff download it (CSV), programme -> statistic -> value."""
     answer = staff.get("/staff/outcomes.csv")
@@ -145,11 +163,11 @@ def _link_people(person_factory: Callable[..., Person], code: str, count: int) -
 
 
 def test_four_people_show_nothing_five_show(
-    clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person]
+    clinic: tuple[StaffUser, StaffClient], person_factory: Callable[..., Person], clock: FixedClock
 ) -> None:
     _, staff = clinic
     code = staff.create_code("clinic-16")
-    _link_people(person_factory, code, 4)
+    four = _link_people(person_factory, code, 4)
     funnel = _funnel(staff)
     assert funnel["clinic-16"] == {
         "codes_issued": "1",
@@ -160,7 +178,8 @@ def test_four_people_show_nothing_five_show(
     assert funnel["total"]["linked"] == "–"  # the total would tell it
     page = staff.get("/staff/outcomes").text
     assert 'data-programme="clinic-16"' in page and ">4<" not in page
-    _link_people(person_factory, code, 1)
+    fifth = _link_people(person_factory, code, 1)
+    _next_month(clock, clinic, [*four, *fifth])
     funnel = _funnel(staff)
     assert funnel["clinic-16"] == {
         "codes_issued": "1",

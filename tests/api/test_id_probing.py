@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.conftest import Person
+from tests.api.conftest import Person, sign_up
 from tests.api.openapi_walk import Operation, operations
 
 
@@ -45,10 +45,26 @@ def _subscription(a: Person) -> Probe:
     return Probe({"subscription_id": made.json()["id"]})
 
 
+def _supporter_link(a: Person) -> Probe:
+    """A's link to a supporter of its own; probed from A's side and from the supporter's."""
+    code = a.post("/api/supporters/invitations", json={}).json()["code"]
+    supporter = sign_up(str(a.client.base_url))
+    made = supporter.post("/api/supporting", json={"code": code})
+    supporter.client.close()
+    assert made.status_code == 201, made.text
+    return Probe(
+        {"link_id": made.json()["id"]},
+        bodies={"POST": {"kind": "proud"}},
+    )
+
+
 # path template -> how account A creates a resource whose id goes into the path.
 PROBES: dict[str, Callable[[Person], Probe]] = {
     "/api/me/devices/{device_id}": _device,
     "/api/push/subscriptions/{subscription_id}": _subscription,
+    "/api/supporters/{link_id}": _supporter_link,
+    "/api/supporting/{link_id}": _supporter_link,
+    "/api/supporting/{link_id}/encouragements": _supporter_link,
 }
 
 # path template -> why its parameter is not an id of something an account owns.
@@ -68,6 +84,7 @@ NOT_OWNED: dict[str, str] = {
     "test_favourites_and_attendance_stay_per_account",
     "/api/articles/{locale}": "a language of the shared advice articles",
     "/api/articles/{locale}/{slug}": "a shared advice article (no account owns one)",
+    "/fhir/Questionnaire/{stem}": "an instrument's FHIR Questionnaire: public, shared definitions",
     "/api/plan/entries/{entry_id}": "an id the phone made, scoped to the caller's own plan "
     "(primary key account_id + id): test_plan_ids_are_scoped_to_their_account",
     "/api/plan/people/{person_id}": "an id the phone made, scoped to the caller's own plan: "

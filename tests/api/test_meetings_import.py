@@ -39,7 +39,8 @@ def test_import_counts_meetings_and_rejections_with_reasons(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     # 7 records, one of them on two days; two refused.
     assert "aa: 8 meetings imported, 2 records rejected" in done.stdout
-    assert "1 × impossible day" in done.stdout and "1 × no name" in done.stdout
+    # The record without a day is by appointment: "no day", not an impossible one.
+    assert "1 × no day" in done.stdout and "1 × no name" in done.stdout
     assert count(tmp_path, "aa") == 8
 
 
@@ -49,7 +50,12 @@ def test_reimport_replaces_the_source_only(tmp_path: Path) -> None:
     other = write_feed(tmp_path / "na.json", FEED[:1])
     assert run_import(tmp_path, str(other), "--format", "meeting-guide").returncode == 0
     write_feed(feed, FEED[:2])
-    assert run_import(tmp_path, str(feed), "--format", "meeting-guide").returncode == 0
+    # 8 → 2 is less than half: refused without --allow-shrink, nothing changes.
+    refused = run_import(tmp_path, str(feed), "--format", "meeting-guide")
+    assert refused.returncode == 1 and "--allow-shrink" in refused.stderr
+    assert count(tmp_path, "aa") == 8
+    shrink = run_import(tmp_path, str(feed), "--format", "meeting-guide", "--allow-shrink")
+    assert shrink.returncode == 0, shrink.stderr
     assert (count(tmp_path, "aa"), count(tmp_path, "na")) == (2, 1)
 
 

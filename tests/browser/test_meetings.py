@@ -12,12 +12,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fotfeste.clock import FixedClock
+from fotfeste.meetings.logic import meeting_id
+from tests.api.meetings_fixtures import run_import, write_feed
 from tests.browser.conftest import NewPage, axe_violations, open_signed_in
 from tests.conftest import LiveServer
 
 STOCKHOLM = {"latitude": 59.3293, "longitude": 18.0686}
-# "i dag 19:00 · om 7 timmar · 0,7 km": day, clock time, how soon, distance.
-WHEN_SV = re.compile(r"^(i dag|i morgon|\w+dag) \d\d[:.]\d\d · om .+ · \d+(,\d)? km$")
+# "i dag 19:00 · om 7 timmar · 0,7 km": day, clock time, how soon (not said for a start tomorrow
+# more than 12 hours away: the day says it), distance.
+WHEN_SV = re.compile(r"^(i dag|i morgon|\w+dag) \d\d[:.]\d\d( · om .+)? · \d+(,\d)? km$")
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +71,10 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     ]
     assert distances == sorted(distances)
 
-    # Filters: closed meetings only.
+    # Filters: closed meetings only (they are folded into one line: open it first).
+    page.get_by_test_id("filters").locator("summary").click()
     page.get_by_label("Öppet eller slutet").select_option("closed")
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 1")
     expect(results.filter(has_text="öppet")).to_have_count(0)
     expect(results.first).to_be_visible()
     for meta in results.locator(".meeting-item__meta").all_inner_texts():
@@ -107,6 +112,149 @@ def test_near_me_detail_favourite_and_i_went_in_swedish(demo_page: Callable[...,
     page.get_by_role("navigation").get_by_role("link", name="Hem").click()
     expect(page.get_by_test_id("meetings-attended")).to_have_text("1 möte de senaste 30 dagarna")
     expect(page.get_by_test_id("meetings-card")).to_contain_text("Nästa favorit:")
+
+
+def first_screen(page: Page) -> dict[str, float]:
+    """Where the first result is, without any scrolling: the page stays at the top."""
+    box: dict[str, float] = page.evaluate(
+        "() => { const r = document.querySelector('[data-testid=meeting-results] .meeting-item')"
+        ".getBoundingClientRect(); return {scroll: scrollY, top: r.top, bottom: r.bottom,"
+        " height: innerHeight}; }"
+    )
+    return box
+
+
+def names(page: Page) -> list[str]:
+    items = page.get_by_test_id("meeting-results").locator(".meeting-item__name")
+    return [name.strip(" ★") for name in items.all_inner_texts()]
+
+
+def test_the_finder_on_a_small_phone_in_swedish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="sv-SE", width=360, height=740, geolocation=STOCKHOLM)
+    open_signed_in(page, locale="sv")
+    page.goto("/#/meetings")
+    filters = page.get_by_test_id("filters")
+    expect(filters.locator("summary")).to_have_text("Filtrera")
+    page.get_by_test_id("near-me").click()
+    results = page.get_by_test_id("meeting-results").locator(".meeting-item")
+    expect(results.first).to_contain_text("Stockholm (demo)")
+    # The first result is on the first screen: the place and the filters have folded away.
+    box = first_screen(page)
+    assert box["scroll"] == 0 and box["bottom"] <= box["height"], box
+    expect(page.get_by_test_id("place-fold").locator("summary")).to_contain_text("Plats: nära dig")
+    expect(filters).not_to_have_attribute("open", re.compile(".*"))
+
+    # Nearest first, then "Nästa": the soonest start first, as the server orders it.
+    nearest = page.get_by_test_id("order-distance")
+    soonest = page.get_by_test_id("order-next")
+    expect(nearest).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("group", name="Visa först")).to_be_visible()
+    by_distance = names(page)
+    soonest.click()
+    expect(soonest).to_have_attribute("aria-pressed", "true")
+    expect(nearest).to_have_attribute("aria-pressed", "false")
+    point = {"lat": 59.329, "lon": 18.069, "radius_km": 25}  # the app keeps ~100 m
+    answer = page.request.get("/api/meetings/nearby", params={**point, "order": "next"})
+    by_start = [m["name"] for m in answer.json()["meetings"]]
+    expect(
+        page.get_by_test_id("meeting-results").locator(".meeting-item__name").first
+    ).to_have_text(re.compile(re.escape(by_start[0])))
+    assert names(page) == by_start
+    assert by_start != by_distance and sorted(by_start) == sorted(by_distance)
+    box = first_screen(page)
+    assert box["scroll"] == 0 and box["bottom"] <= box["height"], box
+
+    # Two filters on: the folded line says how many; a tap opens and closes it.
+    filters.locator("summary").click()
+    expect(filters).to_have_attribute("open", "")
+    page.get_by_label("Gemenskap").select_option("AA")
+    page.get_by_label("Öppet eller slutet").select_option("open")
+    expect(filters.locator("summary")).to_contain_text("Filtrera · 2")
+    expect(results.first).to_be_visible()
+    for meta in results.locator(".meeting-item__meta").all_inner_texts():
+        assert meta.startswith("AA · öppet"), meta
+    filters.locator("summary").click()
+    expect(filters).not_to_have_attribute("open", re.compile(".*"))
+    assert axe_violations(page) == []
+
+    # Kept on the phone: back on the finder, the same order and filters.
+    page.reload()
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrera · 2")
+    expect(page.get_by_test_id("order-next")).to_have_attribute("aria-pressed", "true")
+
+
+def test_how_soon_and_how_far_a_meeting_is_in_swedish(demo_page: Callable[..., Page]) -> None:
+    page = demo_page(locale="sv-SE")
+    open_signed_in(page, locale="sv")
+    lines = page.evaluate(
+        # The module the app itself loaded (under its versioned path), with its languages set.
+        """() => import(document.querySelector('script[type="module"]').src
+            .replace(/app[.]js$/, 'views/meeting-parts.js')).then(({ whenLine }) => {
+          const now = new Date('2026-12-03T14:45:00+01:00');  // a Thursday afternoon
+          const at = (next_start, more = {}) => whenLine(
+            { next_start, attendance: 'in_person', distance_km: 1.25, ...more },
+            'Europe/Stockholm', now);
+          return [
+            at('2026-12-03T19:00:00+01:00'),
+            at('2026-12-04T00:15:00+01:00'),
+            at('2026-12-04T19:00:00+01:00'),
+            at('2026-12-05T10:00:00+01:00'),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'online' }),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'hybrid' }),
+            at('2026-12-05T10:00:00+01:00', { attendance: 'hybrid', temporarily_closed: true }),
+          ];
+        })"""
+    )
+    assert lines == [
+        "i dag 19:00 · om 4 timmar · 1,3 km",
+        "i morgon 00:15 · om 9 timmar · 1,3 km",  # past midnight, still "in hours"
+        "i morgon 19:00 · 1,3 km",
+        "lördag 10:00 · om 2 dagar · 1,3 km",  # two days, not "tomorrow"
+        "lördag 10:00 · om 2 dagar",  # online: no distance, whatever a stale copy says
+        "lördag 10:00 · om 2 dagar · 1,3 km",  # hybrid: a place and a link
+        "lördag 10:00 · om 2 dagar",  # hybrid, but the place is closed: online only
+    ]
+
+
+def test_a_closed_meeting_place_says_so(
+    demo_page: Callable[..., Page], demo_server: LiveServer, tmp_path: Path
+) -> None:
+    closed = {
+        "slug": "closed",
+        "name": "Stängda lokalen (test)",
+        "day": 3,
+        "time": "18:00",
+        "timezone": "Europe/Stockholm",
+        "types": ["O", "TC"],
+        "formatted_address": "Bergmästaregatan 1, 981 31 Kiruna, Sweden",
+        "latitude": 67.8558,
+        "longitude": 20.2253,
+    }
+    feed = write_feed(tmp_path / "closed.json", [closed])
+    done = run_import(
+        demo_server.settings.data_dir,
+        str(feed),
+        "--format",
+        "meeting-guide",
+        "--source",
+        "test-closed",
+    )
+    assert done.returncode == 0, done.stderr
+    page = demo_page(locale="sv-SE", width=360, height=740)
+    account = open_signed_in(page, locale="sv")
+    the_id = meeting_id("test-closed", "closed")
+    saved = page.request.put(
+        f"/api/me/favourites/{the_id}", headers={"Authorization": f"Bearer {account['token']}"}
+    )
+    assert saved.ok, saved.text()
+    page.goto("/#/meetings")
+    item = page.get_by_test_id("meeting-favourites").locator(".meeting-item")
+    expect(item).to_contain_text("Stängda lokalen (test)")
+    expect(item.locator(".meeting-item__closed")).to_have_text("Lokalen är tillfälligt stängd")
+    item.locator("a").click()
+    expect(page.get_by_test_id("temporarily-closed")).to_have_text(
+        "Möteslokalen är tillfälligt stängd. Kolla innan du går dit."
+    )
 
 
 def test_typed_place_and_offline_results_in_danish(demo_page: Callable[..., Page]) -> None:
@@ -153,6 +301,16 @@ def test_online_meetings_have_a_join_link_in_english(demo_page: Callable[..., Pa
     expect(results.first).to_be_visible()
     for meta in results.locator(".meeting-item__meta").all_inner_texts()[:10]:
         assert "online" in meta
+    # An online meeting is no place to go: no address and no distance. A hybrid one has both.
+    kinds = set()
+    for item in results.all()[:20]:
+        hybrid = item.locator(".meeting-item__meta").inner_text().endswith("in person and online")
+        kinds.add(hybrid)
+        expect(item.locator(".meeting-item__where")).to_have_count(1 if hybrid else 0)
+        assert item.locator(".meeting-item__when").inner_text().endswith(" km") is False
+    assert kinds == {True, False}
+    expect(page.get_by_test_id("order-next")).to_have_count(0)  # online is always soonest first
+    page.get_by_test_id("filters").locator("summary").click()
     page.get_by_label("Language").select_option("sv")
     expect(results.first).to_contain_text("(demo)")
     results.first.locator("a").click()
@@ -183,6 +341,7 @@ def test_a_relative_finds_family_groups_from_their_home(demo_page: Callable[...,
     page.goto(page.url.split("#")[0] + "#/family")
     page.get_by_role("link", name="Finn pårørendegrupper nær deg").click()
     expect(page.get_by_label("Fellesskap")).to_have_value("family")
+    expect(page.get_by_test_id("filters").locator("summary")).to_contain_text("Filtrer · 1")
     page.get_by_test_id("near-me").click()
     results = page.get_by_test_id("meeting-results").locator(".meeting-item")
     expect(results.first).to_be_visible()

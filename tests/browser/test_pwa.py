@@ -53,6 +53,7 @@ def test_every_app_file_is_precached() -> None:
     }
     assert on_disk - listed == set(), "files missing from APP_SHELL"
     assert listed - on_disk - {"/"} == set(), "APP_SHELL names files that do not exist"
+    # The server sets it to the content hash when it serves sw.js (tests/api/test_pwa_files.py).
     assert re.search(r"const VERSION = '[^']+';", source)
 
 
@@ -88,11 +89,14 @@ def test_service_worker_serves_the_shell_and_never_caches_writes(page: Page) -> 
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     names = page.evaluate("caches.keys()")
     shell = [n for n in names if n.startswith("fotfeste-shell-")]
-    assert len(shell) == 1
+    # Named by the content version the server put into sw.js.
+    version = re.search(r"const VERSION = '([0-9a-f]{16})';", page.request.get("/sw.js").text())
+    assert version
+    assert shell == [f"fotfeste-shell-{version.group(1)}"]
     cached = page.evaluate(
         f"caches.open({shell[0]!r}).then(c => c.keys()).then(k => k.map(r => r.url))"
     )
-    assert any(url.endswith("/app.js") for url in cached)
+    assert any(url.endswith(f"/v/{version.group(1)}/app.js") for url in cached)
     assert not [url for url in cached if "/api/" in url]
 
 

@@ -108,23 +108,30 @@ def test_clinic_programme_intake_midway_final() -> None:
 
 @pytest.mark.parametrize(
     ("country", "locale", "first_phone", "count"),
-    [("SE", "sv", "112", 1), ("NO", "nb", "113", 2), ("DK", "da", "112", 1), ("DE", "en", None, 0)],
+    [
+        ("SE", "sv", "90101", 3),
+        ("NO", "nb", "116 123", 5),
+        ("DK", "da", "70 20 12 01", 8),
+        ("DE", "en", None, 0),
+    ],
 )
 def test_crisis_resources_by_country(
     country: str, locale: str, first_phone: str | None, count: int
 ) -> None:
-    found = resources_for(load_resources(), country, locale)
+    found = resources_for(load_resources(), country, locale, crisis_only=True)
     assert len(found) == count
     if found:
-        assert found[0].phone == first_phone
-        assert all(r.source.startswith("https://") for r in found)
+        assert found[0].phone == first_phone and found[0].kind == "crisis_line"
+        assert all(r.source.startswith(("https://", "http://")) and r.checked for r in found)
     assert resources_for(load_resources(), None, "en") == []
 
 
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({"source": "http://example.invalid"}, "https"),
+        ({"source": "ftp://example.invalid"}, "https"),
+        ({"checked": "2025-13"}, "not a date"),
+        ({"region": "hovedstaden"}, "not a region of SE"),
         ({"phone": "ring us"}, "matching regex"),
         ({"phone": None, "url": None}, "phone or URL"),
         ({"name": {"sv": "Bara svenska"}}, "English name"),

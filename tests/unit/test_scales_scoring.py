@@ -220,6 +220,12 @@ def _edit(path: Path, change: Any) -> None:
         ("audit.json", lambda d: d.update(short_form="audit-x"), "short form"),
         ("checkup.json", lambda d: d["items"][0]["text"].pop("nb"), "lacks"),
         ("audit-c.json", lambda d: d["items_from"].update(keys=["1", "11"]), "no item 11"),
+        # A published language ships only with its version and source.
+        ("phq9.json", lambda d: d["translations"].pop("sv"), "version and source"),
+        ("phq9.json", lambda d: d["items"][2]["text"].pop("nb"), "lacks"),
+        ("audit-c.json", lambda d: d.update(languages=["sv", "en"]), "must be audit's"),
+        ("audit.json", lambda d: d["national"]["SE"]["bands"][0].update(id="zone9"), "no band"),
+        ("audit.json", lambda d: d["national"]["NO"]["bands"][0]["label"].pop("en"), "written"),
     ],
 )
 def test_a_broken_data_file_stops_the_start(

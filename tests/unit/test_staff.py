@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fotfeste.staff import logic
+from fotfeste.staff import logic, release
 from fotfeste.staff.logic import Checkup, PersonRecord
 
 NOW = datetime(2026, 3, 16, 11, 0, tzinfo=UTC)
@@ -139,30 +141,69 @@ def test_protect_columns_adds_a_protected_total_row() -> None:
 
 # --- statistics against a hand-computed example -------------------------------------------------
 # Six people, burden at baseline and at follow-up; differences -6 -1 -4 +2 -5 -3, no ties, no zeros.
-# Ranks of |d|: 1..6; W+ = 2 (the +2), W- = 19; scipy reports min(W+, W-) = 2.
-# Exact two-sided p: rank sums <= 2 from {1..6} are {}, {1}, {2}: 3 of 2^6 = 64, so p = 6/64.
+# The rules (pairing, suppression, which values a median is taken over) are checked here with
+# the noise left out; staff/release.py adds it, and is tested below and over HTTP.
 BEFORE = [10, 8, 7, 9, 6, 5]
 AFTER = [4, 7, 3, 11, 1, 2]
 
 
+class Exact:
+    """The figures without noise, to check the rules they are computed by."""
+
+    def count(self, n: int) -> int:
+        return n
+
+    def median(self, values: Sequence[float], low: float, high: float) -> float:
+        return float(statistics.median(values))
+
+
+def _no_band(before: Sequence[float], after: Sequence[float], n: int | None) -> str | None:
+    return None
+
+
 def test_paired_summary_matches_hand_computation() -> None:
-    summary = logic.paired_summary(BEFORE, AFTER)
+    summary = logic.paired_summary(BEFORE, AFTER, 6, (0, 10), Exact(), _no_band)
     assert summary.n == 6
     assert summary.median_before == 7.5  # 5 6 7 | 8 9 10
     assert summary.median_after == 3.5  # 1 2 3 | 4 7 11
     assert summary.median_change == -3.5  # -6 -5 -4 | -3 -1 +2
-    assert summary.statistic == 2.0
-    assert summary.p_value == pytest.approx(6 / 64)
 
 
-def test_paired_summary_is_suppressed_under_five_pairs() -> None:
-    assert logic.paired_summary(BEFORE[:4], AFTER[:4]) == logic.PairedSummary(n=None)
-    assert logic.paired_summary(BEFORE[:5], AFTER[:5]).n == 5
-    assert logic.paired_summary([], []) == logic.PairedSummary(n=0)
+def test_paired_summary_is_suppressed_under_five_released_pairs() -> None:
+    noise, bounds = Exact(), (0.0, 10.0)
+    hidden = logic.paired_summary(BEFORE, AFTER, 4, bounds, noise, release.stable_wilcoxon_band)
+    assert hidden == logic.PairedSummary(n=None)
+    assert logic.paired_summary(BEFORE[:5], AFTER[:5], 5, bounds, noise, _no_band).n == 5
+    assert logic.paired_summary([], [], 0, bounds, noise, _no_band) == logic.PairedSummary(n=0)
 
 
-def test_wilcoxon_without_any_change() -> None:
-    assert logic.wilcoxon_signed_rank([3, 4, 5, 6, 7], [3, 4, 5, 6, 7]) == (0.0, 1.0)
+def _differences(positive_ranks: set[int]) -> tuple[list[float], list[float]]:
+    """60 pairs whose differences have sizes 1..60, positive at the given ranks."""
+    after = [float(r if r in positive_ranks else -r) for r in range(1, 61)]
+    return [0.0] * 60, after
+
+
+def test_the_wilcoxon_band_only_where_no_one_person_can_move_it() -> None:
+    # n = 60: W+ has mean 915 and sd 135.8; one person moves W+ by up to 61.
+    before, after = _differences(set(range(1, 61)))  # everyone changed the same way
+    assert release.stable_wilcoxon_band(before, after, 60) == "<0.001"
+    assert release.stable_wilcoxon_band(before, after, 49) is None  # too few pairs released
+    before, after = _differences(set(range(1, 61, 2)))  # W+ = 900: no change at all
+    assert release.stable_wilcoxon_band(before, after, 60) == "≥0.05"
+    # W+ = 595 + 54 = 649, right at p = 0.05: one person more or less could tip it.
+    before, after = _differences({*range(1, 35), 54})
+    assert release.stable_wilcoxon_band(before, after, 60) is None
+
+
+def test_released_figures_are_noisy_at_a_small_epsilon_and_exact_at_a_huge_one() -> None:
+    small, huge = release.DpNoise(1 / 32), release.DpNoise(1e6)
+    values = [0.0, 0.0, 17.0, 30.0, 30.0]
+    assert huge.median(values, 0, 30) == 17.0 and huge.count(5) == 5
+    assert huge.median([7, 8], 0, 10) == 7.5  # candidates in half steps
+    assert len({small.median(values, 0, 30) for _ in range(20)}) > 1
+    assert len({small.count(5) for _ in range(20)}) > 1
+    assert all(0 <= small.median(values, 0, 30) <= 30 for _ in range(20))
+    assert release.count_error(1.0) == 3 and release.count_error(1 / 32) > 50
 
 
 def _person(before: float, after: float | None, meetings: int | None = None) -> PersonRecord:
@@ -184,12 +225,12 @@ def test_programme_outcomes_from_the_hand_computed_example() -> None:
         for i, (b, a) in enumerate(zip(BEFORE, AFTER, strict=True))
     ]
     people.append(_person(4, None))
-    out = logic.programme_outcomes("aftercare", people, ["baseline", "3m"])
+    out = logic.programme_outcomes("aftercare", people, ["baseline", "3m"], Exact(), _no_band)
     assert out.completion[0] == logic.Completion("baseline", 7, 7)
     # 6 of 7 did the follow-up: the one who missed is a small cell, so both cells are hidden.
     assert out.completion[1] == logic.Completion("3m", 7, None)
     burden = next(c for c in out.changes if c.measure == "burden")
-    assert burden.summary.median_change == -3.5 and burden.summary.p_value == pytest.approx(6 / 64)
+    assert burden.summary.median_change == -3.5 and burden.summary.n == 6
     belief = next(c for c in out.changes if c.measure == "belief")
     assert belief.summary.median_change == 3.5
     regular = {r.group: r for r in out.regularity}
@@ -202,7 +243,10 @@ def test_regularity_shown_when_both_groups_are_large_enough() -> None:
     people = [_person(5, d, meetings=5) for d in (0, 1, 2, 3, 4)]
     people += [_person(5, d, meetings=1) for d in (6, 7, 8, 9, 10)]
     rows = {
-        r.group: r for r in logic.programme_outcomes("x", people, ["baseline", "3m"]).regularity
+        r.group: r
+        for r in logic.programme_outcomes(
+            "x", people, ["baseline", "3m"], Exact(), _no_band
+        ).regularity
     }
     assert rows["regular"] == logic.Regularity("regular", 5, 2.0)
     assert rows["not_regular"] == logic.Regularity("not_regular", 5, 8.0)

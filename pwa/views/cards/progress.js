@@ -2,7 +2,7 @@
 // for today and the last 30 days, where a tap on one of the last days checks in for it.
 
 import { html, useEffect, useId, useState } from '../html.js';
-import { formatDate, t } from '../../i18n.js';
+import { formatDate, formatMoney, t } from '../../i18n.js';
 import * as recovery from '../../recovery.js';
 import { ErrorMessage, errorText } from '../parts.js';
 import {
@@ -163,6 +163,9 @@ function ProgressCard({ state, actions }) {
         <dl class="stats">
           <div><dt>${t('recovery.total')}</dt><dd>${t('recovery.day_count', { count: progress.drug_free_days_total })}</dd></div>
           <div><dt>${t('recovery.longest')}</dt><dd>${t('recovery.day_count', { count: progress.longest_streak_days })}</dd></div>
+          ${progress.money_saved && html`
+            <div class="stats__money"><dt>${t('motivation.money.saved')}</dt>
+              <dd>${formatMoney(progress.money_saved)}</dd></div>`}
         </dl>`}
       ${relapse
         ? html`<${RelapseMessage} progress=${relapse} onDone=${() => setRelapse(null)} />`
@@ -174,7 +177,12 @@ function ProgressCard({ state, actions }) {
         <${DayStrip} days=${days} today=${today} actions=${actions} />
         <${Legend} />`}
       <${Waiting} waiting=${waiting} />
-      <p class="card__actions"><a class="button button--secondary" href="#/history">${t('recovery.calendar_link')}</a></p>
+      <p class="card__actions">
+        <a class="button button--secondary" href="#/history">${t('recovery.calendar_link')}</a>
+        <a class="button button--secondary" href="#/insights">${t('motivation.insights.link')}</a>
+        ${progress?.start_date && html`<a class="button button--secondary" href="#/money">
+          ${t(progress.money_saved ? 'motivation.money.change_link' : 'motivation.money.link')}</a>`}
+      </p>
     </section>`;
 }
 

@@ -115,7 +115,8 @@ export function Questionnaire({ instrument, onSubmit, onCancel, sending, error }
         <progress max=${total} value=${index + 1} aria-labelledby="q-progress"></progress>
       </p>
       ${instrument.language !== currentLanguage() && index === 0 && html`
-        <p class="hint">${t('scales.shown_in_english')}</p>`}
+        <p class="hint" data-testid="translation-note">${instrument.translation_note
+          || t('scales.shown_in_english')}</p>`}
       ${instrument.instructions && html`
         <p class="questionnaire__intro" lang=${instrument.language}>${instrument.instructions}</p>`}
       <fieldset class="questionnaire__question" lang=${instrument.language}>
@@ -123,9 +124,13 @@ export function Questionnaire({ instrument, onSubmit, onCancel, sending, error }
           <span class="questionnaire__text" tabindex="-1" ref=${heading}>${item.text}</span>
         </legend>
         <${input} item=${item} value=${value} onChange=${choose} name=${name} />
+        ${item.options && item.hint && html`<p class="hint questionnaire__footnote">${item.hint}</p>`}
       </fieldset>
       <${ErrorMessage} id="q-error"
         message=${touched ? t('scales.choose_an_answer') : error} />
+      ${instrument.translation && html`
+        <p class="hint questionnaire__source" lang=${instrument.language}
+           data-testid="translation-credit">${instrument.translation.credit}</p>`}
       <div class="actions">
         <button type="submit" class="button" disabled=${sending}>
           ${last ? t('scales.see_result') : t('scales.next')}

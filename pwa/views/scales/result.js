@@ -3,27 +3,15 @@
 
 import { html, useEffect, useRef } from '../html.js';
 import { formatNumber, t } from '../../i18n.js';
+import { HelpLines } from '../help-lines.js';
 
 const MEASURES = ['burden', 'days_used', 'belief'];
 const MEASURE_MAX = { burden: 10, days_used: 30, belief: 10 };
 
+// The crisis line first, then the emergency numbers, each a tap-to-call link with its hours.
 export function Resources({ resources }) {
   if (!resources?.length) return html`<p>${t('scales.safety.no_resources')}</p>`;
-  return html`
-    <ul class="resources">
-      ${resources.map((r) => html`
-        <li key=${r.id} class="resources__item">
-          <p class="resources__name">${r.name}</p>
-          ${r.description && html`<p>${r.description}</p>`}
-          <p class="resources__hours">${t('scales.safety.hours', { hours: r.hours })}</p>
-          ${r.phone && html`
-            <a class="button button--urgent" href=${`tel:${r.phone.replace(/\s/g, '')}`}>
-              ${t('scales.safety.call', { phone: r.phone })}
-            </a>`}
-          ${r.url && html`
-            <p><a href=${r.url} rel="noopener noreferrer">${t('scales.safety.website')}</a></p>`}
-        </li>`)}
-    </ul>`;
+  return html`<${HelpLines} resources=${resources} urgent=${true} />`;
 }
 
 export function SafetyPanel({ resources }) {
@@ -79,6 +67,8 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
           <${Measures} measures=${response.measures} start=${start} />
         </section>`}
       ${!response.explanation && html`<p class="hint">${t('scales.not_a_diagnosis')}</p>`}
+      ${instrument?.translation && html`
+        <p class="hint attribution" lang=${instrument.language}>${instrument.translation.credit}</p>`}
       ${instrument?.licence?.attribution && html`
         <p class="hint attribution">${instrument.licence.attribution}</p>`}
       <div class="actions">

@@ -17,10 +17,14 @@ SHARED_TABLES: dict[str, str] = {
     "staff_sessions": "staff log-in sessions",
     "referral_codes": "codes a clinic prints; the activation counter names no account",
     "staff_audit": "what staff did (codes created, revoked, log-ins); no person in recovery",
+    "staff_login_key": "the key that hashes unknown staff log-in addresses",
+    "staff_unknown_logins": "failed staff log-ins for unknown work addresses, hashed",
+    "staff_outcome_releases": "a clinic's monthly outcome figures, aggregated with noise",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.
 SECRET_COLUMNS: dict[str, frozenset[str]] = {
     "accounts": frozenset({"recovery_lookup", "recovery_hash"}),
     "tokens": frozenset({"token_hash"}),
+    "supporter_invitations": frozenset({"code_hash"}),
 }

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from msgspec import UNSET
 
 from fotfeste.accounts import store
+from fotfeste.accounts.countries import valid_country
 from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.logic import RecoveryCode, guess_country, valid_timezone
 from fotfeste.accounts.models import (
@@ -67,7 +68,7 @@ class AccountsController(Controller):
             role=data.role,
             locale=data.locale,
             timezone=valid_timezone(data.timezone),
-            country=data.country or guess_country(data.timezone, data.locale),
+            country=valid_country(data.country) or guess_country(data.timezone, data.locale),
             referral_code=data.referral_code,
         )
         return AccountCreated(account_id=account_id, token=token, recovery_code=str(code))
@@ -115,6 +116,8 @@ class MeController(Controller):
         }
         if "timezone" in changes:
             valid_timezone(changes["timezone"])
+        if "country" in changes:
+            valid_country(changes["country"])
         await store.update_profile(db, account.id, changes)
         changed = msgspec.structs.replace(account, **changes)
         for listener in profile_listeners:

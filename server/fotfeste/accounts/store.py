@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 import weakref
 from datetime import datetime, timedelta
@@ -16,11 +17,20 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.errors import NotFound, Unauthorized
 from fotfeste.ids import new_id, new_token, token_digest
-from fotfeste.kdf import Argon2id
+from fotfeste.kdf import Argon2id, KdfPool
 
 # The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
-_hasher = Argon2id(time_cost=2, memory_cost=19456)
+# Two pools of the same profile: recovery attempts (anyone can send them) and new codes (account
+# creation, renewal). A flood of either waits in its own queue, never ahead of the other. New
+# codes may queue deep: a thousand sign-ups at once is a launch day, not an attack, and each
+# costs one hash.
+_hasher = Argon2id(time_cost=2, memory_cost=19456, pool=KdfPool("recovery", workers=2, queue=32))
+_new_codes = Argon2id(
+    time_cost=2, memory_cost=19456, pool=KdfPool("new-codes", workers=2, queue=1024)
+)
+# Hashed at start from a random secret no code can hold (codes are 16 base32 characters).
+_DUMMY_HASH = _hasher.hash_now(secrets.token_urlsafe(24))
 _TOUCH_EVERY = timedelta(hours=1)
 log = logging.getLogger(__name__)
 
@@ -36,7 +46,7 @@ async def create_account(
     referral_code: str | None,
 ) -> tuple[str, str, RecoveryCode]:
     account_id, token, code = new_id(), new_token(), RecoveryCode.generate()
-    recovery_hash = await _hasher.hash(code.secret)
+    recovery_hash = await _new_codes.hash(code.secret)
     now = isoformat_utc(clock.now())
     async with db.transaction() as conn:
         await conn.execute(
@@ -169,7 +179,10 @@ async def recover(
     row = await db.fetchone(
         "SELECT id, recovery_hash FROM accounts WHERE recovery_lookup = ?", (code.lookup,)
     )
-    if row is None or not await _hasher.verify(row["recovery_hash"], code.secret):
+    # A lookup part that matches nothing still costs one verify, against a hash that matches no
+    # secret: otherwise the answer's time tells which 8-character lookups exist.
+    hashed = _DUMMY_HASH if row is None else row["recovery_hash"]
+    if not await _hasher.verify(hashed, code.secret) or row is None:
         raise Unauthorized("That recovery code is not right")
     account_id = row["id"]
     token, fresh = new_token(), RecoveryCode.generate()
@@ -193,7 +206,7 @@ async def recover(
 
 async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
     fresh = RecoveryCode.generate()
-    fresh_hash = await _hasher.hash(fresh.secret)
+    fresh_hash = await _new_codes.hash(fresh.secret)
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ? WHERE id = ?",

@@ -5,44 +5,30 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fotfeste.meetings.fields import coordinates, integer, join_address, text, web_link
+from fotfeste.meetings.bmlt_formats import format_tables, meeting_formats
+from fotfeste.meetings.fields import (
+    conference_link,
+    coordinates,
+    integer,
+    is_approximate_address,
+    join_address,
+    phone_number,
+    plain_text,
+    text,
+)
 from fotfeste.meetings.logic import (
     ParsedMeeting,
     ParseResult,
     Rejection,
     SourceError,
     add_minutes,
-    derive_attendance,
+    decide_attendance,
     hhmm,
+    is_standard_time,
     is_timezone,
     parse_clock_time,
 )
 
-# NAWS world ids (language-independent) to Meeting Guide codes; others have no equivalent.
-WORLD_TO_TYPE: dict[str, str] = {
-    "OPEN": "O",
-    "CLOSED": "C",
-    "BEG": "BE",
-    "DISC": "D",
-    "SPK": "SP",
-    "STEP": "ST",
-    "TRAD": "TR",
-    "LIT": "LIT",
-    "BT": "LIT",
-    "JFT": "LIT",
-    "IW": "LIT",
-    "IP": "LIT",
-    "MED": "MED",
-    "W": "W",
-    "M": "M",
-    "Y": "Y",
-    "GL": "LGBTQ",
-    "WCHR": "X",
-    "CAN": "CAN",
-    "CW": "CF",
-    "SMOK": "SM",
-    "TC": "TC",
-}
 VENUE_ATTENDANCE = {1: "in_person", 2: "online", 3: "hybrid"}
 PAGE_SIZE = 500
 
@@ -53,11 +39,15 @@ def is_root_server(url: str) -> bool:
 
 
 def search_url(root: str, page: int, page_size: int = PAGE_SIZE) -> str:
-    """The GetSearchResults query for one page, with the used formats alongside."""
+    """The GetSearchResults query for one page, with the used formats in English alongside.
+
+    English names let language formats be read by name whatever the server's own language.
+    """
     query = urlencode(
         {
             "switcher": "GetSearchResults",
             "get_used_formats": "1",
+            "lang_enum": "en",
             "page_size": str(page_size),
             "page_num": str(page),
         }
@@ -75,6 +65,14 @@ def split_document(document: Any) -> tuple[list[Any], list[Any]]:
     raise SourceError("a BMLT answer is a list of meetings or {meetings, formats}")
 
 
+def read_formats(document: Any) -> list[Any]:
+    """A GetFormats answer (a list, or {"formats": [...]}) for `--formats FILE`."""
+    formats = document.get("formats") if isinstance(document, dict) else document
+    if not isinstance(formats, list):
+        raise SourceError("a BMLT GetFormats answer is a JSON list of formats")
+    return formats
+
+
 def parse(
     document: Any,
     *,
@@ -84,7 +82,7 @@ def parse(
 ) -> ParseResult:
     """Read a decoded GetSearchResults answer (optionally with a separate GetFormats list)."""
     records, used_formats = split_document(document)
-    by_id, by_key = _format_tables([*(formats or []), *used_formats])
+    by_id, by_key = format_tables([*(formats or []), *used_formats])
     result = ParseResult()
     seen: set[str] = set()
     for index, record in enumerate(records):
@@ -92,38 +90,23 @@ def parse(
             result.rejections.append(Rejection(f"#{index}", "not an object"))
             continue
         if text(record.get("published")) == "0":
-            continue  # unpublished meetings are hidden by BMLT itself
-        _read(record, index, fellowship, default_timezone, by_id, by_key, seen, result)
+            result.skip("unpublished")  # hidden by BMLT itself
+            continue
+        _read(record, index, fellowship, default_timezone, (by_id, by_key), seen, result)
     return result
 
 
-def _format_tables(formats: list[Any]) -> tuple[dict[str, str], dict[str, str]]:
-    by_id: dict[str, str] = {}
-    by_key: dict[str, str] = {}
-    for entry in formats:
-        if not isinstance(entry, dict):
-            continue
-        world = text(entry.get("world_id"), 20)
-        code = WORLD_TO_TYPE.get(world.upper()) if world else None
-        if code is None:
-            continue
-        if (format_id := text(entry.get("id"), 20)) is not None:
-            by_id[format_id] = code
-        if (key := text(entry.get("key_string"), 20)) is not None:
-            by_key.setdefault(key, code)
-    return by_id, by_key
-
-
-def _types(record: dict[str, Any], by_id: dict[str, str], by_key: dict[str, str]) -> list[str]:
-    # Shared ids are language-independent; key strings differ per server language, so they are
-    # only the fallback, and always looked up through the server's own format list.
-    shared = text(record.get("format_shared_id_list"))
-    if shared:
-        codes = [by_id.get(part.strip()) for part in shared.split(",")]
-    else:
-        keys = text(record.get("formats")) or ""
-        codes = [by_key.get(part.strip()) for part in keys.split(",")]
-    return list(dict.fromkeys(c for c in codes if c))
+def _duration(record: dict[str, Any], result: ParseResult) -> int:
+    """Minutes; none given is an hour, and 0 or more than four hours is corrected to one."""
+    raw = record.get("duration_time")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return 60
+    duration = parse_clock_time(raw)
+    minutes = duration.hour * 60 + duration.minute if duration else 0
+    if not 0 < minutes <= 240:
+        result.correct("end times")
+        return 60
+    return minutes
 
 
 def _read(
@@ -131,8 +114,7 @@ def _read(
     index: int,
     fellowship: str,
     default_timezone: str | None,
-    by_id: dict[str, str],
-    by_key: dict[str, str],
+    tables: tuple[dict[str, Any], dict[str, Any]],
     seen: set[str],
     result: ParseResult,
 ) -> None:
@@ -141,9 +123,12 @@ def _read(
     if key is None:
         result.rejections.append(Rejection(label, "no id_bigint"))
         return
-    name = text(record.get("meeting_name"), 200)
+    name = plain_text(record.get("meeting_name"), 200)
     if name is None:
         result.rejections.append(Rejection(label, "no name"))
+        return
+    if record.get("weekday_tinyint") in (None, ""):
+        result.rejections.append(Rejection(label, "no day"))
         return
     weekday = integer(record.get("weekday_tinyint"))
     if weekday is None or not 1 <= weekday <= 7:
@@ -153,8 +138,6 @@ def _read(
     if start is None:
         result.rejections.append(Rejection(label, "impossible time"))
         return
-    duration = parse_clock_time(record.get("duration_time"))
-    minutes = duration.hour * 60 + duration.minute if duration else 60
     timezone = text(record.get("time_zone"), 64) or default_timezone
     if timezone is None:
         result.rejections.append(Rejection(label, "no time zone"))
@@ -167,7 +150,7 @@ def _read(
         return
     seen.add(key)
 
-    types = _types(record, by_id, by_key)
+    formats = meeting_formats(record, *tables)
     address = join_address(
         record.get("location_street"),
         record.get("location_municipality"),
@@ -175,21 +158,42 @@ def _read(
         record.get("location_postal_code_1"),
         record.get("location_nation"),
     )
-    url = web_link(record.get("virtual_meeting_link"))
-    phone = text(record.get("phone_meeting_number"), 100)
+    approximate = is_approximate_address(address)
+    link = conference_link(record.get("virtual_meeting_link"))
+    phone = phone_number(record.get("phone_meeting_number"))
+    if link.change is not None:
+        result.correct("links" if link.change == "chosen" else "links refused")
     venue = integer(record.get("venue_type"))
-    attendance = VENUE_ATTENDANCE.get(venue) if venue is not None else None
+    # venue_type decides where a server has it; otherwise its VM/HYBR formats, as BMLT's own
+    # TSML export reads them.
+    given = VENUE_ATTENDANCE.get(venue) if venue is not None else None
+    if given is None and formats.online:
+        given = "hybrid" if formats.hybrid else "online"
+    temporarily_closed = "TC" in formats.codes
+    attendance, not_listed = decide_attendance(
+        given=given,
+        online_link=bool(link.url or phone),
+        specific_place=address is not None and not approximate,
+        temporarily_closed=temporarily_closed,
+    )
     if attendance is None:
-        attendance = derive_attendance(
-            online_link=bool(url or phone), specific_address=bool(address)
-        )
-    point = coordinates(record.get("latitude"), record.get("longitude"))
+        result.skip(not_listed or "not listed")
+        return
+    if not is_standard_time(record.get("start_time")):
+        result.correct("times")
+    minutes = _duration(record, result)
+    if formats.unmapped:
+        result.formats_unmapped += 1
+    if address is not None and approximate:
+        result.approximate += 1
+    place = not approximate and attendance != "online"
+    point = coordinates(record.get("latitude"), record.get("longitude")) if place else None
     notes = "\n\n".join(
         n
         for n in (
-            text(record.get("location_info")),
-            text(record.get("comments")),
-            text(record.get("virtual_meeting_additional_info")),
+            plain_text(record.get("location_info")),
+            plain_text(record.get("comments")),
+            plain_text(record.get("virtual_meeting_additional_info")),
         )
         if n
     )
@@ -202,14 +206,14 @@ def _read(
             end_time=hhmm(add_minutes(start, minutes)),
             timezone=timezone,
             fellowship=fellowship,
-            types=tuple(types),
+            types=formats.codes,
             attendance=attendance,
-            temporarily_closed="TC" in types,
-            location_name=text(record.get("location_text"), 200),
-            address=None if attendance == "online" else address,
-            lat=None if point is None or attendance == "online" else point[0],
-            lon=None if point is None or attendance == "online" else point[1],
-            conference_url=url,
+            temporarily_closed=temporarily_closed,
+            location_name=plain_text(record.get("location_text"), 200),
+            address=address if place else None,
+            lat=point[0] if point else None,
+            lon=point[1] if point else None,
+            conference_url=link.url,
             conference_phone=phone,
             notes=notes or None,
         )

@@ -35,13 +35,16 @@ def meeting_calendar(meeting: Meeting, now: datetime, host: str) -> bytes:
     event.add("dtstart", dtstart)
     event.add("dtend", dtend.replace(tzinfo=zone))
     event.add("rrule", vRecur(freq="WEEKLY", byday=_BYDAY[meeting.day]))
-    where = ", ".join(p for p in (meeting.location.name, meeting.location.address) if p)
+    # An online meeting is no place to go: its calendar entry names the link, not an address.
+    online = meeting.attendance == "online"
+    place = () if online else (meeting.location.name, meeting.location.address)
+    where = ", ".join(p for p in place if p)
     if meeting.attendance != "in_person" and meeting.conference_url:
         where = f"{where} / {meeting.conference_url}" if where else meeting.conference_url
         event.add("url", meeting.conference_url)
     if where:
         event.add("location", where)
-    if meeting.location.lat is not None and meeting.location.lon is not None:
+    if not online and meeting.location.lat is not None and meeting.location.lon is not None:
         event.add("geo", vGeo((meeting.location.lat, meeting.location.lon)))
     description = [meeting.fellowship]
     if meeting.conference_phone:

@@ -56,11 +56,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source", help="the name under which these meetings are kept and replaced"
     )
     importer.add_argument("--timezone", help="IANA zone for records that name none")
+    importer.add_argument(
+        "--formats",
+        metavar="FILE",
+        dest="formats_file",
+        help="BMLT: a saved GetFormats answer, for a GetSearchResults file without formats",
+    )
+    importer.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace the source even with no meetings or fewer than half of those it has",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.timezone and not is_timezone(args.timezone):
         print(f"fotfeste: unknown time zone {args.timezone!r}", file=sys.stderr)
+        return 2
+    if args.formats_file and args.source_format != "bmlt":
+        print("fotfeste: --formats is for BMLT sources", file=sys.stderr)
         return 2
     bar = ProgressBar()
     try:
@@ -88,6 +102,8 @@ async def _import(args: argparse.Namespace, settings: Settings, bar: ProgressBar
             source=args.source,
             fellowship=args.fellowship,
             timezone=args.timezone,
+            formats_file=args.formats_file,
+            allow_shrink=args.allow_shrink,
             progress=bar,
         )
     finally:
@@ -95,8 +111,4 @@ async def _import(args: argparse.Namespace, settings: Settings, bar: ProgressBar
 
 
 def _describe(report: ImportReport) -> str:
-    lines = [
-        f"{report.source}: {report.imported} meetings imported, {report.rejected} records rejected"
-    ]
-    lines += [f"  {count} × {reason}" for reason, count in report.reasons.items()]
-    return "\n".join(lines)
+    return "\n".join(report.lines())

@@ -6,11 +6,19 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-import httpx
+import aiohttp
 
 from fotfeste.clock import isoformat_utc
 from fotfeste.db import Database
-from fotfeste.meetings.importer import load_document, parse, replace_source
+from fotfeste.meetings.fetching import new_session
+from fotfeste.meetings.importer import (
+    ImportReport,
+    ShrinkRefused,
+    check_usable,
+    load_document,
+    parse,
+    replace_source,
+)
 from fotfeste.meetings.logic import SourceError
 from fotfeste.settings import MeetingFeed
 from fotfeste.workers import WorkerContext
@@ -22,13 +30,14 @@ async def meeting_feed_refresher(ctx: WorkerContext) -> None:
     """Fetch each configured feed when it is due; look every `meeting_feed_poll_seconds`."""
     if not ctx.settings.meeting_feeds:
         return
-    async with httpx.AsyncClient(timeout=60, follow_redirects=True) as client:
+    # One session for every feed: its connections are reused from one refresh to the next.
+    async with new_session() as client:
         while True:
             await refresh_due_feeds(ctx, client)
             await asyncio.sleep(ctx.settings.meeting_feed_poll_seconds)
 
 
-async def refresh_due_feeds(ctx: WorkerContext, client: httpx.AsyncClient) -> list[str]:
+async def refresh_due_feeds(ctx: WorkerContext, client: aiohttp.ClientSession) -> list[str]:
     """Refresh every feed whose last check is older than the interval; names of those fetched."""
     now = ctx.clock.now()
     interval = timedelta(seconds=ctx.settings.meeting_feed_interval_seconds)
@@ -47,14 +56,19 @@ async def refresh_due_feeds(ctx: WorkerContext, client: httpx.AsyncClient) -> li
             continue
         # A changed URL is a new feed: its old validators say nothing about the new one.
         same = row is not None and row["location"] == feed.url
-        await refresh_feed(
-            ctx.db,
-            ctx,
-            client,
-            feed,
-            etag=row["etag"] if same and row else None,
-            last_modified=row["last_modified"] if same and row else None,
-        )
+        try:
+            await refresh_feed(
+                ctx.db,
+                ctx,
+                client,
+                feed,
+                etag=row["etag"] if same and row else None,
+                last_modified=row["last_modified"] if same and row else None,
+            )
+        except Exception:
+            # One feed's surprise (a bug, a record no rule foresaw) must not stop the others.
+            log.exception("meeting feed %s failed; the other feeds go on", feed.name)
+            continue
         fetched.append(feed.name)
     return fetched
 
@@ -62,7 +76,7 @@ async def refresh_due_feeds(ctx: WorkerContext, client: httpx.AsyncClient) -> li
 async def refresh_feed(
     db: Database,
     ctx: WorkerContext,
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     feed: MeetingFeed,
     *,
     etag: str | None,
@@ -84,20 +98,20 @@ async def refresh_feed(
         return
     try:
         result = parse(feed.format, document, fellowship=feed.fellowship, timezone=feed.timezone)
+        check_usable(result)
+        await replace_source(
+            db, ctx.clock, feed.name, feed.format, feed.url, result, fetched=fetched
+        )
+    except ShrinkRefused as exc:
+        # The meetings stay; checked_at moves on, so the next interval tries again.
+        log.warning("meeting feed %s: kept the current meetings: %s", feed.name, exc)
+        await _note(db, feed, now, error=f"kept the current meetings: {exc}")
+        return
     except SourceError as exc:
         log.warning("meeting feed %s: %s", feed.name, exc)
         await _note(db, feed, now, error=str(exc))
         return
-    if result.rejections and not result.meetings:
-        await _note(db, feed, now, error="no record could be imported")
-        return
-    await replace_source(db, ctx.clock, feed.name, feed.format, feed.url, result, fetched=fetched)
-    log.info(
-        "meeting feed %s: %d meetings, %d rejected",
-        feed.name,
-        len(result.meetings),
-        len(result.rejections),
-    )
+    log.info("meeting feed %s: %s", feed.name, ImportReport.of(feed.name, result).line())
 
 
 async def _note(db: Database, feed: MeetingFeed, now: str, *, error: str | None) -> None:

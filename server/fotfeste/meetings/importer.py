@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 import msgspec
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.meetings import bmlt, meeting_guide
+from fotfeste.meetings.fetching import Fetched, fetch, new_session
 from fotfeste.meetings.logic import (
     ParsedMeeting,
     ParseResult,
@@ -30,7 +31,6 @@ DEFAULT_FELLOWSHIP: dict[str, str] = {"meeting-guide": "AA", "bmlt": "NA"}
 # Called as (phase, done, total): the CLI draws a progress bar with it.
 Progress = Callable[[str, int, int], None]
 _CHUNK = 5000
-_MAX_BYTES = 200 * 1024 * 1024
 _MAX_PAGES = 1000
 
 
@@ -38,20 +38,89 @@ def _quiet(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
+class ShrinkRefused(SourceError):
+    """The answer would replace a source with nothing or with less than half of it."""
+
+
 @dataclass
 class ImportReport:
+    """What an import did, per reason: the CLI prints it, the refresher logs it in one line."""
+
     source: str
     imported: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
     not_modified: bool = False
+    corrected: dict[str, int] = field(default_factory=dict)
+    approximate: int = 0
+    not_listed: dict[str, int] = field(default_factory=dict)
+    types_unmapped: int = 0
+    unmapped_type_values: dict[str, int] = field(default_factory=dict)
+    formats_unmapped: int = 0
+
+    @classmethod
+    def of(cls, source: str, result: ParseResult) -> ImportReport:
+        return cls(
+            source,
+            len(result.meetings),
+            len(result.rejections),
+            result.reasons(),
+            corrected=dict(sorted(result.corrected.items())),
+            approximate=result.approximate,
+            not_listed=dict(sorted(result.not_listed.items(), key=lambda i: (-i[1], i[0]))),
+            types_unmapped=result.types_unmapped,
+            unmapped_type_values=result.unmapped_type_values,
+            formats_unmapped=result.formats_unmapped,
+        )
+
+    def line(self) -> str:
+        """Every count on one line (the feed refresher's log)."""
+        parts = [f"imported {self.imported}", f"rejected {self.rejected}{_each(self.reasons)}"]
+        parts.append(f"corrected {sum(self.corrected.values())}{_each(self.corrected)}")
+        parts.append(f"approximate places {self.approximate}")
+        parts.append(f"not listed {sum(self.not_listed.values())}{_each(self.not_listed)}")
+        parts.append(f"types not mapped {self.types_unmapped}")
+        parts.append(f"formats not mapped {self.formats_unmapped}")
+        return ", ".join(parts)
+
+    def lines(self) -> list[str]:
+        """The CLI's summary: the headline, then one line per kind of count."""
+        total_not_listed = sum(self.not_listed.values())
+        out = [
+            f"{self.source}: {self.imported} meetings imported, {self.rejected} records"
+            f" rejected, {total_not_listed} not listed"
+        ]
+        out += [f"  {count} × {reason}" for reason, count in self.reasons.items()]
+        if self.corrected:
+            out.append(f"  corrected:{_each(self.corrected, ' ')}")
+        if self.approximate:
+            out.append(
+                f"  approximate places: {self.approximate} (a city or region: listed, never a"
+                " point in nearby search)"
+            )
+        if self.not_listed:
+            out.append(f"  not listed:{_each(self.not_listed, ' ')}")
+        if self.types_unmapped:
+            common = sorted(self.unmapped_type_values.items(), key=lambda i: (-i[1], i[0]))[:5]
+            values = ", ".join(f"{value!r} × {n}" for value, n in common)
+            out.append(
+                f"  types not mapped: {self.types_unmapped} records had types that fit no"
+                f" Meeting Guide code, left out ({values})"
+            )
+        if self.formats_unmapped:
+            out.append(
+                f"  formats not mapped: {self.formats_unmapped} meetings have formats that no"
+                " formats list explains; their types are incomplete (give --formats FILE,"
+                " a GetFormats answer)"
+            )
+        return out
 
 
-@dataclass
-class Fetched:
-    body: bytes | None  # None: not modified since the validators we sent
-    etag: str | None = None
-    last_modified: str | None = None
+def _each(counts: dict[str, int], start: str = " (") -> str:
+    if not counts:
+        return ""
+    listed = ", ".join(f"{n} × {reason}" for reason, n in counts.items())
+    return f"{start}{listed})" if start == " (" else f"{start}{listed}"
 
 
 def is_url(location: str) -> bool:
@@ -63,32 +132,6 @@ def default_source_name(location: str) -> str:
         parts = urlsplit(location)
         return f"{parts.netloc}{parts.path}".rstrip("/")
     return Path(location).stem
-
-
-async def fetch(
-    client: httpx.AsyncClient,
-    url: str,
-    *,
-    etag: str | None = None,
-    last_modified: str | None = None,
-) -> Fetched:
-    """GET a URL with conditional headers; 304 gives Fetched(body=None)."""
-    headers = {"Accept": "application/json"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
-    try:
-        answer = await client.get(url, headers=headers)
-    except httpx.HTTPError as exc:
-        raise SourceError(f"cannot fetch {url}: {exc}") from exc
-    if answer.status_code == 304:
-        return Fetched(None, etag, last_modified)
-    if answer.status_code != 200:
-        raise SourceError(f"cannot fetch {url}: HTTP {answer.status_code}")
-    if len(answer.content) > _MAX_BYTES:
-        raise SourceError(f"{url} is larger than {_MAX_BYTES // 2**20} MiB")
-    return Fetched(answer.content, answer.headers.get("etag"), answer.headers.get("last-modified"))
 
 
 def decode(body: bytes, label: str) -> Any:
@@ -106,7 +149,7 @@ def read_file(path: str) -> bytes:
 
 
 async def read_bmlt_root(
-    client: httpx.AsyncClient, root: str, progress: Progress = _quiet
+    client: aiohttp.ClientSession, root: str, progress: Progress = _quiet
 ) -> dict[str, Any]:
     """Page through a root server's GetSearchResults; one document with every meeting and format."""
     meetings: list[Any] = []
@@ -124,18 +167,23 @@ async def read_bmlt_root(
 
 
 def parse(
-    fmt: Format, document: Any, *, fellowship: str | None, timezone: str | None
+    fmt: Format,
+    document: Any,
+    *,
+    fellowship: str | None,
+    timezone: str | None,
+    formats: list[Any] | None = None,
 ) -> ParseResult:
     chosen = fellowship or DEFAULT_FELLOWSHIP[fmt]
     if fmt == "bmlt":
-        return bmlt.parse(document, fellowship=chosen, default_timezone=timezone)
+        return bmlt.parse(document, fellowship=chosen, default_timezone=timezone, formats=formats)
     return meeting_guide.parse(document, fellowship=chosen, default_timezone=timezone)
 
 
 async def load_document(
     location: str,
     fmt: Format,
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     *,
     etag: str | None = None,
     last_modified: str | None = None,
@@ -161,25 +209,45 @@ async def import_source(
     source: str | None = None,
     fellowship: str | None = None,
     timezone: str | None = None,
-    client: httpx.AsyncClient | None = None,
+    formats_file: str | None = None,
+    allow_shrink: bool = False,
+    client: aiohttp.ClientSession | None = None,
     progress: Progress = _quiet,
 ) -> ImportReport:
-    """Read, parse and store one source; SourceError (and no change) when it cannot be read."""
+    """Read, parse and store one source; SourceError (and no change) when it cannot be read,
+    or when it would shrink to less than half (unless `allow_shrink`)."""
     name = source or default_source_name(location)
+    formats = (
+        bmlt.read_formats(decode(read_file(formats_file), formats_file)) if formats_file else None
+    )
     own_client = client is None
-    http = client or httpx.AsyncClient(timeout=60, follow_redirects=True)
+    http = client or new_session()
     try:
         document, fetched = await load_document(location, fmt, http, progress=progress)
     finally:
         if own_client:
-            await http.aclose()
-    result = parse(fmt, document, fellowship=fellowship, timezone=timezone)
+            await http.close()
+    result = parse(fmt, document, fellowship=fellowship, timezone=timezone, formats=formats)
+    check_usable(result)
+    await replace_source(
+        db,
+        clock,
+        name,
+        fmt,
+        location,
+        result,
+        fetched=fetched,
+        progress=progress,
+        allow_shrink=allow_shrink,
+    )
+    return ImportReport.of(name, result)
+
+
+def check_usable(result: ParseResult) -> None:
     if result.rejections and not result.meetings:
         # Every record refused is a wrong format or option, not a source that emptied.
         reasons = ", ".join(f"{n} × {reason}" for reason, n in result.reasons().items())
         raise SourceError(f"no record could be imported ({reasons})")
-    await replace_source(db, clock, name, fmt, location, result, fetched=fetched, progress=progress)
-    return ImportReport(name, len(result.meetings), len(result.rejections), result.reasons())
 
 
 def _row(source: str, meeting: ParsedMeeting) -> tuple[Any, ...]:
@@ -228,11 +296,26 @@ async def replace_source(
     *,
     fetched: Fetched | None = None,
     progress: Progress = _quiet,
+    allow_shrink: bool = False,
 ) -> None:
-    """Swap a source's meetings for the parsed ones: all in one transaction, or nothing."""
+    """Swap a source's meetings for the parsed ones: all in one transaction, or nothing.
+
+    An answer with no meetings, or with fewer than half of those the source has now, is
+    refused (ShrinkRefused) unless `allow_shrink`: an empty BMLT answer once wiped a source.
+    """
     now = isoformat_utc(clock.now())
     rows = [_row(source, m) for m in result.meetings]
     async with db.transaction() as conn:
+        current = await conn.execute_fetchall(
+            "SELECT count(*) FROM meetings WHERE source = ?", (source,)
+        )
+        have = next(iter(current))[0]
+        if not allow_shrink and have and (not rows or len(rows) * 2 < have):
+            raise ShrinkRefused(
+                f"the answer has {len(rows)} meetings and {source} has {have} now; a source"
+                " is not replaced by fewer than half of its meetings (nothing changed;"
+                " the CLI's --allow-shrink replaces it anyway)"
+            )
         await conn.execute(
             "INSERT INTO meeting_sources (name, format, location) VALUES (?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET format = excluded.format,"

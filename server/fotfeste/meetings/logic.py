@@ -8,7 +8,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
@@ -18,6 +18,12 @@ Attendance = str  # "in_person" | "online" | "hybrid"
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
 _COMPACT_TIME = re.compile(r"^\s*(\d{2})(\d{2})\s*$")
+# "7 pm", "7:00 PM", "7.30pm", "7:00 a.m.": a 12-hour clock with its am/pm is unambiguous.
+_TWELVE_HOUR = re.compile(
+    r"^\s*(\d{1,2})(?:[:.](\d{2})(?::(\d{2}))?)?\s*([ap])\.?\s*m\.?\s*$", re.IGNORECASE
+)
+_STANDARD_TIME = re.compile(r"^\d{2}:\d{2}(?::\d{2})?$")
+LONGEST_MEETING_MINUTES = 4 * 60
 
 
 @dataclass(slots=True)
@@ -57,12 +63,34 @@ class ParseResult:
     meetings: list[ParsedMeeting] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
+    # Records read after a correction, by kind: "times", "types", "end times", "links".
+    corrected: dict[str, int] = field(default_factory=dict)
+    # Listed meetings whose place is only approximate (a city): never a point in nearby search.
+    approximate: int = 0
+    # Readable records deliberately not listed, by reason ("inactive", "no place or link", …).
+    not_listed: dict[str, int] = field(default_factory=dict)
+    # Records with type values that map to no code, and those values (left out of `types`).
+    types_unmapped: int = 0
+    unmapped_type_values: dict[str, int] = field(default_factory=dict)
+    # BMLT meetings with a format that no formats list explains.
+    formats_unmapped: int = 0
+
     def reasons(self) -> dict[str, int]:
         """How many records were rejected for each reason, most common first."""
         counts: dict[str, int] = {}
         for rejection in self.rejections:
             counts[rejection.reason] = counts.get(rejection.reason, 0) + 1
-        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return _most_first(counts)
+
+    def correct(self, kind: str) -> None:
+        self.corrected[kind] = self.corrected.get(kind, 0) + 1
+
+    def skip(self, reason: str) -> None:
+        self.not_listed[reason] = self.not_listed.get(reason, 0) + 1
+
+
+def _most_first(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 class SourceError(ValueError):
@@ -70,9 +98,23 @@ class SourceError(ValueError):
 
 
 def parse_clock_time(value: object) -> time | None:
-    """A wall-clock time from a feed: "19:00", "7:30", "19:00:00", "1900", "19.00", else None."""
+    """A wall-clock time from a feed: "19:00", "7:30", "19:00:00", "1900", "19.00", "7:00 PM",
+    "7 pm", else None (a bare "7" could be morning or evening)."""
     if not isinstance(value, str):
         return None
+    return _clock_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _clock_text(value: str) -> time | None:
+    # Cached: a feed of 100,000 meetings holds a few hundred distinct times.
+    twelve = _TWELVE_HOUR.match(value)
+    if twelve is not None:
+        hour, minute = int(twelve.group(1)), int(twelve.group(2) or 0)
+        if not (1 <= hour <= 12 and 0 <= minute <= 59 and int(twelve.group(3) or 0) <= 59):
+            return None
+        hour = hour % 12 + (12 if twelve.group(4).lower() == "p" else 0)
+        return time(hour, minute)
     match = _TIME.match(value) or _COMPACT_TIME.match(value)
     if match is None:
         return None
@@ -86,8 +128,26 @@ def parse_clock_time(value: object) -> time | None:
     return time(hour, minute)
 
 
+def is_standard_time(value: object) -> bool:
+    """The specifications' form, "HH:MM" or "HH:MM:SS"; any other form read is a correction."""
+    return isinstance(value, str) and _standard_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _standard_text(value: str) -> bool:
+    return _STANDARD_TIME.match(value.strip()) is not None
+
+
+def plausible_end(start: time, end: time | None) -> bool:
+    """An end after the start (past midnight counts) and at most four hours later."""
+    if end is None:
+        return False
+    minutes = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % (24 * 60)
+    return 0 < minutes <= LONGEST_MEETING_MINUTES
+
+
 def hhmm(value: time) -> str:
-    return value.strftime("%H:%M")
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def add_minutes(value: time, minutes: int) -> time:
@@ -204,3 +264,35 @@ def derive_attendance(*, online_link: bool, specific_address: bool) -> Attendanc
     if online_link:
         return "hybrid" if specific_address else "online"
     return "in_person"
+
+
+ATTENDANCE_OPTIONS = frozenset({"in_person", "hybrid", "online", "inactive"})
+
+
+def decide_attendance(
+    *, given: str | None, online_link: bool, specific_place: bool, temporarily_closed: bool
+) -> tuple[Attendance | None, str | None]:
+    """(attendance, None) for a meeting to list; (None, reason) for one that is not listed.
+
+    A feed's own `attendance_option` decides (the 12 Step Meeting List plugin writes it);
+    otherwise a temporarily closed place (TC) with a link or phone is online, as the plugin and
+    TSML UI read it, and the Meeting Guide rule derives the rest.
+    """
+    if given == "inactive":
+        return None, "inactive"
+    if given in ATTENDANCE_OPTIONS:
+        attendance: Attendance = given
+    elif not online_link and not specific_place:
+        return None, "no place or link"
+    elif temporarily_closed:
+        # Without a link it stays a closed place: listed, but never a place to go (nearby).
+        attendance = "online" if online_link else "in_person"
+    else:
+        attendance = derive_attendance(online_link=online_link, specific_address=specific_place)
+    if attendance == "online" and not online_link:
+        return None, "online without a link"
+    if attendance == "in_person" and not specific_place:
+        return None, "in person without a place"
+    if attendance == "hybrid" and not (online_link or specific_place):
+        return None, "no place or link"
+    return attendance, None

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fotfeste.meetings.fields import (
+    conference_link,
     coordinates,
     integer,
+    is_approximate_address,
     join_address,
+    phone_number,
+    plain_text,
     text,
     truthy,
-    web_link,
 )
 from fotfeste.meetings.logic import (
     ParsedMeeting,
@@ -18,13 +21,23 @@ from fotfeste.meetings.logic import (
     Rejection,
     SourceError,
     add_minutes,
-    derive_attendance,
+    decide_attendance,
     hhmm,
+    is_standard_time,
     is_timezone,
     parse_clock_time,
+    plausible_end,
 )
+from fotfeste.meetings.types import read_types
 
-_MAX_TYPES = 30
+_DAY_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (("sunday", "sun"), ("monday", "mon"), ("tuesday", "tue"), ("wednesday", "wed"),
+         ("thursday", "thu"), ("friday", "fri"), ("saturday", "sat"))
+    )
+    for name in names
+}  # fmt: skip
 
 
 def parse(document: Any, *, fellowship: str, default_timezone: str | None = None) -> ParseResult:
@@ -42,22 +55,28 @@ def parse(document: Any, *, fellowship: str, default_timezone: str | None = None
     return result
 
 
+def _absent(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
 def _days(value: Any) -> list[int] | None:
-    """`day` is 0–6 or a list of them; an empty or impossible day makes the record unusable."""
+    """`day` is 0–6 (or an English day name) or a list of them; anything else is impossible."""
+    if type(value) is int and 0 <= value <= 6:
+        return [value]
     raw = value if isinstance(value, list) else [value]
-    days = [integer(v) for v in raw]
+    days = [
+        _DAY_NAMES.get(v.strip().lower()) if isinstance(v, str) and not v.strip().isdigit()
+        else integer(v)
+        for v in raw
+    ]  # fmt: skip
     if not days or any(d is None or not 0 <= d <= 6 for d in days):
         return None
     return sorted({d for d in days if d is not None})
 
 
-def _types(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list):
-        return ()
-    codes = [t.strip() for t in value if isinstance(t, str) and 0 < len(t.strip()) <= 10]
-    return tuple(dict.fromkeys(codes))[:_MAX_TYPES]
+def _attendance_option(value: Any) -> str | None:
+    option = text(value, 20)
+    return option.strip().lower().replace("-", "_").replace(" ", "_") if option else None
 
 
 def _read(
@@ -70,22 +89,25 @@ def _read(
 ) -> None:
     slug = text(record.get("slug"), 200) or text(record.get("id"), 200)
     label = slug or f"#{index}"
-    name = text(record.get("name"), 200)
+    name = plain_text(record.get("name"), 200)
     if name is None:
         result.rejections.append(Rejection(label, "no name"))
+        return
+    # "By appointment" records have no day (and often no time): not a weekly meeting.
+    if _absent(record.get("day")):
+        result.rejections.append(Rejection(label, "no day"))
         return
     days = _days(record.get("day"))
     if days is None:
         result.rejections.append(Rejection(label, "impossible day"))
         return
-    start = parse_clock_time(record.get("time"))
+    time_raw = record.get("time")
+    if _absent(time_raw):
+        result.rejections.append(Rejection(label, "no time"))
+        return
+    start = parse_clock_time(time_raw)
     if start is None:
         result.rejections.append(Rejection(label, "impossible time"))
-        return
-    end_raw = record.get("end_time")
-    end = parse_clock_time(end_raw) if text(end_raw) else add_minutes(start, 60)
-    if end is None:
-        result.rejections.append(Rejection(label, "impossible end time"))
         return
     timezone = text(record.get("timezone"), 64) or default_timezone
     if timezone is None:
@@ -95,31 +117,74 @@ def _read(
         result.rejections.append(Rejection(label, "unknown time zone"))
         return
 
-    types = _types(record.get("types"))
-    address = text(record.get("formatted_address"), 300) or join_address(
+    types, types_corrected, unmapped = read_types(record.get("types"))
+    address = plain_text(record.get("formatted_address"), 300) or join_address(
         record.get("address"),
         record.get("city"),
         record.get("state"),
         record.get("postal_code"),
         record.get("country"),
     )
-    point = coordinates(record.get("latitude"), record.get("longitude"))
-    approximate = truthy(record.get("approximate"))
-    url = web_link(record.get("conference_url"))
-    phone = text(record.get("conference_phone"), 100)
-    attendance = derive_attendance(
-        online_link=bool(url or phone), specific_address=bool(address) and not approximate
+    flag = record.get("approximate")
+    # An explicit flag decides (as in TSML UI); otherwise an address without a house number,
+    # postal code or street names a city or region, not a place.
+    explicit = isinstance(flag, bool) or text(flag, 10) is not None
+    approximate = truthy(flag) if explicit else is_approximate_address(address)
+    specific = address is not None and not approximate
+    link = conference_link(record.get("conference_url"))
+    phone = phone_number(record.get("conference_phone"))
+    if link.change is not None:
+        # Counted even when the meeting is then not listed: a link is never dropped silently.
+        result.correct("links" if link.change == "chosen" else "links refused")
+    temporarily_closed = "TC" in types
+    attendance, not_listed = decide_attendance(
+        given=_attendance_option(record.get("attendance_option")),
+        online_link=bool(link.url or phone),
+        specific_place=specific,
+        temporarily_closed=temporarily_closed,
     )
+    if attendance is None:
+        result.skip(not_listed or "not listed")
+        return
+
+    # Corrections are counted once per record, for the records that are listed.
+    if not is_standard_time(time_raw):
+        result.correct("times")
+    end_raw = record.get("end_time")
+    if _absent(end_raw):
+        end = add_minutes(start, 60)  # the specification's default
+    else:
+        read_end = parse_clock_time(end_raw)
+        if plausible_end(start, read_end) and read_end is not None:
+            end = read_end
+            if not is_standard_time(end_raw):
+                result.correct("times")
+        else:
+            # 19:30–19:30 or 19:30–03:00 cannot be right: an hour, as the spec's default.
+            end = add_minutes(start, 60)
+            result.correct("end times")
+    if types_corrected:
+        result.correct("types")
+    if unmapped:
+        result.types_unmapped += 1
+        for value in unmapped:
+            result.unmapped_type_values[value] = result.unmapped_type_values.get(value, 0) + 1
+    if address is not None and approximate:
+        result.approximate += 1
+
     notes = "\n\n".join(
         n
         for n in (
-            text(record.get("notes")),
-            text(record.get("location_notes")),
-            text(record.get("conference_url_notes")),
-            text(record.get("conference_phone_notes")),
+            plain_text(record.get("notes")),
+            plain_text(record.get("location_notes")),
+            plain_text(record.get("conference_url_notes")),
+            plain_text(record.get("conference_phone_notes")),
         )
         if n
     )
+    # Only a specific place that is open is a point to go to; an online meeting has none.
+    place = specific and attendance != "online"
+    point = coordinates(record.get("latitude"), record.get("longitude")) if place else None
     base_key = slug or f"{name}|{record.get('time')}|{address or ''}"
     for day in days:
         key = base_key if len(days) == 1 else f"{base_key}#{day}"
@@ -138,13 +203,12 @@ def _read(
                 fellowship=fellowship,
                 types=types,
                 attendance=attendance,
-                temporarily_closed="TC" in types,
-                location_name=text(record.get("location"), 200),
-                # An approximate address (a city) is not shown as if it were a place to go.
-                address=None if approximate else address,
-                lat=None if point is None or attendance == "online" else point[0],
-                lon=None if point is None or attendance == "online" else point[1],
-                conference_url=url,
+                temporarily_closed=temporarily_closed,
+                location_name=plain_text(record.get("location"), 200),
+                address=address if place else None,
+                lat=point[0] if point else None,
+                lon=point[1] if point else None,
+                conference_url=link.url,
                 conference_phone=phone,
                 notes=notes or None,
                 updated=text(record.get("updated"), 40),

@@ -13,11 +13,14 @@ TypeCode = Annotated[str, Meta(min_length=1, max_length=10, pattern=r"^[A-Za-z0-
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-03-16"])]
 
 
+_NO_POINT = "null for online meetings, which are never a point on a map"
+
+
 class Location(msgspec.Struct):
     name: str | None
     address: str | None
-    lat: float | None
-    lon: float | None
+    lat: Annotated[float | None, Meta(description=_NO_POINT)]
+    lon: Annotated[float | None, Meta(description=_NO_POINT)]
 
 
 class Meeting(msgspec.Struct):
@@ -32,13 +35,20 @@ class Meeting(msgspec.Struct):
     attendance: AttendanceMode
     location: Location
     distance_km: Annotated[
-        float | None, Meta(description="Great-circle distance from the searched point")
+        float | None,
+        Meta(
+            description="Great-circle distance from the searched point; null outside nearby"
+            " search and always null for online meetings"
+        ),
     ]
     next_start: Annotated[str, Meta(description="The next start, ISO-8601 in the meeting's zone")]
     conference_url: str | None = None
     conference_phone: str | None = None
     notes: str | None = None
-    temporarily_closed: bool = False
+    temporarily_closed: Annotated[
+        bool,
+        Meta(description="The usual place is closed for now (type TC); online ones meet online"),
+    ] = False
 
 
 class Meetings(msgspec.Struct):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from litestar import Controller, Response, delete, get, post, put
@@ -11,9 +11,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
+from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
 from fotfeste.errors import InvalidInput
-from fotfeste.meetings import store
+from fotfeste.meetings import soonest, store
 from fotfeste.meetings.calendar import meeting_calendar
 from fotfeste.meetings.models import (
     AttendanceCreate,
@@ -26,7 +27,7 @@ from fotfeste.meetings.models import (
     TypeNames,
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
-from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
 Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
@@ -34,6 +35,16 @@ Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 TypeQuery = Annotated[
     str | None,
     QueryParameter(name="type", min_length=1, max_length=10, pattern=r"^[A-Za-z0-9-]+$"),
+]
+Order = Annotated[
+    Literal["distance", "next"],
+    QueryParameter(
+        description=(
+            "distance: nearest first. next: the soonest start first, counted a week ahead from"
+            " now (past midnight and from Saturday into Sunday), equal starts nearest first."
+            " Either way remaining ties go by id, and `limit` applies after the order."
+        )
+    ),
 ]
 SUMMARY_DAYS = 30
 
@@ -67,10 +78,16 @@ class MeetingsController(Controller):
         fellowship: Fellowship = None,
         type_code: TypeQuery = None,
         limit: Limit = 50,
+        order: Order = "distance",
     ) -> Meetings:
-        """Meetings with a place within radius_km of a point, nearest first, with next start."""
+        """Meetings with a place within radius_km of a point, nearest (or soonest) first.
+
+        Online meetings are not places: they are never listed here (see /online). Temporarily
+        closed places are left out too.
+        """
+        search = soonest.nearby_soonest if order == "next" else store.nearby
         return Meetings(
-            await store.nearby(
+            await search(
                 db,
                 clock.now(),
                 lat=lat,
@@ -135,7 +152,8 @@ class MeetingsController(Controller):
         host = urlsplit(settings.public_url).hostname or "fotfeste"
         return Response(
             meeting_calendar(meeting, now, host),
-            media_type="text/calendar; charset=utf-8",
+            # Litestar adds "; charset=utf-8" to text/* itself: naming it here sent it twice.
+            media_type="text/calendar",
             headers={"Content-Disposition": 'attachment; filename="meeting.ics"'},
         )
 
@@ -169,16 +187,16 @@ class FavouritesController(Controller):
         await store.remove_favourite(db, account.id, meeting_id)
 
 
-def _past_or_today(text: str, today: date, field: str) -> date:
+def _past_or_today(text: str, today: date, field: str, *, years: int = 10) -> date:
+    """A date up to today: "I went" reaches two years back like a check-in; the log is read
+    up to ten years back (entries made then stay readable)."""
     try:
         value = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)", field=field) from None
     if value > today:
         raise InvalidInput("That date has not come yet", field=field)
-    if value < today - timedelta(days=3660):
-        raise InvalidInput("That date is more than ten years ago", field=field)
-    return value
+    return check_near(value, today, field, back=years, ahead=0)
 
 
 class AttendanceController(Controller):
@@ -187,11 +205,20 @@ class AttendanceController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, operation_id="recordAttendance")
     async def record(
-        self, data: JSONBody[AttendanceCreate], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        data: JSONBody[AttendanceCreate],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
+        settings: AppSettings,
+        quota: Quota,
     ) -> AttendanceEntry:
         """ "I went": a meeting (or any meeting) on a date; sending it again changes nothing."""
-        on = _past_or_today(data.date, local_today(clock, account.timezone), "date")
-        row = await store.record_attendance(db, clock, account.id, on, data.meeting_id)
+        quota.spend("attendance", account.id)
+        on = _past_or_today(data.date, local_today(clock, account.timezone), "date", years=YEARS)
+        row = await store.record_attendance(
+            db, clock, account.id, on, data.meeting_id, cap=settings.max_attendance_per_day
+        )
         return _entry(row)
 
     @get("/", operation_id="listAttendance")
@@ -239,11 +266,13 @@ class AttendanceController(Controller):
         on: FromPath[str],
         account: CurrentAccount,
         db: DB,
+        quota: Quota,
         meeting_id: Annotated[
             str | None, QueryParameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
         ] = None,
     ) -> None:
         """Take back an "I went" (a mistake is easy to undo)."""
+        quota.spend("attendance", account.id)
         try:
             day = date.fromisoformat(on)
         except ValueError:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
-from fotfeste.errors import NotFound
+from fotfeste.errors import Conflict, NotFound
 from fotfeste.meetings.logic import (
     EARTH_RADIUS_KM,
     bounding_boxes,
@@ -45,6 +47,8 @@ class FavouriteMeeting:
 
 
 def to_meeting(row: Row, now: datetime, distance_km: float | None = None) -> Meeting:
+    # An online meeting is no place to go: never a point on a map, never a distance.
+    online = row["attendance"] == "online"
     return Meeting(
         id=row["id"],
         name=row["name"],
@@ -56,9 +60,12 @@ def to_meeting(row: Row, now: datetime, distance_km: float | None = None) -> Mee
         types=row["types"].split(",") if row["types"] else [],
         attendance=row["attendance"],
         location=Location(
-            name=row["location_name"], address=row["address"], lat=row["lat"], lon=row["lon"]
+            name=row["location_name"],
+            address=row["address"],
+            lat=None if online else row["lat"],
+            lon=None if online else row["lon"],
         ),
-        distance_km=None if distance_km is None else round(distance_km, 2),
+        distance_km=None if distance_km is None or online else round(distance_km, 2),
         next_start=next_start(row["day"], row["time"], row["timezone"], now).isoformat(),
         conference_url=row["conference_url"],
         conference_phone=row["conference_phone"],
@@ -87,8 +94,9 @@ _sql_math: bool | None = None
 # Nearby search widens in rings: in a city the nearest `limit` meetings lie within a few km, so
 # only those few hundred rows are ever measured. The next ring is sized from the density seen.
 _FIRST_RING_KM = 2.0
-# Candidates kept by the R*Tree's own (float32, ~0.5 m) coordinates before exact measuring.
-_MARGIN = 10
+# The R*Tree keeps float32 coordinates (~0.5 m off): candidates are chosen with this slack in km
+# before the exact distance decides, so a meeting is never lost to rounding.
+_SLACK_KM = 0.005
 
 
 def _distance_sql(lat_column: str, lon_column: str) -> str:
@@ -144,7 +152,7 @@ async def _within(
         "lon": lon,
         "radius": radius_km,
         "limit": limit,
-        "keep": limit + _MARGIN,
+        "slack": _SLACK_KM,
     }
     where = _filters(day, fellowship, type_code, params)
     boxes = []
@@ -164,10 +172,14 @@ async def _within(
                 "WITH near AS MATERIALIZED ("  # noqa: S608 - fixed fragments, values bound
                 f"  SELECT g.pk AS pk, {_distance_sql('g.min_lat', 'g.min_lon')} AS d"
                 f"  FROM meetings_geo g{join}),"
+                # Every candidate as near as the limit-th one (within the slack) is kept, not
+                # just `limit` of them: among meetings at one address the ids decide, not chance.
                 " top AS MATERIALIZED ("
-                "  SELECT pk FROM near WHERE d <= :radius + 0.005 ORDER BY d LIMIT :keep)"
+                "  SELECT pk FROM near WHERE d <= :radius + :slack AND d <= :slack + coalesce("
+                "   (SELECT d FROM near ORDER BY d LIMIT 1 OFFSET :limit - 1), :radius))"
                 f" SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance"
-                "  FROM top JOIN meetings m ON m.pk = top.pk WHERE m.temporarily_closed = 0)"
+                "  FROM top JOIN meetings m ON m.pk = top.pk"
+                "  WHERE m.temporarily_closed = 0 AND m.attendance != 'online')"
                 " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
                 params,
             )
@@ -179,7 +191,7 @@ async def _within(
             _sql_math = False  # an SQLite built without math functions: measure in Python
     rows = await db.fetchall(
         f"SELECT {_columns('m')} FROM meetings_geo g JOIN meetings m ON m.pk = g.pk"  # noqa: S608
-        f" WHERE {in_box} AND m.temporarily_closed = 0{where}",
+        f" WHERE {in_box} AND m.temporarily_closed = 0 AND m.attendance != 'online'{where}",
         params,
     )
     measured = [(great_circle_km(lat, lon, r["lat"], r["lon"]), r["id"], r) for r in rows]
@@ -204,13 +216,14 @@ async def online(
     type_code: str | None = None,
     limit: int = 50,
 ) -> list[Meeting]:
-    """Online and hybrid meetings, the one starting soonest first.
+    """Online and hybrid meetings, the one starting soonest first (ties by id).
 
-    SQL picks the soonest few by minutes until the start, with each zone's offset of this moment;
-    a DST change within the week can move a start by an hour, so a margin of extra meetings is
-    taken and the exact next starts (zoneinfo) decide the order.
+    SQL sorts by minutes until the start, with each zone's offset of this moment, and keeps a
+    margin beyond the limit; the exact next starts (zoneinfo) then decide. Only when ties or a
+    clock change within the week could reach past that margin is every meeting up to the
+    limit-th one read instead (a second pass over the index).
     """
-    params: dict[str, Any] = {"keep": limit + _ONLINE_MARGIN}
+    params: dict[str, Any] = {"limit": limit, "keep": limit + _ONLINE_MARGIN}
     where = _filters(day, fellowship, type_code, params)
     zones = [
         row[0]
@@ -220,24 +233,54 @@ async def online(
     ]
     offsets = []
     for i, zone in enumerate(zones):
-        offset = now.astimezone(ZoneInfo(zone)).utcoffset()
-        params[f"z{i}"], params[f"o{i}"] = zone, int(offset.total_seconds() // 60) if offset else 0
+        params[f"z{i}"], params[f"o{i}"] = zone, offset_minutes(zone, now)
         offsets.append(f"WHEN :z{i} THEN :o{i}")
-    # Minutes from Sunday 00:00 UTC of this week to now; a meeting's start in the same frame.
-    utc = now.astimezone(UTC)
-    params["now"] = weekday_of(utc.date()) * 1440 + utc.hour * 60 + utc.minute
+    params["now"] = minutes_into_week(now)
+    params["slack"] = slack = week_slack(zones, now)
     offset_sql = f"CASE m.timezone {' '.join(offsets)} ELSE 0 END" if offsets else "0"
-    # Only keys go through the sort; the full rows are read for the few kept.
+    key = f"((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK} + {_WEEK}) % {_WEEK}"
+    online_rows = f"FROM meetings m WHERE m.attendance != 'in_person'{where}"
+    # Only keys go through the sort (the covering index); full rows are read for the few kept.
     rows = await db.fetchall(
-        f"SELECT {COLUMNS} FROM meetings WHERE pk IN ("  # noqa: S608 - fixed fragments, values bound
-        f" SELECT m.pk FROM meetings m WHERE m.attendance != 'in_person'{where}"
-        f" ORDER BY ((m.day * 1440 + m.start_minute - ({offset_sql}) - :now) % {_WEEK}"
-        f" + {2 * _WEEK}) % {_WEEK} LIMIT :keep)",
+        f"SELECT {COLUMNS}, {key} AS k FROM meetings m WHERE m.pk IN ("  # noqa: S608
+        f" SELECT m.pk {online_rows} ORDER BY {key} LIMIT :keep)",
         params,
     )
+    keys = sorted(row["k"] for row in rows)
+    if len(rows) == params["keep"] and keys[-1] <= keys[limit - 1] + slack:
+        rows = await db.fetchall(
+            f"SELECT {COLUMNS}, 0 AS k FROM meetings WHERE pk IN ("  # noqa: S608
+            f" SELECT m.pk {online_rows} AND {key} <= :slack + coalesce("
+            f"  (SELECT {key} AS k {online_rows} ORDER BY k LIMIT 1 OFFSET :limit - 1), {_WEEK}))",
+            params,
+        )
     meetings = [to_meeting(row, now) for row in rows]
     meetings.sort(key=lambda m: (datetime.fromisoformat(m.next_start), m.id))
     return meetings[:limit]
+
+
+def offset_minutes(zone: str, now: datetime) -> int:
+    offset = now.astimezone(ZoneInfo(zone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def minutes_into_week(now: datetime) -> int:
+    """Minutes from Sunday 00:00 UTC of this week to now, rounded up.
+
+    Rounded up because a start counts only at or after now: a meeting that began at 19:00 is
+    next week's when it is 19:00:30.
+    """
+    utc = now.astimezone(UTC)
+    seconds = utc.hour * 3600 + utc.minute * 60 + utc.second + utc.microsecond / 1e6
+    return weekday_of(utc.date()) * 1440 + math.ceil(seconds / 60)
+
+
+def week_slack(zones: list[str], now: datetime) -> int:
+    """Minutes a start may move against this moment's offsets within the coming week: two hours
+    when some zone changes its clocks in that week (an hour either way), else none."""
+    later = now + timedelta(days=7)
+    changes = any(offset_minutes(zone, now) != offset_minutes(zone, later) for zone in zones)
+    return 120 if changes else 0
 
 
 async def meeting_row(db: Database, meeting_id: str) -> Row:
@@ -299,10 +342,21 @@ async def favourite_meetings_for_account(db: Database, account_id: str) -> list[
 
 
 async def record_attendance(
-    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None
+    db: Database, clock: Clock, account_id: str, on: date, meeting_id: str | None, *, cap: int
 ) -> Row:
+    """Log one "I went"; a date holds at most `cap` meetings (a replay of one logged is fine)."""
     name = (await meeting_row(db, meeting_id))["name"] if meeting_id else None
     async with db.transaction() as conn:
+        logged = list(
+            await conn.execute_fetchall(
+                "SELECT meeting_id FROM meeting_attendance WHERE account_id = ? AND date = ?",
+                (account_id, on.isoformat()),
+            )
+        )
+        if len(logged) >= cap and (meeting_id or "") not in {row[0] for row in logged}:
+            raise Conflict(
+                f"The log holds at most {cap} meetings on one day; {on} has as many", field="date"
+            )
         # The natural key (account, date, meeting) makes a replayed "I went" harmless.
         await conn.execute(
             "INSERT OR IGNORE INTO meeting_attendance"
@@ -345,6 +399,22 @@ async def attendance_counts(db: Database, account_id: str, since: date) -> dict[
         (account_id, since.isoformat()),
     )
     return {date.fromisoformat(r[0]): r[1] for r in rows}
+
+
+async def attendance_counts_of(
+    db: Database, account_ids: Sequence[str], since: date
+) -> dict[str, dict[date, int]]:
+    """attendance_counts of many accounts in one query (the staff outcomes)."""
+    rows = await db.fetchall(
+        "SELECT account_id, date, count(*) FROM meeting_attendance"
+        " WHERE account_id IN (SELECT value FROM json_each(?)) AND date >= ?"
+        " GROUP BY account_id, date ORDER BY account_id, date",
+        (json.dumps(list(account_ids)), since.isoformat()),
+    )
+    out: dict[str, dict[date, int]] = {account_id: {} for account_id in account_ids}
+    for r in rows:
+        out[r[0]][date.fromisoformat(r[1])] = r[2]
+    return out
 
 
 async def attendance_totals(db: Database, account_id: str) -> tuple[int, str | None, int]:

@@ -4,6 +4,10 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from typing import Any
+
 # Codes from the Meeting Guide specification (Code for Recovery, MIT licence); names written for
 # Fotfeste. Order of each row: sv, nb, da, en.
 TYPE_NAMES: dict[str, tuple[str, str, str, str]] = {
@@ -110,3 +114,94 @@ def type_names(locale: str) -> dict[str, str]:
     """Every known code with its name in one of the four languages."""
     column = LOCALES.index(locale)
     return {code: names[column] for code, names in TYPE_NAMES.items()}
+
+
+# Not type codes but how a meeting is attended, which links and places decide: consumed quietly.
+ATTENDANCE_WORDS = frozenset(
+    {"ONL", "ONLINE", "ONLINE MEETING", "VIRTUAL", "IN PERSON", "IN-PERSON", "HYBRID", "ACTIVE"}
+)
+# Other names feeds use (the 12 Step Meeting List plugin's aliases among them).
+_ALIASES = {
+    "SIGN LANGUAGE": "ASL", "OUTDOOR MEETING": "OUT", "STEP MEETING": "ST", "BEGINNER": "BE",
+    "BEGINNERS": "BE", "NEWCOMERS": "BE", "SPEAKER MEETING": "SP", "TEMPORARILY CLOSED": "TC",
+    "WOMEN'S": "W", "MEN'S": "M", "WHEELCHAIR ACCESSIBLE": "X", "SPANISH SPEAKING": "S",
+}  # fmt: skip
+_BY_CODE = {code.upper(): code for code in TYPE_NAMES}
+_BY_NAME = {name.upper(): code for code, names in TYPE_NAMES.items() for name in names} | _ALIASES
+_MAX_TYPES = 30
+_SPLIT = re.compile(r"[,;|]")
+
+
+def _lookup(value: str) -> tuple[str | None, bool]:
+    """(code, read from a name) for one type value; (None, False) when nothing fits."""
+    upper = " ".join(value.upper().split())
+    if upper in _BY_CODE:
+        return _BY_CODE[upper], False
+    for candidate in (upper, upper.removesuffix(" MEETING"), upper.removesuffix(" MÖTE")):
+        if candidate in _BY_NAME:
+            return _BY_NAME[candidate], True
+    return None, False
+
+
+def read_types(value: Any) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    """Meeting Guide `types` as codes: (codes, corrected, values that map to nothing).
+
+    A list of codes is the specification; a string ("[open]", "O, D, ONL") or names ("open",
+    "Speaker", "Öppet möte") become the same codes and count as corrected. Values that fit no
+    code are left out, never stored as a code.
+    """
+    if value is None or value == "":
+        return (), False, ()
+    if isinstance(value, str):
+        return _read_string(value[:2000])
+    if isinstance(value, list):
+        return _read_items(tuple(value[:_MAX_ITEMS]), False)
+    return (), False, (str(value)[:40],)
+
+
+_MAX_ITEMS = 100
+
+
+@lru_cache(maxsize=4096)
+def _read_string(value: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    return _read_items(tuple(_SPLIT.split(value.strip().strip("[]"))), True)
+
+
+def _read_items(
+    items: tuple[Any, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    # Feeds repeat their type lists: lists of strings are read once each (cached).
+    if all(type(item) is str for item in items):
+        return _read_names(items, corrected)
+    return _read_uncached(items, corrected)
+
+
+@lru_cache(maxsize=4096)
+def _read_names(
+    items: tuple[str, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    return _read_uncached(items, corrected)
+
+
+def _read_uncached(
+    items: tuple[Any, ...], corrected: bool
+) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    codes: list[str] = []
+    unmapped: list[str] = []
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str):
+            unmapped.append(str(item)[:40])
+            continue
+        cleaned = item.strip().strip("[]\"'").strip()
+        if not cleaned:
+            continue
+        code, by_name = _lookup(cleaned)
+        if code is None:
+            if " ".join(cleaned.upper().split()) not in ATTENDANCE_WORDS:
+                unmapped.append(cleaned[:40])
+            continue
+        corrected = corrected or by_name
+        codes.append(code)
+    return tuple(dict.fromkeys(codes))[:_MAX_TYPES], corrected, tuple(unmapped)

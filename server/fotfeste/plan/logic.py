@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fotfeste.dates import check_near
 from fotfeste.errors import InvalidInput
 
 SECTIONS = ("warning_signs", "high_risk_situations", "coping_actions", "reasons")
@@ -59,7 +60,7 @@ def check_unique_ids(ids: list[str], *, field: str) -> None:
 def check_since(since: date, today: date) -> date:
     if since > today:
         raise InvalidInput("since cannot be in the future", field="since")
-    return since
+    return check_near(since, today, "since", ahead=0)
 
 
 def programme_after(previous: str | None, status: str) -> str | None:

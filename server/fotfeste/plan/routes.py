@@ -23,7 +23,7 @@ from fotfeste.plan.models import (
     TreatmentStatusWrite,
 )
 from fotfeste.plan.programmes import switch_programme
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, CurrentAccount, Quota
 
 
 async def _plan(db: Database, account_id: str) -> Plan:
@@ -79,9 +79,15 @@ class PlanController(Controller):
 
     @put("/", operation_id="replacePlan")
     async def replace(
-        self, data: JSONBody[PlanWrite], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        data: JSONBody[PlanWrite],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
+        quota: Quota,
     ) -> Plan:
         """Save the whole plan at once (what the app sends after an edit, online or replayed)."""
+        quota.spend("plan", account.id)
         new_entries = [
             (entry.id, section, position, logic.clean_text(entry.text, field=f"{section}.text"))
             for section in logic.SECTIONS
@@ -103,8 +109,9 @@ class PlanController(Controller):
         return await _plan(db, account.id)
 
     @delete("/", status_code=HTTP_204_NO_CONTENT, operation_id="clearPlan")
-    async def clear(self, account: CurrentAccount, db: DB) -> None:
+    async def clear(self, account: CurrentAccount, db: DB, quota: Quota) -> None:
         """Empty my plan."""
+        quota.spend("plan", account.id)
         await store.clear_plan(db, account.id)
 
     @get("/entries/{entry_id:str}", operation_id="getPlanEntry")
@@ -120,8 +127,10 @@ class PlanController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
+        quota: Quota,
     ) -> SectionEntry:
         """Add or change one line (warning sign, high-risk situation, coping action, reason)."""
+        quota.spend("plan", account.id)
         await store.put_entry(
             db,
             account.id,
@@ -136,8 +145,11 @@ class PlanController(Controller):
     @delete(
         "/entries/{entry_id:str}", status_code=HTTP_204_NO_CONTENT, operation_id="deletePlanEntry"
     )
-    async def delete_entry(self, entry_id: FromPath[str], account: CurrentAccount, db: DB) -> None:
+    async def delete_entry(
+        self, entry_id: FromPath[str], account: CurrentAccount, db: DB, quota: Quota
+    ) -> None:
         """Remove one line."""
+        quota.spend("plan", account.id)
         await store.delete_entry(db, account.id, entry_id)
 
     @get("/people/{person_id:str}", operation_id="getPlanPerson")
@@ -153,8 +165,10 @@ class PlanController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
+        quota: Quota,
     ) -> Contact:
         """Add or change a person to contact; the number is kept for me and never used here."""
+        quota.spend("plan", account.id)
         await store.put_person(
             db,
             account.id,
@@ -170,9 +184,10 @@ class PlanController(Controller):
         "/people/{person_id:str}", status_code=HTTP_204_NO_CONTENT, operation_id="deletePlanPerson"
     )
     async def delete_person(
-        self, person_id: FromPath[str], account: CurrentAccount, db: DB
+        self, person_id: FromPath[str], account: CurrentAccount, db: DB, quota: Quota
     ) -> None:
         """Remove a person from my plan."""
+        quota.spend("plan", account.id)
         await store.delete_person(db, account.id, person_id)
 
 

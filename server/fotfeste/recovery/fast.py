@@ -16,6 +16,7 @@ import msgspec
 from litestar.types import HTTPScope
 
 from fotfeste.accounts.auth import bearer_token
+from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.store import account_for_token
 from fotfeste.clock import Clock
 from fotfeste.db import Database
@@ -34,10 +35,11 @@ class FastCheckin:
     prefix = "/api/checkins/"
     template = "/api/checkins/{day}"
 
-    def __init__(self, db: Database, clock: Clock, max_body_bytes: int) -> None:
+    def __init__(self, db: Database, clock: Clock, max_body_bytes: int, quota: WriteQuota) -> None:
         self.db = db
         self.clock = clock
         self.max_body_bytes = max_body_bytes  # larger bodies get the route's 413
+        self.quota = quota  # over it, the route answers 429 (a refused write is not counted)
 
     async def answer(self, scope: HTTPScope, body: bytes) -> bytes | None:
         day = scope["path"][len(self.prefix) :]
@@ -60,7 +62,7 @@ class FastCheckin:
         except msgspec.MsgspecError:
             return None
         account = await account_for_token(self.db, self.clock, token)
-        if account is None:
+        if account is None or self.quota.wait("checkins", account.id) is not None:
             return None
         try:
             checkin = await save_checkin(self.db, self.clock, account, day, data)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from fotfeste.dates import check_near
 from fotfeste.errors import InvalidInput
 
 # api.md: 1, 7, 14, 30, 60, 90, 180, 270, 365, 545, 730, then every further 365.
@@ -220,6 +221,11 @@ def check_start_date(day: date, today: date) -> date:
     if day < EARLIEST_START:
         raise InvalidInput(f"The start date must be {EARLIEST_START} or later", field="start_date")
     return day
+
+
+def near(day: date, today: date, field: str) -> date:
+    """A date asked for in a range: from the earliest start date to two years ahead."""
+    return check_near(day, today, field, earliest=EARLIEST_START)
 
 
 def check_range(start: date, end: date) -> tuple[date, date]:

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from fotfeste.motivation.models import MoneySaved
+
 Substance = Literal["alcohol", "cannabis", "stimulants", "opioids", "benzodiazepines", "other"]
 SUBSTANCES: tuple[str, ...] = (
     "alcohol",
@@ -78,3 +80,7 @@ class ProgressOut(msgspec.Struct):
     recent: Annotated[
         list[Day], Meta(description="The 30 days ending today, oldest first, for the day strip")
     ]
+    money_saved: Annotated[
+        MoneySaved | None,
+        Meta(description="What the drug-free days did not cost; null until spending is set"),
+    ] = None

@@ -8,7 +8,10 @@ from typing import Annotated
 from litestar import Controller, get, put
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from fotfeste.clock import local_today
+from fotfeste.clock import Clock, local_today
+from fotfeste.db import Database
+from fotfeste.motivation.models import MoneySaved
+from fotfeste.motivation.service import money_saved_for
 from fotfeste.recovery import logic, store
 from fotfeste.recovery.api import progress_for_account, save_checkin
 from fotfeste.recovery.models import (
@@ -21,10 +24,10 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, CurrentAccount, Quota
 
 
-def progress_out(progress: logic.Progress) -> ProgressOut:
+def progress_out(progress: logic.Progress, money_saved: MoneySaved | None = None) -> ProgressOut:
     milestone = progress.next_milestone
     return ProgressOut(
         today=progress.today.isoformat(),
@@ -44,6 +47,7 @@ def progress_out(progress: logic.Progress) -> ProgressOut:
         if milestone is None
         else MilestoneOut(days=milestone.days, date=milestone.date.isoformat()),
         recent=[Day(date=day.isoformat(), status=status) for day, status in progress.recent],
+        money_saved=money_saved,
     )
 
 
@@ -59,7 +63,7 @@ class RecoveryController(Controller):
         today = local_today(clock, account.timezone)
         start = logic.check_start_date(logic.parse_date(data.start_date, "start_date"), today)
         await store.set_start_date(db, clock, account.id, start)
-        return progress_out(await progress_for_account(db, clock, account.id, account.timezone))
+        return await _progress(db, clock, account.id, account.timezone)
 
     # The hottest write. Its plain case (a valid token, a JSON body that decodes) is answered by
     # recovery/fast.py before Litestar's request pipeline; this route answers everything else.
@@ -71,8 +75,10 @@ class RecoveryController(Controller):
         account: CurrentAccount,
         db: DB,
         clock: AppClock,
+        quota: Quota,
     ) -> Checkin:
         """Check in for a day (today or up to two years back). Repeating it replaces that day's."""
+        quota.spend("checkins", account.id)
         return await save_checkin(db, clock, account, day, data)
 
     @get("/checkins", operation_id="listCheckins")
@@ -85,9 +91,11 @@ class RecoveryController(Controller):
         to: Annotated[str | None, QueryParameter(description="YYYY-MM-DD (default today)")] = None,
     ) -> Checkins:
         """Check-ins from `from` to `to` inclusive (default: the 30 days ending today)."""
-        last = logic.parse_date(to, "to") if to else local_today(clock, account.timezone)
+        today = local_today(clock, account.timezone)
+        # A history reaches back to a sobriety date (1900 onwards), not into the far future.
+        last = logic.near(logic.parse_date(to, "to"), today, "to") if to else today
         first = (
-            logic.parse_date(from_, "from")
+            logic.near(logic.parse_date(from_, "from"), today, "from")
             if from_
             else last - timedelta(days=logic.RECENT_DAYS - 1)
         )
@@ -97,5 +105,12 @@ class RecoveryController(Controller):
 
     @get("/progress", operation_id="getProgress")
     async def progress(self, account: CurrentAccount, db: DB, clock: AppClock) -> ProgressOut:
-        """Streaks, totals, milestones and the last 30 days, counted by the rules in api.md."""
-        return progress_out(await progress_for_account(db, clock, account.id, account.timezone))
+        """Streaks, totals, milestones and the last 30 days, counted by the rules in api.md;
+        `money_saved` once the person has said what they used to spend."""
+        return await _progress(db, clock, account.id, account.timezone)
+
+
+async def _progress(db: Database, clock: Clock, account_id: str, timezone: str) -> ProgressOut:
+    progress = await progress_for_account(db, clock, account_id, timezone)
+    saved = await money_saved_for(db, account_id, progress.drug_free_days_total)
+    return progress_out(progress, saved)

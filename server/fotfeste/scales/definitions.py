@@ -106,6 +106,33 @@ class Source(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     url: str | None = None
 
 
+class Translation(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """Where a language's wording comes from; `credit` (in that language) is shown with it."""
+
+    credit: str
+    version: str
+    source: str
+    url: str | None = None
+    # Known slips of the published text: kept as published, noted here (never corrected).
+    doubts: str = ""
+
+
+class NationalBand(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A band's words for a person in one country; the band's range and id stay the WHO's."""
+
+    id: Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$")]
+    label: Text
+    explanation: Text
+
+
+class National(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A country's official cut-offs, told in the band texts of a person living there."""
+
+    source: str
+    url: str | None
+    bands: list[NationalBand]
+
+
 class Instrument(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     id: InstrumentId
     version: str
@@ -117,6 +144,10 @@ class Instrument(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     recall_days: int
     # Languages in which the file holds the instrument's own wording; others fall back to English.
     languages: list[Literal["sv", "nb", "da", "en"]]
+    # For each language but English: its version and source (required for each one declared).
+    translations: dict[Literal["sv", "nb", "da"], Translation] = {}
+    # "ours": Fotfeste's own questions (the check-up), written in every language, no translation.
+    wording: Literal["published", "ours"] = "published"
     order: int = 100  # where the instrument stands in lists
     translation_notes: dict[str, str] = {}
     instructions: Text | None = None
@@ -125,6 +156,8 @@ class Instrument(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     scoring: Literal["sum", "none"] = "sum"
     bands: list[Band] = []
     cutoffs: Cutoffs | None = None
+    # Country code -> band texts that use that country's official cut-offs.
+    national: dict[Annotated[str, Meta(pattern=r"^[A-Z]{2}$")], National] = {}
     safety: list[SafetyRule] = []
     short_form: InstrumentId | None = None
     notes: str = ""
@@ -237,6 +270,9 @@ def _resolve(stem: str, inst: Instrument, raw: dict[str, Instrument]) -> Instrum
     long_form = next((i for i in raw.values() if i.id == inst.items_from.instrument), None)
     if long_form is None or long_form.items_from is not None:
         raise DefinitionError(f"{stem}.json: items_from names no instrument with its own items")
+    if inst.languages != long_form.languages or inst.translations != long_form.translations:
+        # A short form's wording is its long form's, in the same languages from the same source.
+        raise DefinitionError(f"{stem}.json: languages and translations must be {long_form.id}'s")
     items = []
     for number, key in enumerate(inst.items_from.keys, start=1):
         item = long_form.item(key)
@@ -247,12 +283,14 @@ def _resolve(stem: str, inst: Instrument, raw: dict[str, Instrument]) -> Instrum
 
 
 def _texts(inst: Instrument) -> Iterable[tuple[str, Text]]:
-    """The instrument's own wording (its languages are declared in `languages`)."""
-    if inst.instructions is not None:
-        yield "instructions", inst.instructions
+    """The instrument's own wording (its languages are declared in `languages`).
+
+    Instructions and hints are left out: a published version may have none (the Swedish AUDIT
+    has no instruction), and then none is shown in that language rather than an English one.
+    """
     for item in inst.items:
         yield f"item {item.key}", item.text
-        for name in ("min_label", "max_label", "hint"):
+        for name in ("min_label", "max_label"):
             if (text := getattr(item, name)) is not None:
                 yield f"item {item.key} {name}", text
         for option in item.options or []:
@@ -265,6 +303,12 @@ def _check_instrument(stem: str, inst: Instrument, all_: dict[str, Instrument]) 
 
     if "en" not in inst.languages:
         raise fail("English wording is the fallback and must be present")
+    needs_source = set(inst.languages) - {"en"} if inst.wording == "published" else set()
+    if set(inst.translations) != needs_source:
+        raise fail("each language but English needs its translation's version and source")
+    for text in [inst.instructions] + [i.hint for i in inst.items]:
+        if text is not None and set(text) - set(inst.languages):
+            raise fail("instructions or a hint are in a language the file does not declare")
     keys = [item.key for item in inst.items]
     if not keys or keys != [str(n) for n in range(1, len(keys) + 1)]:
         raise fail('items must be keyed "1" … "n" in order')
@@ -284,6 +328,13 @@ def _check_instrument(stem: str, inst: Instrument, all_: dict[str, Instrument]) 
     ours += [(f"band {b.id}", b.explanation) for b in inst.bands]
     if inst.cutoffs is not None:
         ours += [("cutoffs above", inst.cutoffs.above), ("cutoffs below", inst.cutoffs.below)]
+    band_ids = {b.id for b in inst.bands}
+    for country, national in inst.national.items():
+        for band in national.bands:
+            if band.id not in band_ids:
+                raise fail(f"national {country} names no band {band.id}")
+            ours += [(f"national {country} {band.id}", band.label)]
+            ours += [(f"national {country} {band.id}", band.explanation)]
     for where, text in ours:
         if set(text) != set(LOCALES):
             raise fail(f"{where} must be written in {list(LOCALES)}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +18,8 @@ from fotfeste.errors import InvalidInput
 from fotfeste.scales import store
 from fotfeste.scales.definitions import Catalogue, catalogue
 from fotfeste.scales.schedule import Followup, followups
+
+log = logging.getLogger(__name__)
 
 
 class Enrolment(msgspec.Struct, frozen=True):
@@ -101,6 +105,51 @@ async def followups_for_account(
     return entries
 
 
+async def followups_for_accounts(
+    db: Database, clock: Clock, account_ids: Sequence[str]
+) -> dict[str, list[Followup]]:
+    """followups_for_account for many accounts in two queries (the staff outcomes).
+
+    The schedules themselves are worked out in a thread: for a clinic with a thousand linked
+    people that is most of a second of pure computation, which must not stall the event loop
+    (issue 22, finding 6). An account whose schedule cannot be computed (a date the calendar
+    cannot hold) is left out of the answer, so one account never stops the figures for others.
+    """
+    chosen = await store.enrolments(db, account_ids) if account_ids else {}
+    answered = await store.answered_dates_of(db, account_ids) if account_ids else {}
+    profiles = {account_id: await profile_row(db, account_id) for account_id in account_ids}
+    return await asyncio.to_thread(_schedules, clock, profiles, chosen, answered)
+
+
+def _schedules(
+    clock: Clock,
+    profiles: dict[str, Any],
+    chosen: dict[str, tuple[str, date]],
+    answered: dict[str, list[tuple[str, date]]],
+) -> dict[str, list[Followup]]:
+    cat = catalogue()
+    out: dict[str, list[Followup]] = {}
+    for account_id, profile in profiles.items():
+        try:
+            timezone = profile["timezone"]
+            programme_id, start = chosen.get(account_id) or (
+                cat.default_programme,
+                _created_on(profile["created_at"], timezone),
+            )
+            out[account_id] = followups(
+                cat,
+                cat.programmes[programme_id],
+                start,
+                local_today(clock, timezone),
+                role=profile["role"],
+                locale=profile["locale"],
+                answered=answered.get(account_id, []),
+            )
+        except (ArithmeticError, ValueError, KeyError):
+            continue
+    return out
+
+
 async def checkup_outcomes(
     db: Database, clock: Clock, account_ids: Sequence[str] | None = None
 ) -> list[CheckupOutcome]:
@@ -110,26 +159,45 @@ async def checkup_outcomes(
     Answers outside every window (extra check-ups) are left out.
     """
     rows = await store.checkup_responses(db, account_ids)
-    by_account: dict[str, list[tuple[date, dict[str, int]]]] = {}
-    for row in rows:
-        answers = msgspec.json.decode(row["answers"], type=dict[str, int])
-        by_account.setdefault(row["account_id"], []).append(
-            (date.fromisoformat(row["answered_on"]), answers)
-        )
-    chosen = await store.enrolments(db, list(by_account)) if by_account else {}
+    ids = sorted({row["account_id"] for row in rows})
+    chosen = await store.enrolments(db, ids) if ids else {}
+    profiles = {account_id: await profile_row(db, account_id) for account_id in ids}
+    # Decoding every answer and working out every schedule is CPU work that grows with what the
+    # linked accounts wrote: done in a thread, so the API keeps answering meanwhile (issue 22).
+    return await asyncio.to_thread(_all_outcomes, rows, chosen, profiles, clock.now())
+
+
+def _all_outcomes(
+    rows: Sequence[Any],
+    chosen: dict[str, tuple[str, date]],
+    profiles: dict[str, Any],
+    now: datetime,
+) -> list[CheckupOutcome]:
+    by_account: dict[str, list[tuple[date, str]]] = {}
     cat = catalogue()
     outcomes: list[CheckupOutcome] = []
-    for account_id, answered in by_account.items():
-        profile = await profile_row(db, account_id)
+    for row in rows:
+        by_account.setdefault(row["account_id"], []).append(
+            (date.fromisoformat(row["answered_on"]), row["answers"])
+        )
+    for account_id, stored in by_account.items():
+        profile = profiles[account_id]
         role, timezone = profile["role"], profile["timezone"]
-        programme_id, start = chosen.get(account_id) or (
-            cat.default_programme,
-            _created_on(profile["created_at"], timezone),
-        )
-        outcomes += _outcomes_of(
-            cat, account_id, role, programme_id, start, local_today(clock, timezone), answered
-        )
+        try:
+            answered = [(day, _decode_answers(text)) for day, text in stored]
+            programme_id, start = chosen.get(account_id) or (
+                cat.default_programme,
+                _created_on(profile["created_at"], timezone),
+            )
+            today = now.astimezone(ZoneInfo(timezone)).date()
+            outcomes += _outcomes_of(cat, account_id, role, programme_id, start, today, answered)
+        except Exception as exc:
+            # One person's broken data leaves them out of the aggregates, not everyone (issue 22).
+            log.warning("check-up outcomes: one account left out (%s)", type(exc).__name__)
     return outcomes
+
+
+_decode_answers = msgspec.json.Decoder(dict[str, int]).decode
 
 
 def _outcomes_of(

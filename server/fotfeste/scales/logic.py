@@ -127,6 +127,24 @@ def text_in(text: Text | None, locale: str) -> str | None:
     return text.get(locale) or text["en"]  # type: ignore[call-overload]
 
 
+def wording_in(text: Text | None, language: str) -> str | None:
+    """An instrument's own wording in its language, never another's (no fallback)."""
+    if text is None:
+        return None
+    found: str | None = text.get(language)  # type: ignore[call-overload]
+    return found
+
+
+def band_text(instrument: Instrument, band: Band, country: str | None) -> tuple[Text, Text]:
+    """A band's label and explanation: the country's own where it has official cut-offs."""
+    national = instrument.national.get(country or "")
+    if national is not None:
+        found = next((b for b in national.bands if b.id == band.id), None)
+        if found is not None:
+            return found.label, found.explanation
+    return band.label, band.explanation
+
+
 def wording_language(instrument: Instrument, locale: str) -> str:
     """The language the instrument's own wording is served in."""
     return locale if locale in instrument.languages else "en"

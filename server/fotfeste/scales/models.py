@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-from fotfeste.scales.help import LocalResource
+from fotfeste.scales.help import LocalResource, Region
 from fotfeste.scales.schedule import Followup
 
 InstrumentId = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9-]{1,30}$", examples=["checkup"])]
@@ -67,6 +67,15 @@ class LicenceOut(msgspec.Struct):
     attribution: str
 
 
+class TranslationOut(msgspec.Struct):
+    """The version and source of the wording shown; `credit` is in the wording's language."""
+
+    credit: Annotated[str, Meta(examples=["Svensk översättning: Mats Adler, Pfizer AB 2005"])]
+    version: str
+    source: str
+    url: str | None
+
+
 class InstrumentOut(msgspec.Struct):
     id: str
     version: str
@@ -75,7 +84,13 @@ class InstrumentOut(msgspec.Struct):
     language: Annotated[
         str, Meta(description="Language of the questions (English where untranslated)")
     ]
-    translation_note: str | None
+    translation_note: Annotated[
+        str | None,
+        Meta(description="Why the questions are in English, in the account's language"),
+    ]
+    translation: Annotated[
+        TranslationOut | None, Meta(description="Where a translated wording comes from")
+    ]
     instructions: str | None
     recall_days: int
     items: list[ItemOut]
@@ -201,4 +216,12 @@ class ScaleSettings(msgspec.Struct, forbid_unknown_fields=True):
 
 class HelpResources(msgspec.Struct):
     country: str | None
+    region: Annotated[str | None, Meta(description="The Danish region chosen, if any")]
     resources: list[LocalResource]
+
+
+class HelpSettings(msgspec.Struct, forbid_unknown_fields=True):
+    region: Annotated[
+        Region | None,
+        Meta(description="Denmark: the region whose out-of-hours medical line is shown; null: all"),
+    ] = None

@@ -19,6 +19,7 @@ from fotfeste.scales.models import (
     OptionOut,
     ResponseOut,
     SafetyRuleOut,
+    TranslationOut,
 )
 
 
@@ -40,6 +41,8 @@ def instrument_out(
         return logic.text_in(text, locale) or ""
 
     cutoff = logic.chosen_cutoff(inst, cutoff_set, country)
+    translation = inst.translations.get(language)  # type: ignore[call-overload]
+    bands = [(b, *logic.band_text(inst, b, country)) for b in inst.bands]
     return InstrumentOut(
         id=inst.id,
         version=inst.version,
@@ -47,7 +50,15 @@ def instrument_out(
         name=ours(inst.name),
         language=language,
         translation_note=inst.translation_notes.get(locale) if language != locale else None,
-        instructions=logic.text_in(inst.instructions, language),
+        translation=None
+        if translation is None
+        else TranslationOut(
+            credit=translation.credit,
+            version=translation.version,
+            source=translation.source,
+            url=translation.url,
+        ),
+        instructions=logic.wording_in(inst.instructions, language),
         recall_days=inst.recall_days,
         items=[
             ItemOut(
@@ -60,7 +71,7 @@ def instrument_out(
                 max=item.max,
                 min_label=logic.text_in(item.min_label, language),
                 max_label=logic.text_in(item.max_label, language),
-                hint=logic.text_in(item.hint, language),
+                hint=logic.wording_in(item.hint, language),
                 measure=item.measure,
                 prefill=None if item.prefill is None else prefills.get(item.prefill),
             )
@@ -69,10 +80,8 @@ def instrument_out(
         scoring=inst.scoring,
         max_score=inst.max_score,
         bands=[
-            BandOut(
-                id=b.id, min=b.min, max=b.max, label=ours(b.label), explanation=ours(b.explanation)
-            )
-            for b in inst.bands
+            BandOut(id=b.id, min=b.min, max=b.max, label=ours(label), explanation=ours(text))
+            for b, label, text in bands
         ],
         cutoff=None
         if cutoff is None
@@ -103,6 +112,9 @@ def response_out(
     answers = msgspec.json.decode(row["answers"], type=dict[str, int])
     score: int | None = row["score"]
     band = None if inst is None else next((b for b in inst.bands if b.id == row["band"]), None)
+    label, explanation = (
+        (None, None) if band is None or inst is None else logic.band_text(inst, band, country)
+    )
     cutoff = None if inst is None else logic.cutoff_for(inst, score, cutoff_set, country)
     safety = bool(row["safety"])
     return ResponseOut(
@@ -115,8 +127,8 @@ def response_out(
         score=score,
         max_score=None if inst is None else inst.max_score,
         band=row["band"],
-        band_label=None if band is None else logic.text_in(band.label, locale),
-        explanation=None if band is None else logic.text_in(band.explanation, locale),
+        band_label=logic.text_in(label, locale),
+        explanation=logic.text_in(explanation, locale),
         cutoff=None
         if cutoff is None or inst is None or inst.cutoffs is None
         else CutoffResultOut(

@@ -12,17 +12,19 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from fotfeste.accounts.auth import provide_account
 from fotfeste.clock import isoformat_utc, local_today
-from fotfeste.errors import InvalidInput
+from fotfeste.dates import seconds_to_midnight
+from fotfeste.errors import InvalidInput, TooManyWrites
 from fotfeste.scales import logic, store
 from fotfeste.scales.definitions import Catalogue
 from fotfeste.scales.followups import enrolment_for, schedule_for, set_programme
-from fotfeste.scales.help import CrisisResource, resources_for
+from fotfeste.scales.help import REGIONS, CrisisResource, resources_for
 from fotfeste.scales.models import (
     EnrolmentIn,
     EnrolmentOut,
     FollowupOut,
     Followups,
     HelpResources,
+    HelpSettings,
     Instruments,
     ProgrammeOut,
     Programmes,
@@ -33,7 +35,7 @@ from fotfeste.scales.models import (
 )
 from fotfeste.scales.prefill import days_used_last_30
 from fotfeste.scales.present import instrument_out, response_out
-from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 # Loaded and validated once at start-up: checking them again on every request would be waste.
 Scales = NamedDependency[SkipValidation[Catalogue]]
@@ -79,9 +81,12 @@ class ScalesController(Controller):
         clock: AppClock,
         catalogue: Scales,
         crisis_resources: Resources,
+        settings: AppSettings,
+        quota: Quota,
     ) -> ResponseOut:
         """Answer an instrument. Missing or out-of-range answers are 400; safety answers carry
         the crisis resources for the account's country and language."""
+        quota.spend("responses", account.id)
         inst = catalogue.instrument(data.instrument, account.role)
         if inst is None:
             raise InvalidInput(
@@ -101,14 +106,28 @@ class ScalesController(Controller):
             safety=scored.safety,
             answered_at=isoformat_utc(clock.now()),
             answered_on=local_today(clock, account.timezone),
+            per_day=settings.max_responses_per_day,
         )
+        if row is None:
+            raise TooManyWrites(
+                f"{inst.id} was answered {settings.max_responses_per_day} times today, as many as"
+                " one day keeps. Nothing was lost; it can be answered again tomorrow.",
+                retry_after=seconds_to_midnight(clock.now(), account.timezone),
+                field="instrument",
+            )
         return response_out(
             inst,
             row,
             account.locale,
             cutoff_set=await store.cutoff_set(db, account.id),
             country=account.country,
-            resources=resources_for(crisis_resources, account.country, account.locale),
+            resources=resources_for(
+                crisis_resources,
+                account.country,
+                account.locale,
+                region=await store.help_region(db, account.id),
+                crisis_only=True,
+            ),
         )
 
     @get("/responses", operation_id="listResponses")
@@ -124,7 +143,13 @@ class ScalesController(Controller):
         if instrument is not None and instrument not in catalogue.ids():
             raise InvalidInput(f"Unknown instrument {instrument!r}", field="instrument")
         cutoff_set = await store.cutoff_set(db, account.id)
-        resources = resources_for(crisis_resources, account.country, account.locale)
+        resources = resources_for(
+            crisis_resources,
+            account.country,
+            account.locale,
+            region=await store.help_region(db, account.id),
+            crisis_only=True,
+        )
         return Responses(
             responses=[
                 response_out(
@@ -222,15 +247,38 @@ class HelpController(Controller):
         country: Annotated[str | None, QueryParameter(pattern=r"^[A-Z]{2}$")] = None,
         locale: Annotated[str | None, QueryParameter(pattern=r"^(sv|nb|da|en)$")] = None,
     ) -> HelpResources:
-        """Crisis resources for a country, texts in a language: with a token, the account's;
-        without one (the help screen works before sign-up), the `country` and `locale` asked."""
+        """Crisis and support lines for a country, texts in a language: with a token, the
+        account's (and its Danish region, if chosen); without one (the help screen works before
+        sign-up), the `country` and `locale` asked. Each line's `kind` says where it belongs:
+        crisis_line, emergency, addiction and medical (in that order) on "I need help now"."""
+        region = None
         if request.headers.get("authorization"):
             account = await provide_account(request, db, clock)
             country, locale = account.country, account.locale
+            region = await store.help_region(db, account.id)
         return HelpResources(
             country=country,
-            resources=resources_for(crisis_resources, country, locale or "en"),
+            region=region,
+            resources=resources_for(crisis_resources, country, locale or "en", region=region),
         )
+
+    @get("/settings", operation_id="getHelpSettings")
+    async def settings(self, account: CurrentAccount, db: DB) -> HelpSettings:
+        """The account's Danish region, if chosen."""
+        return HelpSettings(region=await store.help_region(db, account.id))  # type: ignore[arg-type]
+
+    @put("/settings", operation_id="putHelpSettings")
+    async def put_settings(
+        self, data: JSONBody[HelpSettings], account: CurrentAccount, db: DB
+    ) -> HelpSettings:
+        """Choose a region (Denmark only), or none (null) to see every region's line."""
+        if data.region is not None and data.region not in REGIONS.get(account.country or "", ()):
+            raise InvalidInput(
+                "A region can be chosen only for an account in Denmark (country DK)",
+                field="region",
+            )
+        await store.set_help_region(db, account.id, data.region)
+        return data
 
 
 async def _enrolment_out(

@@ -30,16 +30,27 @@ class Followup(msgspec.Struct, frozen=True):
     completed_on: date | None
 
 
+def plus_days(day: date, days: int) -> date:
+    """`day` + `days`, held at the calendar's ends: a start stored in year 1 or 9999 by an older
+    server (issue 22) gives a schedule of missed or far-off points, not an OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def add_months(day: date, months: int) -> date:
     """Calendar months, the day clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     year, month0 = divmod(day.month - 1 + months, 12)
     year += day.year
+    if not date.min.year <= year <= date.max.year:
+        return date.max if months > 0 else date.min
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(day.day, last))
 
 
 def shift(start: date, offset: Offset) -> date:
-    return add_months(start, offset.months) + timedelta(days=offset.days, weeks=offset.weeks)
+    return plus_days(add_months(start, offset.months), offset.days + 7 * offset.weeks)
 
 
 def points(programme: Programme, start: date, today: date) -> list[tuple[str, Text, date]]:
@@ -50,7 +61,9 @@ def points(programme: Programme, start: date, today: date) -> list[tuple[str, Te
     result = list(fixed)
     due = fixed[-1][2]
     while len(result) < MAX_POINTS:
-        due += timedelta(days=programme.repeat.every_days)
+        if due == date.max:
+            break
+        due = plus_days(due, programme.repeat.every_days)
         weeks = (due - start).days // 7
         label: Text = {k: v.replace("{n}", str(weeks)) for k, v in programme.repeat.label.items()}
         result.append((f"w{weeks}", label, due))
@@ -116,10 +129,10 @@ def followups(
     entries: list[Followup] = []
     previous_end: date | None = None
     for (key, label, due), offered in zip(planned, offers, strict=True):
-        window_start = due - timedelta(days=programme.window_before_days)
+        window_start = plus_days(due, -programme.window_before_days)
         if previous_end is not None and window_start <= previous_end:
-            window_start = previous_end + timedelta(days=1)
-        window_end = due + timedelta(days=programme.window_after_days)
+            window_start = plus_days(previous_end, 1)
+        window_end = plus_days(due, programme.window_after_days)
         previous_end = window_end
         firsts = [
             next((d for i, d in answers if i == needed and window_start <= d <= window_end), None)

@@ -29,10 +29,22 @@ async def insert_response(
     safety: bool,
     answered_at: str,
     answered_on: date,
-) -> Row:
-    """Store answers once: a retry with the same client_id returns the first row unchanged."""
+    per_day: int,
+) -> Row | None:
+    """Store answers once: a retry with the same client_id returns the first row unchanged.
+
+    None, and nothing stored, when the account already answered `instrument` `per_day` times
+    on `answered_on` (a retry of one of those still returns it)."""
     response_id = new_id()
     async with db.transaction() as conn:
+        today = await conn.execute_fetchall(
+            "SELECT count(*) FROM scale_responses"
+            " WHERE account_id = ? AND instrument = ? AND answered_on = ?"
+            "  AND (? IS NULL OR client_id IS NOT ?)",
+            (account_id, instrument, answered_on.isoformat(), client_id, client_id),
+        )
+        if next(iter(today))[0] >= per_day:
+            return None
         await conn.execute(
             "INSERT INTO scale_responses (id, account_id, client_id, instrument, version, answers,"
             " score, band, safety, answered_at, answered_on)"
@@ -82,6 +94,23 @@ async def answered_dates(db: Database, account_id: str) -> list[tuple[str, date]
     return [(r["instrument"], date.fromisoformat(r["answered_on"])) for r in rows]
 
 
+async def answered_dates_of(
+    db: Database, account_ids: Sequence[str]
+) -> dict[str, list[tuple[str, date]]]:
+    """answered_dates of many accounts in one query (the staff outcomes)."""
+    rows = await db.fetchall(
+        "SELECT account_id, instrument, answered_on FROM scale_responses"
+        " WHERE account_id IN (SELECT value FROM json_each(?))",
+        (msgspec.json.encode(list(account_ids)).decode(),),
+    )
+    out: dict[str, list[tuple[str, date]]] = {}
+    for r in rows:
+        out.setdefault(r["account_id"], []).append(
+            (r["instrument"], date.fromisoformat(r["answered_on"]))
+        )
+    return out
+
+
 async def enrolment(db: Database, account_id: str) -> tuple[str, date] | None:
     row = await db.fetchone(
         "SELECT programme, start_date FROM enrolments WHERE account_id = ?", (account_id,)
@@ -112,6 +141,22 @@ async def set_cutoff_set(db: Database, account_id: str, value: str | None) -> No
             "INSERT INTO scale_settings (account_id, cutoff_set) VALUES (?, ?)"
             " ON CONFLICT (account_id) DO UPDATE SET cutoff_set = excluded.cutoff_set",
             (account_id, value),
+        )
+
+
+async def help_region(db: Database, account_id: str) -> str | None:
+    value: Any = await db.fetchval(
+        "SELECT region FROM help_settings WHERE account_id = ?", (account_id,)
+    )
+    return None if value is None else str(value)
+
+
+async def set_help_region(db: Database, account_id: str, region: str | None) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO help_settings (account_id, region) VALUES (?, ?)"
+            " ON CONFLICT (account_id) DO UPDATE SET region = excluded.region",
+            (account_id, region),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
@@ -23,7 +23,9 @@ from fotfeste.staff.models import (
     LinkRequest,
     Referral,
 )
+from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
+from fotfeste.web.throttle import throttled
 
 
 def _contacts(row: Any) -> Contacts:
@@ -48,7 +50,9 @@ class ReferralsController(Controller):
     path = "/api/referrals"
     tags = ["clinics"]
 
-    @get("/{code:str}", operation_id="getReferral")  # the app-wide public guard limits it
+    # Counted in "public" like every anonymous route, and with the clinic link per address: a
+    # 404 here tells that a code does not exist, as the link's answer does.
+    @get("/{code:str}", operation_id="getReferral", guards=[throttled("clinic_link")])
     async def show(self, code: FromPath[str], db: DB) -> Referral:
         """What a code stands for: the clinic, the programme, its contacts and exactly what is
         shared. Public (the code is printed on a card); revoked codes are 404."""
@@ -76,9 +80,18 @@ class ClinicLinkController(Controller):
 
     @post("/", status_code=HTTP_200_OK, operation_id="answerClinicLink")
     async def answer(
-        self, data: JSONBody[LinkRequest], account: CurrentAccount, db: DB, clock: AppClock
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LinkRequest],
+        account: CurrentAccount,
+        db: DB,
+        clock: AppClock,
     ) -> ClinicLink:
-        """Accept (link the account, and follow the programme's schedule from today) or decline."""
+        """Accept (link the account, and follow the programme's schedule from today) or decline.
+        Limited per account and per client address, like recovery: the answer tells whether a
+        code exists."""
+        throttle.check(request, "clinic_link")
+        throttle.check(request, "clinic_link_account", key=account.id)
         row = await _active_code(db, data.code)
         await store.answer(
             db, account.id, row["code"], accept=data.accept, now=isoformat_utc(clock.now())

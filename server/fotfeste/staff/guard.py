@@ -12,6 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect
 
 from fotfeste.errors import NotFound
+from fotfeste.kdf import KdfBusy
 from fotfeste.settings import Settings
 from fotfeste.staff import logic, pages
 from fotfeste.staff.sessions import StaffSession, current_session, same_token
@@ -149,9 +150,25 @@ def _not_found(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
     )
 
 
+def _busy(request: Request[Any, Any, Any], exc: KdfBusy) -> Response[Any]:
+    """The password pool is full (a flood of log-ins): 503 at once, nothing done."""
+    session = getattr(request.state, "staff", None)
+    response = pages.render(
+        "message.html",
+        locale_of(request),
+        status_code=503,
+        session=session,
+        csrf=session.csrf if session else "",
+        key="busy",
+    )
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 EXCEPTION_HANDLERS = {
     LoginRequired: _login_redirect,
     PasswordChangeRequired: _password_redirect,
     CSRFRefused: _csrf_refused,
     NotFound: _not_found,
+    KdfBusy: _busy,
 }

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 import secrets
-import statistics
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from scipy.stats import wilcoxon
+from typing import Protocol
 
 from fotfeste.errors import InvalidInput
 
 PROGRAMMES = ("aftercare", "waiting-list", "clinic-16")
 LOCALES = ("sv", "nb", "da", "en")
 MEASURES = ("burden", "days_used", "belief")
+# The answer range of each check-up measure: the bounded domain of the released medians.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "burden": (0, 10),
+    "days_used": (0, 30),
+    "belief": (0, 10),
+}
 
 # --- referral codes ---------------------------------------------------------------------------
 # Three letters and four digits, e.g. "KMR-4827". The letters are chosen so that their names are
@@ -178,6 +181,21 @@ def protect_columns(
 
 
 # --- paired statistics -------------------------------------------------------------------------
+class Noise(Protocol):
+    """How each figure about people is released (staff/release.py: differential privacy)."""
+
+    def count(self, n: int) -> int: ...
+    def median(self, values: Sequence[float], low: float, high: float) -> float: ...
+
+
+class PBand(Protocol):
+    """The paired test's p band where it may be shown (staff/release.py), else None."""
+
+    def __call__(
+        self, before: Sequence[float], after: Sequence[float], released_n: int | None
+    ) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class PairedSummary:
     """Baseline against a follow-up among those who answered both; all None when n is small."""
@@ -186,45 +204,40 @@ class PairedSummary:
     median_before: float | None = None
     median_after: float | None = None
     median_change: float | None = None
-    statistic: float | None = None
-    p_value: float | None = None
+    # A band such as "<0.05" of the two-sided Wilcoxon signed-rank test, where shown.
+    p_band: str | None = None
 
 
-def wilcoxon_signed_rank(before: Sequence[float], after: Sequence[float]) -> tuple[float, float]:
-    """The paired Wilcoxon signed-rank test (two-sided; zero differences dropped), via scipy.
-
-    scipy picks the exact distribution for small samples without ties, the normal approximation
-    otherwise. When every difference is zero there is nothing to rank: no change, p = 1.
-    """
-    differences = [a - b for b, a in zip(before, after, strict=True)]
-    if all(d == 0 for d in differences):
-        return 0.0, 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # scipy warns when ties force the approximation
-        result = wilcoxon(after, before, zero_method="wilcox", alternative="two-sided")
-    return float(result.statistic), float(result.pvalue)
-
-
-def paired_summary(before: Sequence[float], after: Sequence[float]) -> PairedSummary:
-    n = len(before)
-    if n < MIN_CELL:
-        return PairedSummary(n=None if n else 0)
-    statistic, p_value = wilcoxon_signed_rank(before, after)
+def paired_summary(
+    before: Sequence[float],
+    after: Sequence[float],
+    released_n: int,
+    bounds: tuple[float, float],
+    noise: Noise,
+    band: PBand,
+) -> PairedSummary:
+    """Medians of the pairs, released with noise; nothing when the released n is small."""
+    if released_n < MIN_CELL:
+        return PairedSummary(n=None if released_n else 0)
+    low, high = bounds
     return PairedSummary(
-        n=n,
-        median_before=float(statistics.median(before)),
-        median_after=float(statistics.median(after)),
-        median_change=float(statistics.median(a - b for b, a in zip(before, after, strict=True))),
-        statistic=statistic,
-        p_value=p_value,
+        n=released_n,
+        median_before=noise.median(before, low, high),
+        median_after=noise.median(after, low, high),
+        median_change=noise.median(
+            [a - b for b, a in zip(before, after, strict=True)], low - high, high - low
+        ),
+        p_band=band(before, after, released_n),
     )
 
 
-def median_or_none(values: Sequence[float], shown_n: Cell) -> float | None:
-    """A group's median, only where its count is shown."""
-    if shown_n is None or not values:
+def median_or_none(
+    values: Sequence[float], shown_n: Cell, noise: Noise, bounds: tuple[float, float]
+) -> float | None:
+    """A group's released median, only where its count is shown."""
+    if shown_n is None or shown_n == 0:
         return None
-    return float(statistics.median(values))
+    return noise.median(values, *bounds)
 
 
 # --- one programme's outcomes ------------------------------------------------------------------
@@ -287,31 +300,37 @@ def is_regular_attender(meetings_last_30: int) -> bool:
 
 
 def programme_outcomes(
-    programme: str, people: Sequence[PersonRecord], timepoints: Sequence[str]
+    programme: str,
+    people: Sequence[PersonRecord],
+    timepoints: Sequence[str],
+    noise: Noise,
+    band: PBand,
 ) -> ProgrammeOutcomes:
     """Follow-up completion, paired changes from baseline and days with use by attendance.
 
-    `timepoints` are in schedule order; the first is the baseline.
+    `timepoints` are in schedule order; the first is the baseline. Every count and median is
+    released through `noise`; suppression is decided on the released counts.
     """
     completion = []
     for point in timepoints:
         eligible = [p for p in people if point in p.due]
-        done = sum(1 for p in eligible if point in p.checkups)
-        total, parts = protect(len(eligible), {"done": done, "missed": len(eligible) - done})
+        due = noise.count(len(eligible))
+        done = min(noise.count(sum(1 for p in eligible if point in p.checkups)), due)
+        total, parts = protect(due, {"done": done, "missed": due - done})
         completion.append(Completion(point, total, parts["done"]))
     changes = []
     if timepoints:
         baseline, *followups = timepoints
-        for measure in MEASURES:
-            for point in followups:
-                pairs = [
-                    (p.checkups[baseline].measure(measure), p.checkups[point].measure(measure))
-                    for p in people
-                    if baseline in p.checkups and point in p.checkups
-                ]
-                summary = paired_summary([b for b, _ in pairs], [a for _, a in pairs])
+        for point in followups:
+            paired = [p for p in people if baseline in p.checkups and point in p.checkups]
+            released_n = noise.count(len(paired))  # the same people for every measure
+            for measure in MEASURES:
+                before = [p.checkups[baseline].measure(measure) for p in paired]
+                after = [p.checkups[point].measure(measure) for p in paired]
+                summary = paired_summary(before, after, released_n, BOUNDS[measure], noise, band)
                 changes.append(Change(measure, point, summary))
-    return ProgrammeOutcomes(programme, completion, changes, _regularity(people, timepoints))
+    regularity = _regularity(people, timepoints, noise)
+    return ProgrammeOutcomes(programme, completion, changes, regularity)
 
 
 def _latest_days_used(person: PersonRecord, timepoints: Sequence[str]) -> float | None:
@@ -319,7 +338,9 @@ def _latest_days_used(person: PersonRecord, timepoints: Sequence[str]) -> float 
     return person.checkups[answered[-1]].days_used if answered else None
 
 
-def _regularity(people: Sequence[PersonRecord], timepoints: Sequence[str]) -> list[Regularity]:
+def _regularity(
+    people: Sequence[PersonRecord], timepoints: Sequence[str], noise: Noise
+) -> list[Regularity]:
     """Days with use at each person's latest follow-up, split by meeting attendance."""
     groups: dict[str, list[float]] = {"regular": [], "not_regular": []}
     for person in people:
@@ -328,12 +349,13 @@ def _regularity(people: Sequence[PersonRecord], timepoints: Sequence[str]) -> li
             continue
         regular = is_regular_attender(person.meetings_last_30)
         groups["regular" if regular else "not_regular"].append(days)
-    total, shown = protect(
-        sum(len(v) for v in groups.values()), {k: len(v) for k, v in groups.items()}
-    )
+    counts = {name: noise.count(len(values)) for name, values in groups.items()}
+    total, shown = protect(sum(counts.values()), counts)
+    bounds = BOUNDS["days_used"]
     rows = [
-        Regularity(name, shown[name], median_or_none(groups[name], shown[name])) for name in groups
+        Regularity(name, shown[name], median_or_none(groups[name], shown[name], noise, bounds))
+        for name in groups
     ]
     everyone = [d for values in groups.values() for d in values]
-    rows.append(Regularity("total", total, median_or_none(everyone, total)))
+    rows.append(Regularity("total", total, median_or_none(everyone, total, noise, bounds)))
     return rows

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import msgspec
+
 from fotfeste.accounts import store as accounts
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
-from fotfeste.staff import logic, store
-from fotfeste.staff.logic import Cell, ProgrammeOutcomes
+from fotfeste.staff import logic, release, store
+from fotfeste.staff.logic import Cell, PersonRecord, ProgrammeOutcomes
 from fotfeste.staff.records import (
     ATTENDANCE_WINDOW,
     CheckupAnswer,
@@ -23,15 +27,26 @@ from fotfeste.staff.records import (
 )
 
 ACTIVE_WINDOW = timedelta(days=30)
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Sources:
-    """What other domains expose for the aggregates; None where a domain is not there yet."""
+    """What other domains expose for the aggregates, each for many accounts in a few queries.
 
-    followups: Callable[[Database, Clock, str, str], Awaitable[Sequence[FollowupEntry]]] | None
+    `followups` leaves out an account whose schedule cannot be computed; None where a domain is
+    not there (tests).
+    """
+
+    followups: (
+        Callable[[Database, Clock, Sequence[str]], Awaitable[Mapping[str, Sequence[FollowupEntry]]]]
+        | None
+    )
     checkups: Callable[[Database, Clock, Sequence[str]], Awaitable[Sequence[CheckupAnswer]]] | None
-    attendance: Callable[[Database, str, date], Awaitable[Mapping[date, int]]] | None
+    attendance: (
+        Callable[[Database, Sequence[str], date], Awaitable[Mapping[str, Mapping[date, int]]]]
+        | None
+    )
 
 
 # Bound to the scales and meetings domains' functions once those are merged (see sources.py).
@@ -41,10 +56,22 @@ NO_SOURCES = Sources(followups=None, checkups=None, attendance=None)
 @dataclass(frozen=True)
 class FunnelRow:
     programme: str  # a programme, or "total"
-    codes: int  # codes are not people: never suppressed
+    codes: int  # codes are not people: never suppressed, no noise
     activations: Cell
     linked: Cell
     active_30: Cell
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What the page says about the release: its ε, its period and how noisy a count is."""
+
+    epsilon: float  # for the whole release (one person, one month)
+    period: str  # YYYY-MM in the clinic's zone
+    made_at: str
+    made_on: str  # the day it was made, in the zone
+    next_release: str  # the first day of the next period
+    count_error: int  # a count is within ± this of the truth 19 times out of 20 (worst programme)
 
 
 @dataclass(frozen=True)
@@ -55,35 +82,91 @@ class Report:
     programmes: list[ProgrammeOutcomes] | None
     # False while the meetings domain does not provide attendance: regularity rows are left out.
     attendance_available: bool
+    privacy: Privacy
+
+
+async def released_outcomes(
+    db: Database,
+    clock: Clock,
+    clinic_id: str,
+    sources: Sources,
+    *,
+    epsilon: float,
+    zone: str,
+) -> Report:
+    """This period's release: made on the first request of the period, then the same for all.
+
+    A second look, or a look after one more person linked, in the same period gets the very
+    same figures, so comparing them tells nothing new; each period costs one ε per person.
+    """
+    period = release.period_of(clock.now(), zone)
+    stored = await store.outcome_release(db, clinic_id, period)
+    if stored is not None:
+        try:
+            return msgspec.json.decode(stored, type=Report)
+        except msgspec.ValidationError:
+            # Stored by a version whose figures had another shape: made anew, once, below.
+            _log.warning("outcomes: this month's stored release has an old shape; made anew")
+    report = await clinic_outcomes(db, clock, clinic_id, sources, epsilon=epsilon, zone=zone)
+    # Two first requests at once: the first one stored wins, and both show it.
+    kept = await store.keep_outcome_release(
+        db,
+        clinic_id,
+        period,
+        epsilon,
+        report.generated_at,
+        msgspec.json.encode(report),
+        replace=stored is not None,
+    )
+    return msgspec.json.decode(kept, type=Report)
 
 
 async def clinic_outcomes(
-    db: Database, clock: Clock, clinic_id: str, sources: Sources = NO_SOURCES
+    db: Database,
+    clock: Clock,
+    clinic_id: str,
+    sources: Sources = NO_SOURCES,
+    *,
+    epsilon: float,
+    zone: str,
 ) -> Report:
+    """A fresh release with `epsilon` (callers other than tests use released_outcomes)."""
     now = clock.now()
     counts = {row["programme"]: row for row in await store.programme_counts(db, clinic_id)}
     linked = await store.linked_accounts(db, clinic_id)
     seen = await accounts.last_seen(db, [row["account_id"] for row in linked])
     since = isoformat_utc(now - ACTIVE_WINDOW)
+    accounts_linked = [
+        LinkedAccount(row["account_id"], row["programme"], seen.get(row["account_id"], "") >= since)
+        for row in linked
+    ]
+    gathered = await _gather(db, clock, accounts_linked, sources)
+    noises = {
+        programme: release.DpNoise(
+            epsilon
+            / release.figures_per_programme(len(gathered[1].get(programme, [])) if gathered else 0)
+        )
+        for programme in logic.PROGRAMMES
+    }
     raw: dict[str, dict[str, int]] = {}
     hidden: dict[str, set[str]] = {"active_30": set(), "linked": set()}
     for programme in logic.PROGRAMMES:
-        members = [row["account_id"] for row in linked if row["programme"] == programme]
-        active = sum(1 for account_id in members if seen.get(account_id, "") >= since)
-        raw[programme] = {
-            "activations": int(counts[programme]["activations"] or 0) if programme in counts else 0,
-            "linked": len(members),
-            "active_30": active,
-        }
+        noise = noises[programme]
+        members = [a for a in accounts_linked if a.programme == programme]
+        accepted = noise.count(
+            int(counts[programme]["activations"] or 0) if programme in counts else 0
+        )
+        members_n = noise.count(len(members))
+        active = min(noise.count(sum(1 for a in members if a.active_recently)), members_n)
+        raw[programme] = {"activations": accepted, "linked": members_n, "active_30": active}
         # Two partitions inside a programme: those who accepted are still linked or have left,
         # and those linked are active or not. A small "left" or "idle" must not be derivable.
-        accepted = raw[programme]["activations"]
         _, parts = logic.protect(
-            accepted, {"linked": len(members), "left": accepted - len(members)}
+            accepted, {"linked": members_n, "left": max(accepted - members_n, 0)}
         )
         if parts["linked"] is None:
             hidden["linked"].add(programme)
-        _, parts = logic.protect(len(members), {"active": active, "idle": len(members) - active})
+        _, parts = logic.protect(members_n, {"active": active, "idle": members_n - active})
         if parts["active"] is None:
             hidden["active_30"].add(programme)
     shown = logic.protect_columns(raw, hidden)
@@ -103,53 +186,104 @@ async def clinic_outcomes(
         )
         for name in [*logic.PROGRAMMES, "total"]
     ]
-    accounts_linked = [
-        LinkedAccount(row["account_id"], row["programme"], seen.get(row["account_id"], "") >= since)
-        for row in linked
-    ]
+    programmes = None
+    if gathered is not None:
+        records, orders = gathered
+
+        def figures() -> list[ProgrammeOutcomes]:
+            return [
+                logic.programme_outcomes(
+                    programme,
+                    [r for r in records if r.programme == programme],
+                    orders.get(programme, []),
+                    noises[programme],
+                    release.stable_wilcoxon_band,
+                )
+                for programme in logic.PROGRAMMES
+            ]
+
+        # Medians, noise and the Wilcoxon band over every linked person: CPU work, in a thread,
+        # so the portal's first look of a month never stalls everyone's requests.
+        programmes = await asyncio.to_thread(figures)
+    period = release.period_of(now, zone)
     return Report(
         generated_at=isoformat_utc(now),
         funnel=funnel,
-        programmes=await _programmes(db, clock, accounts_linked, sources),
+        programmes=programmes,
         attendance_available=sources.attendance is not None,
+        privacy=Privacy(
+            epsilon=epsilon,
+            period=period,
+            made_at=isoformat_utc(now),
+            made_on=release.local_date(now, zone).isoformat(),
+            next_release=release.next_period_starts(period).isoformat(),
+            count_error=max(release.count_error(n.epsilon) for n in noises.values()),
+        ),
     )
 
 
-async def _programmes(
+async def _gather(
     db: Database, clock: Clock, linked: list[LinkedAccount], sources: Sources
-) -> list[ProgrammeOutcomes] | None:
+) -> tuple[list[PersonRecord], dict[str, list[str]]] | None:
+    """Every linked person's record and each programme's time points; None without sources.
+
+    One person's data that cannot be read (a date the calendar cannot hold, say) leaves that
+    person out; it never stops the figures for everyone else.
+    """
     if sources.followups is None or sources.checkups is None:
         return None
-    schedules: dict[str, Sequence[FollowupEntry]] = {}
-    for account in linked:
-        timezone = (await accounts.profile_row(db, account.account_id))["timezone"]
-        schedules[account.account_id] = await sources.followups(
-            db, clock, account.account_id, timezone
+    ids = [a.account_id for a in linked]
+    schedules = await sources.followups(db, clock, ids) if ids else {}
+    if len(schedules) < len(ids):
+        _log.warning(
+            "outcomes: left out %d linked accounts whose follow-ups cannot be read",
+            len(ids) - len(schedules),
         )
-    answers = await sources.checkups(db, clock, [a.account_id for a in linked]) if linked else []
-    attendance: dict[str, Mapping[date, int]] = {}
-    if sources.attendance is not None:
+    kept = [a for a in linked if a.account_id in schedules]
+    answers = await _checkups(db, clock, [a.account_id for a in kept], sources.checkups)
+    attendance: Mapping[str, Mapping[date, int]] = {}
+    if sources.attendance is not None and kept:
         # Far enough back for the 30 days before any follow-up of a linked person.
         since = min((a.answered_on for a in answers), default=clock.now().date())
-        for account in linked:
-            attendance[account.account_id] = await sources.attendance(
-                db, account.account_id, since - ATTENDANCE_WINDOW
-            )
-    records = person_records(linked, schedules, answers, attendance)
-    results = []
-    for programme in logic.PROGRAMMES:
-        members = [a.account_id for a in linked if a.programme == programme]
-        order = timepoint_order([schedules[m] for m in members])
-        people = [r for r in records if r.programme == programme]
-        results.append(logic.programme_outcomes(programme, people, order))
-    return results
+        attendance = await sources.attendance(
+            db, [a.account_id for a in kept], since - ATTENDANCE_WINDOW
+        )
+    orders = {
+        programme: timepoint_order(
+            [schedules[a.account_id] for a in kept if a.programme == programme]
+        )
+        for programme in logic.PROGRAMMES
+    }
+    return person_records(kept, schedules, answers, attendance), orders
+
+
+async def _checkups(
+    db: Database,
+    clock: Clock,
+    account_ids: list[str],
+    checkups: Callable[[Database, Clock, Sequence[str]], Awaitable[Sequence[CheckupAnswer]]],
+) -> list[CheckupAnswer]:
+    """Everyone's check-up answers in one call; one by one, leaving out failures, if it fails."""
+    if not account_ids:
+        return []
+    try:
+        return list(await checkups(db, clock, account_ids))
+    except (ArithmeticError, ValueError, KeyError):
+        answers: list[CheckupAnswer] = []
+        for account_id in account_ids:
+            try:
+                answers += await checkups(db, clock, [account_id])
+            except (ArithmeticError, ValueError, KeyError):
+                _log.warning("outcomes: left out one linked account whose answers cannot be read")
+        return answers
 
 
 SUPPRESSED = "suppressed (<5)"
 NOT_AVAILABLE = "not yet available"
+WILCOXON_HIDDEN = "not shown (under 50 pairs, or one person could change it)"
 
 
-def _cell(value: float | int | None) -> str:
+def _cell(value: float | int | str | None) -> str:
     if value is None:
         return SUPPRESSED
     return f"{value:.4g}" if isinstance(value, float) else str(value)
@@ -157,7 +291,14 @@ def _cell(value: float | int | None) -> str:
 
 def csv_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
     """One row per figure: programme, section, measure, time point, group, statistic, value."""
-    rows = []
+    privacy = report.privacy
+    rows = [
+        ("", "privacy", "", "", "", "epsilon", f"{privacy.epsilon:g}"),
+        ("", "privacy", "", "", "", "period", privacy.period),
+        ("", "privacy", "", "", "", "made_at", privacy.made_at),
+        ("", "privacy", "", "", "", "next_release", privacy.next_release),
+        ("", "privacy", "", "", "", "count_error_95", str(privacy.count_error)),
+    ]
     for row in report.funnel:
         rows.append((row.programme, "funnel", "", "", "", "codes_issued", str(row.codes)))
         for name in ("activations", "linked", "active_30"):
@@ -191,8 +332,7 @@ def csv_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
                 ("median_baseline", s.median_before),
                 ("median_followup", s.median_after),
                 ("median_change", s.median_change),
-                ("wilcoxon_statistic", s.statistic),
-                ("p_value", s.p_value),
+                ("wilcoxon_p", s.p_band),
             ):
                 rows.append(
                     (
@@ -202,7 +342,9 @@ def csv_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
                         change.timepoint,
                         "",
                         statistic,
-                        _cell(value),
+                        WILCOXON_HIDDEN
+                        if statistic == "wilcoxon_p" and value is None and s.n
+                        else _cell(value),
                     )
                 )
         if not report.attendance_available:

@@ -10,7 +10,10 @@ from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from fotfeste.clock import Clock
+from fotfeste.db import Database
 from fotfeste.errors import InvalidInput, NotFound
+from fotfeste.settings import Settings
 from fotfeste.staff import card, logic, outcomes, pages, sessions, store
 from fotfeste.staff.guard import (
     EXCEPTION_HANDLERS,
@@ -46,6 +49,19 @@ def _code(text: str) -> str:
     if code is None:
         raise NotFound("No such code")
     return code
+
+
+async def _release(
+    db: Database, clock: Clock, settings: Settings, clinic_id: str
+) -> outcomes.Report:
+    return await outcomes.released_outcomes(
+        db,
+        clock,
+        clinic_id,
+        SOURCES,
+        epsilon=settings.outcomes_epsilon,
+        zone=settings.outcomes_zone,
+    )
 
 
 class StaffPortal(Controller):
@@ -99,14 +115,11 @@ class StaffPortal(Controller):
                 request.app.state.staff_unknown_addresses,
                 _text(form, "email", 254),
                 str(form.get("password", ""))[:1024],
+                page_locale=locale_of(request),  # the login page's ?lang=, else the browser's
             )
         except sessions.LoginRefused as refused:
             status = 429 if refused.key == "login.locked" else 401
             return self._login_page(request, settings, error=refused.key, status_code=status)
-        if chosen := request.query_params.get("lang"):  # a language picked at login sticks
-            staff = await sessions.current_session(db, clock, token)
-            if staff is not None:
-                await store.set_locale(db, staff.staff_id, logic.pick_locale(chosen))
         response = _see("/staff/codes")
         response.set_cookie(make_cookie(settings, session_cookie_name(settings), token))
         response.set_cookie(expired_cookie(settings, login_cookie_name(settings)))
@@ -169,7 +182,10 @@ class StaffPortal(Controller):
         """Remember the portal language for this staff member."""
         form = await request.form()
         await store.set_locale(
-            db, staff_of(request).staff_id, logic.pick_locale(str(form.get("locale", "")))
+            db,
+            staff_of(request).staff_id,
+            logic.pick_locale(str(form.get("locale", ""))),
+            chosen=True,
         )
         target = str(form.get("next", ""))
         return _see(
@@ -271,19 +287,23 @@ class StaffPortal(Controller):
 
     # --- outcomes and audit -----------------------------------------------------------------
     @get("/outcomes")
-    async def outcomes(self, request: AnyRequest, db: DB, clock: AppClock) -> Response[Any]:
-        """Aggregated, small-cell-suppressed outcomes per programme. Never one person's data."""
+    async def outcomes(
+        self, request: AnyRequest, db: DB, clock: AppClock, settings: AppSettings
+    ) -> Response[Any]:
+        """This month's outcomes per programme: differentially private, small cells suppressed."""
         session = staff_of(request)
-        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id, SOURCES)
+        report = await _release(db, clock, settings, session.clinic_id)
         return pages.render(
             "outcomes.html", locale_of(request), session=session, csrf=session.csrf, report=report
         )
 
     @get("/outcomes.csv")
-    async def outcomes_csv(self, request: AnyRequest, db: DB, clock: AppClock) -> Response[str]:
-        """The same aggregates as CSV, with suppressed cells marked."""
+    async def outcomes_csv(
+        self, request: AnyRequest, db: DB, clock: AppClock, settings: AppSettings
+    ) -> Response[str]:
+        """The same release as CSV, with suppressed cells marked and its ε."""
         session = staff_of(request)
-        report = await outcomes.clinic_outcomes(db, clock, session.clinic_id, SOURCES)
+        report = await _release(db, clock, settings, session.clinic_id)
         return Response(
             outcomes.to_csv(report),
             media_type="text/csv; charset=utf-8",

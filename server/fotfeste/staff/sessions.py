@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.ids import new_token, token_digest
-from fotfeste.kdf import Argon2id
+from fotfeste.kdf import Argon2id, KdfPool
 from fotfeste.staff import logic, store
+from fotfeste.staff.unknown import UnknownAddresses as UnknownAddresses  # app.py imports it here
 
 # OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
 # get more memory than the 80-bit recovery secrets. p=1 because the server has few cores to share.
-_hasher = Argon2id(time_cost=1, memory_cost=47104)
+# Its own pool: one thread (46 MiB each) and a short queue; staff log in a few at a time, so a
+# full queue is a flood, and answers 503 rather than holding up anyone else's work.
+_hasher = Argon2id(time_cost=1, memory_cost=47104, pool=KdfPool("staff", workers=1, queue=16))
 # Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash_now(secrets.token_urlsafe(16))
 hash_password = _hasher.hash
@@ -30,40 +31,6 @@ class LoginRefused(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
-
-
-class UnknownAddresses:
-    """Failed logins for e-mail addresses that have no staff user, counted like real ones.
-
-    Without this, five wrong passwords lock a real user out ("locked") while an unknown address
-    keeps answering "wrong": the difference would tell anyone which addresses have an account.
-    Kept in memory under a salted hash (the address itself is not stored), the oldest forgotten
-    first; a restart forgets them, as it does the per-address rate limit.
-    """
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self._capacity = capacity
-        self._salt = secrets.token_bytes(16)
-        self._failures: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
-
-    def _key(self, email: str) -> bytes:
-        return hashlib.blake2b(email.encode(), key=self._salt, digest_size=16).digest()
-
-    def locked(self, email: str, now: datetime) -> bool:
-        _, until = self._failures.get(self._key(email), (0, None))
-        return until is not None and until > now
-
-    def fail(self, email: str, now: datetime) -> bool:
-        """Count a failure; True when it starts a lockout (the same rule as for real users)."""
-        key = self._key(email)
-        failed_before, until = self._failures.pop(key, (0, None))
-        if until is not None and until <= now:
-            failed_before = 0
-        failed, locked_until = logic.after_failed_login(failed_before, now)
-        self._failures[key] = (failed, locked_until)
-        if len(self._failures) > self._capacity:
-            self._failures.popitem(last=False)
-        return locked_until is not None
 
 
 @dataclass(frozen=True)
@@ -79,18 +46,28 @@ class StaffSession:
 
 
 async def login(
-    db: Database, clock: Clock, unknown: UnknownAddresses, email: str, password: str
+    db: Database,
+    clock: Clock,
+    unknown: UnknownAddresses,
+    email: str,
+    password: str,
+    *,
+    page_locale: str | None = None,
 ) -> str:
-    """Check the password and open a session; the session token (for the cookie) is returned."""
+    """Check the password and open a session; the session token (for the cookie) is returned.
+
+    Until the staff member picks a portal language, it follows the login page's (`page_locale`:
+    its ?lang= or the browser's); a language once picked is kept.
+    """
     now = clock.now()
     email = email.strip().lower()
     user = await store.user_by_email(db, email)
     if user is None:
         # The same work and the same answers as for a real user: nothing tells them apart.
-        if unknown.locked(email, now):
+        if await unknown.locked(db, email, now):
             raise LoginRefused("login.locked")
         await verify_password(_DUMMY_HASH, password)
-        raise LoginRefused("login.locked" if unknown.fail(email, now) else "login.wrong")
+        raise LoginRefused("login.locked" if await unknown.fail(db, email, now) else "login.wrong")
     if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
         raise LoginRefused("login.locked")
     if not await verify_password(user["password_hash"], password):
@@ -103,6 +80,8 @@ async def login(
             isoformat_utc(now),
         )
         raise LoginRefused("login.locked" if locked_until else "login.wrong")
+    if page_locale is not None and not user["locale_chosen"] and page_locale != user["locale"]:
+        await store.set_locale(db, user["id"], page_locale, chosen=False)
     token = new_token()
     await store.open_session(
         db,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fotfeste.meetings.store import attendance_counts
-from fotfeste.scales.followups import checkup_outcomes, followups_for_account
+from fotfeste.meetings.store import attendance_counts_of
+from fotfeste.scales.followups import checkup_outcomes, followups_for_accounts
 from fotfeste.staff.outcomes import Sources
 
 SOURCES = Sources(
-    followups=followups_for_account, checkups=checkup_outcomes, attendance=attendance_counts
+    followups=followups_for_accounts, checkups=checkup_outcomes, attendance=attendance_counts_of
 )

@@ -56,7 +56,7 @@ async def create_user(
 async def user_by_email(db: Database, email: str) -> Row | None:
     return await db.fetchone(
         "SELECT u.id, u.clinic_id, u.email, u.password_hash, u.failed_logins, u.locked_until,"
-        " u.must_change_password, u.locale FROM staff_users u WHERE u.email = ?",
+        " u.must_change_password, u.locale, u.locale_chosen FROM staff_users u WHERE u.email = ?",
         (email,),
     )
 
@@ -109,9 +109,13 @@ async def record_login_failure(
             await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
 
 
-async def set_locale(db: Database, staff_id: str, locale: str) -> None:
+async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:
+    """`chosen`: the staff member picked it (kept from then on); otherwise the login page's."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE staff_users SET locale = ? WHERE id = ?", (locale, staff_id))
+        await conn.execute(
+            "UPDATE staff_users SET locale = ?, locale_chosen = ? WHERE id = ?",
+            (locale, int(chosen), staff_id),
+        )
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -258,6 +262,47 @@ async def revoke_code(
             await audit(conn, clinic_id, staff_id, email, "code.revoked", code, now)
 
 
+async def outcome_release(db: Database, clinic_id: str, period: str) -> bytes | None:
+    """The clinic's stored outcome release for a period (JSON), if it has been made."""
+    value = await db.fetchval(
+        "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
+        (clinic_id, period),
+    )
+    return None if value is None else bytes(value)
+
+
+async def keep_outcome_release(
+    db: Database,
+    clinic_id: str,
+    period: str,
+    epsilon: float,
+    made_at: str,
+    report: bytes,
+    *,
+    replace: bool = False,
+) -> bytes:
+    """Store a release unless one is stored already (or `replace`); returns the one stored."""
+    conflict = (
+        "DO UPDATE SET epsilon = excluded.epsilon, made_at = excluded.made_at,"
+        " report = excluded.report"
+        if replace
+        else "DO NOTHING"
+    )
+    async with db.transaction() as conn:
+        sql = (
+            "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"  # noqa: S608 - fixed text
+            f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) {conflict}"
+        )
+        await conn.execute(sql, (clinic_id, period, epsilon, made_at, report))
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
+                (clinic_id, period),
+            )
+        )
+    return bytes(rows[0]["report"])
+
+
 async def programme_counts(db: Database, clinic_id: str) -> list[Row]:
     """Codes issued and activations (ever) per programme: counts of codes, not of rows of people."""
     return await db.fetchall(
@@ -280,16 +325,32 @@ async def public_code(db: Database, code: str) -> Row | None:
 
 
 async def answer(db: Database, account_id: str, code: str, *, accept: bool, now: str) -> None:
-    """Record the person's answer; accepting links the account (replacing any other link)."""
+    """Record the person's answer; accepting links the account (replacing any other link).
+
+    The first acceptance of a code by an account counts as its activation; linking again after
+    leaving, declining or another code does not count again.
+    """
     async with db.transaction() as conn:
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT counted FROM clinic_code_answers WHERE account_id = ? AND code = ?",
+                (account_id, code),
+            )
+        )
+        first_acceptance = accept and not (rows and rows[0]["counted"])
         await conn.execute(
-            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
-            " accepted = excluded.accepted, answered_at = excluded.answered_at",
-            (account_id, code, int(accept), now),
+            "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at, counted)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
+            " accepted = excluded.accepted, answered_at = excluded.answered_at,"
+            " counted = max(counted, excluded.counted)",
+            (account_id, code, int(accept), now, int(accept)),
         )
         if accept:
             await _link(conn, account_id, code, now)
+        if first_acceptance:
+            await conn.execute(
+                "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
+            )
 
 
 async def answered(db: Database, account_id: str, code: str) -> bool:
@@ -300,7 +361,7 @@ async def answered(db: Database, account_id: str, code: str) -> bool:
 
 
 async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str) -> None:
-    """Link the account to the code's clinic; a new link counts as an activation of the code."""
+    """Link the account to the code's clinic (linked_at stays when it already is)."""
     current = list(
         await conn.execute_fetchall(
             "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
@@ -313,9 +374,6 @@ async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str
         " ON CONFLICT (account_id) DO UPDATE SET code = excluded.code,"
         " linked_at = excluded.linked_at",
         (account_id, code, now),
-    )
-    await conn.execute(
-        "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
     )
 
 

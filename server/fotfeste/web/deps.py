@@ -6,6 +6,7 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 
 from fotfeste.accounts.models import Account
+from fotfeste.accounts.quota import WriteQuota
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.settings import Settings
@@ -16,3 +17,5 @@ DB = NamedDependency[SkipValidation[Database]]
 AppClock = NamedDependency[SkipValidation[Clock]]
 AppSettings = NamedDependency[SkipValidation[Settings]]
 CurrentAccount = NamedDependency[SkipValidation[Account]]
+# The signed-in account's write quota (accounts/quota.py); resolved after the account.
+Quota = NamedDependency[SkipValidation[WriteQuota]]

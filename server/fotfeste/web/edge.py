@@ -1,4 +1,5 @@
-"""The outermost layer of every HTTP answer: security headers, the access summary, fast paths."""
+"""The outermost layer of every HTTP answer: security headers, the access summary, HEAD, the
+PWA's files and fast paths."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from litestar.types import HTTPScope, Message, Receive, ReceiveMessage, Send
 
 from fotfeste.web.access_log import AccessStats, note
 from fotfeste.web.headers import add_security_headers
+from fotfeste.web.static import PwaFiles
 
 log = logging.getLogger(__name__)
 
@@ -40,20 +42,24 @@ class FotfesteApp(Litestar):
     route get them too. One `send` wrapper does both: as a `before_send` hook plus a middleware
     they cost a tenth of a check-in's CPU, since any middleware also wraps every route in a second
     exception handler. A request that a fast route's method and path prefix match goes to it
-    first (see `FastRoute`).
+    first (see `FastRoute`); the PWA's files are answered here too, from memory (see `PwaFiles`).
+    HEAD is answered for every GET route: the request goes on as a GET and only the body is left
+    out, so the status and headers are the GET's.
     """
 
-    __slots__ = ("access_stats", "fast_routes")
+    __slots__ = ("access_stats", "fast_routes", "pwa_files")
 
     def __init__(
         self,
         *args: Any,
         access_stats: AccessStats,
         fast_routes: Sequence[FastRoute] = (),
+        pwa_files: PwaFiles | None = None,
         **kwargs: Any,
     ) -> None:
         self.access_stats = access_stats
         self.fast_routes = tuple(fast_routes)
+        self.pwa_files = pwa_files
         super().__init__(*args, **kwargs)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -65,15 +71,29 @@ class FotfesteApp(Litestar):
     async def _answer(self, scope: HTTPScope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500  # if nothing was sent, the server will answer 500
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 add_security_headers(message, scope["path"])
+            elif head and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # a streamed body's parts: only its end is sent, empty
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         try:
+            if (
+                scope["method"] == "GET"
+                and self.pwa_files is not None
+                and not scope["path"].startswith("/api/")
+                and await self.pwa_files.answer(scope, send_with_headers)
+            ):
+                return
             for route in self.fast_routes:
                 if scope["method"] == route.method and scope["path"].startswith(route.prefix):
                     unanswered = await _try(route, scope, receive, send_with_headers)

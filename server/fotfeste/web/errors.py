@@ -10,7 +10,8 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 
-from fotfeste.errors import DomainError
+from fotfeste.errors import DomainError, TooManyWrites
+from fotfeste.kdf import KdfBusy
 
 log = logging.getLogger("fotfeste.errors")
 
@@ -26,7 +27,8 @@ def _json(
 
 def domain_error(_: Request, exc: DomainError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
     extra = [{"key": exc.field, "message": exc.detail}] if exc.field else None
-    return _json(exc.status_code, exc.detail, extra)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyWrites) else None
+    return _json(exc.status_code, exc.detail, extra, headers)
 
 
 def database_error(request: Request, exc: sqlite3.OperationalError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
@@ -40,6 +42,16 @@ def database_error(request: Request, exc: sqlite3.OperationalError) -> Response[
             headers={"Retry-After": "5"},
         )
     return internal_error(request, exc)
+
+
+def kdf_busy(request: Request, exc: KdfBusy) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+    """The argon2 pool of this kind is full (a flood): 503 at once rather than a long queue."""
+    log.warning("argon2 pool %s full on %s %s", exc.kind, request.method, _route(request))
+    return _json(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "The service is busy. Nothing was changed; please try again in a moment.",
+        headers={"Retry-After": str(exc.retry_after)},
+    )
 
 
 def internal_error(request: Request, exc: Exception) -> Response[dict[str, object]]:  # type: ignore[type-arg]
@@ -59,5 +71,6 @@ def _route(request: Request) -> str:  # type: ignore[type-arg]
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error,
     sqlite3.OperationalError: database_error,
+    KdfBusy: kdf_busy,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ipaddress
 import math
 import secrets
 import time
@@ -40,6 +42,8 @@ class Throttle:
                 "account_create": settings.rate_account_create,
                 "recover": settings.rate_recover,
                 "public": settings.rate_public,
+                "clinic_link": settings.rate_clinic_link,
+                "clinic_link_account": settings.rate_clinic_link_account,
             }
         )
 
@@ -63,11 +67,33 @@ class Throttle:
         return None
 
 
-def check(connection: ASGIConnection, bucket: str) -> None:  # type: ignore[type-arg]
-    """Count one request of this client in `bucket`; 429 with Retry-After when over the limit."""
+@functools.lru_cache(maxsize=4096)
+def client_key(host: str) -> str:
+    """Who a limit counts: an IPv4 address, or an IPv6 client's /64.
+
+    One IPv6 subscriber gets a whole /64 (often more), so counting each address would give one
+    person 2^64 fresh limits. An IPv4 address written as IPv6 (::ffff:a.b.c.d) is that IPv4
+    address. Anything that is no IP literal (a Unix socket, or a proxy header the proxy layer let
+    through) counts as one client, so it can never be a fresh limit per string.
+    """
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])  # without an IPv6 zone
+    except ValueError:
+        return "not-an-ip"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def check(connection: ASGIConnection, bucket: str, key: str | None = None) -> None:  # type: ignore[type-arg]
+    """Count one request in `bucket`, of this client or of `key` (e.g. an account); 429 with
+    Retry-After when over the limit."""
     throttle: Throttle = connection.app.state.throttle
-    client = connection.client.host if connection.client else "unknown"
-    wait = throttle.hit(bucket, client)
+    if key is None:
+        key = client_key(connection.client.host) if connection.client else "unknown"
+    wait = throttle.hit(bucket, key)
     if wait is not None:
         raise TooManyRequestsException(
             "Too many attempts. Please wait a while and try again.",
@@ -88,7 +114,7 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
 
 # Paths whose requests are counted: the API and its schema. PWA files are not: a phone loading
 # the shell fetches dozens of them at once.
-COUNTED = ("/api/", "/schema")
+COUNTED = ("/api/", "/schema", "/fhir/")
 
 
 def is_public(handler: BaseRouteHandler) -> bool:

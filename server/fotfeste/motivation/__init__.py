@@ -1,0 +1,1 @@
+"""Motivation: money not spent and the person's own patterns, from their own entries."""

@@ -1,0 +1,75 @@
+"""A push producer: tell supporters when the person they support reaches a milestone.
+
+Run by the push scheduler's loop beside the reminders. Each live link remembers the highest
+milestone its supporter was told of; a higher one is queued to the supporter's devices, after
+their quiet hours, in their language (discreet mode respected). A relapse lowers the mark, so the
+next milestones are news again. One link that fails is logged and skipped; others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from fotfeste.clock import Clock
+from fotfeste.db import Database, Row
+from fotfeste.motivation.texts import supporter_milestone
+from fotfeste.push import outbox
+from fotfeste.recovery.api import progress_for_account
+from fotfeste.reminders.logic import QuietHours, after_quiet_hours
+from fotfeste.reminders.store import quiet_hours_of
+
+log = logging.getLogger(__name__)
+TTL = 3 * 24 * 3600
+
+
+async def supporter_milestones(db: Database, clock: Clock) -> int:
+    """Queue milestone news for supporters; returns how many outbox rows were queued."""
+    links = await db.fetchall(
+        "SELECT l.id, l.account_id AS person, p.timezone AS person_zone, l.notified_milestone,"
+        " s.account_id AS supporter, a.locale, a.timezone, a.discreet"
+        " FROM supporter_links l JOIN supporting s ON s.link_id = l.id"
+        " JOIN accounts p ON p.id = l.account_id JOIN accounts a ON a.id = s.account_id"
+        " WHERE l.ended_at IS NULL"
+    )
+    queued = 0
+    for link in links:
+        try:
+            queued += await _one(db, clock, link)
+        except Exception as exc:  # one link's bad data never stops the others
+            log.warning("supporter milestone: one link skipped (%s)", type(exc).__name__)
+    return queued
+
+
+async def _one(db: Database, clock: Clock, link: Row) -> int:
+    progress = await progress_for_account(db, clock, link["person"], link["person_zone"])
+    top = max(progress.milestones_reached, default=0)
+    known = link["notified_milestone"]
+    if known is not None and top == known:
+        return 0
+    queued = 0
+    now = clock.now()
+    notification = None
+    if known is not None and top > known:
+        quiet = await quiet_hours_of(db, link["supporter"])
+        hours = (
+            None
+            if quiet is None
+            else QuietHours(time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1]))
+        )
+        available = after_quiet_hours(now, ZoneInfo(link["timezone"]), hours)
+        payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
+        notification = outbox.Notification(
+            link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
+        )
+    async with db.transaction() as conn:
+        if notification is not None:
+            cursor = await conn.execute(
+                outbox.INSERT_FOR_ACCOUNT, notification.params(now, available)
+            )
+            queued = max(cursor.rowcount, 0)
+        await conn.execute(
+            "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link["id"])
+        )
+    return queued
