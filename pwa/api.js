@@ -33,7 +33,7 @@ export function setUnauthorizedHandler(handler) {
   onUnauthorized = handler;
 }
 
-async function request(method, path, { body, auth = true } = {}) {
+export async function request(method, path, { body, auth = true } = {}) {
   const headers = { Accept: 'application/json' };
   const sentToken = auth ? token : null;
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`;
@@ -122,13 +122,6 @@ export function revokeDevice(id) {
 export async function exportData() {
   const data = await request('GET', '/api/me/export');
   return new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
-}
-
-/** GET /api/me/export/fhir → a FHIR R4 Bundle of the person's answers (and, if asked, the
- * days with use in the last 30 days) for a clinic's records, as a Blob */
-export async function exportFhir({ daysWithUse = false } = {}) {
-  const data = await request('GET', `/api/me/export/fhir${daysWithUse ? '?days_with_use=true' : ''}`);
-  return new Blob([JSON.stringify(data, null, 2)], { type: 'application/fhir+json' });
 }
 
 /** DELETE /api/me → 204; the token is dead afterwards */
@@ -238,73 +231,16 @@ export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
 }
 
-// --- motivation -------------------------------------------------------------------------
-
-/** GET /api/me/spending → {amount, per, currency}; 404 until set */
-export function getSpending() {
-  return request('GET', '/api/me/spending');
-}
-
-/** PUT /api/me/spending {amount, per, currency?} → the setting */
-export function putSpending(body) {
-  return request('PUT', '/api/me/spending', { body });
-}
-
-/** DELETE /api/me/spending → 204 */
-export function deleteSpending() {
-  return request('DELETE', '/api/me/spending');
-}
-
-/** POST /api/supporters/invitations {shares} → 201 {code, expires_at, shares} */
-export function inviteSupporter(shares) {
-  return request('POST', '/api/supporters/invitations', { body: { shares } });
-}
-
-/** GET /api/supporters → {supporters: [{id, shares, since, ended}]} */
-export function getSupporters() {
-  return request('GET', '/api/supporters');
-}
-
-/** DELETE /api/supporters/{id} → 204: the person ends a supporter's link */
-export function endSupporter(id) {
-  return request('DELETE', `/api/supporters/${encodeURIComponent(id)}`);
-}
-
-/** POST /api/supporting {code} → 201 {id, shares}; 404 unknown or expired */
-export function acceptSupporterCode(code) {
-  return request('POST', '/api/supporting', { body: { code } });
-}
+// --- motivation (the rest is in api-more.js) ---------------------------------------------
 
 /** GET /api/supporting → {people: [...]}: only what each person shares */
 export function getSupporting() {
   return request('GET', '/api/supporting');
 }
 
-/** DELETE /api/supporting/{id} → 204: the supporter ends the link */
-export function endSupporting(id) {
-  return request('DELETE', `/api/supporting/${encodeURIComponent(id)}`);
-}
-
-/** POST /api/supporting/{id}/encouragements {kind} → 202 */
-export function sendEncouragement(id, kind) {
-  return request('POST', `/api/supporting/${encodeURIComponent(id)}/encouragements`, {
-    body: { kind },
-  });
-}
-
-/** GET /api/me/encouragements → {encouragements: [{kind, at}]} newest first */
-export function getEncouragements() {
-  return request('GET', '/api/me/encouragements');
-}
-
-/** GET /api/insights → the person's own patterns from their check-ins */
-export function getInsights() {
-  return request('GET', '/api/insights');
-}
-
 // --- meetings ---------------------------------------------------------------------------
 
-function query(params) {
+export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
@@ -355,11 +291,6 @@ export function favouriteEntry(method, id) {
 /** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */
 export function attendanceEntry(body) {
   return { method: 'POST', path: '/api/me/attendance', body };
-}
-
-/** GET /api/me/attendance?from=&to= → {attendance: [{date, meeting_id, meeting_name, ...}]} */
-export function getAttendance(from, to) {
-  return request('GET', `/api/me/attendance${query({ from, to })}`);
 }
 
 /** GET /api/me/attendance/summary → {today, last_30_days, days_last_30, total, ...} */

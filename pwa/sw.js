@@ -22,6 +22,7 @@ const APP_SHELL = [
   '/styles.css',
   '/app.js',
   '/api.js',
+  '/api-more.js',
   '/i18n.js',
   '/store.js',
   '/views/html.js',

@@ -3,24 +3,11 @@
 
 import { html, useEffect, useId, useRef, useState } from './html.js';
 import { formatDate, formatNumber, t } from '../i18n.js';
-import { answerClinicLink, getClinicLink, getReferral, leaveClinic } from '../api.js';
+import { answerClinicLink, getReferral, leaveClinic } from '../api.js';
+import { WAITING_CODE, useClinicLink } from './cards/clinic.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 import * as store from '../store.js';
 
-// A code seen before the person had an account: offered again on home once they have one.
-const WAITING_CODE = 'clinic_code';
-
-// The account's link, loaded once per mount; null while loading or when it cannot be had.
-function useClinicLink(state) {
-  const [link, setLink] = useState(null);
-  useEffect(() => {
-    if (!state.token) return undefined;
-    let live = true;
-    getClinicLink().then((answer) => live && setLink(answer)).catch(() => {});
-    return () => { live = false; };
-  }, [state.token]);
-  return [link, setLink];
-}
 
 function Contacts({ contacts, headingId, heading }) {
   const rows = [
@@ -203,23 +190,5 @@ export function ClinicContacts({ state }) {
     <section class="panel" aria-labelledby=${`${id}-help`} data-testid="clinic-contacts">
       <${Contacts} contacts=${link.contacts} headingId=${`${id}-help`}
         heading=${t('clinic.help_heading', { clinic: link.clinic })} />
-    </section>`;
-}
-
-// On home: a code waiting for an answer (typed at onboarding, or opened before the account).
-export function WaitingCode({ state }) {
-  const [link] = useClinicLink(state);
-  const [saved, setSaved] = useState(null);
-  useEffect(() => { store.get(WAITING_CODE).then(setSaved).catch(() => {}); }, []);
-  if (!link || link.linked) return null;
-  const code = link.pending_code ?? saved;
-  if (!code) return null;
-  return html`
-    <section class="card" aria-labelledby="card-clinic-title" data-testid="clinic-card">
-      <h2 id="card-clinic-title" class="card__title">${t('clinic.card_title')}</h2>
-      <p>${t('clinic.card_text', { code })}</p>
-      <div class="card__actions">
-        <a class="button" href=${`#/join/${encodeURIComponent(code)}`}>${t('clinic.card_action')}</a>
-      </div>
     </section>`;
 }

@@ -3,7 +3,7 @@
 // pattern, not a promise: the screen says so. Charts have a table beside them.
 
 import { html, useEffect, useState } from './html.js';
-import * as api from '../api.js';
+import * as more from '../api-more.js';
 import { formatDate, formatNumber, t } from '../i18n.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 import { TrendChart } from './scales/chart.js';
@@ -106,7 +106,7 @@ export function Insights() {
   const [data, setData] = useState(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    api.getInsights().then(setData).catch((failure) => setError(errorText(failure)));
+    more.getInsights().then(setData).catch((failure) => setError(errorText(failure)));
   }, []);
   return html`
     <div class="screen screen--insights">

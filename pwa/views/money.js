@@ -2,7 +2,7 @@
 // progress card can show what the drug-free days did not cost. Optional, and only for me.
 
 import { html, useEffect, useState } from './html.js';
-import * as api from '../api.js';
+import * as more from '../api-more.js';
 import { t } from '../i18n.js';
 import * as recovery from '../recovery.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
@@ -17,7 +17,7 @@ export function Money({ state, actions }) {
 
   useEffect(() => {
     const fallback = BY_COUNTRY[state.me?.country] ?? 'EUR';
-    api.getSpending()
+    more.getSpending()
       .then((s) => { setForm({ amount: String(s.amount), per: s.per, currency: s.currency }); setSaved(s); })
       .catch((failure) => {
         if (failure.status === 404) setForm({ amount: '', per: 'week', currency: fallback });
@@ -34,7 +34,7 @@ export function Money({ state, actions }) {
       return;
     }
     try {
-      setSaved(await api.putSpending({ amount, per: form.per, currency: form.currency }));
+      setSaved(await more.putSpending({ amount, per: form.per, currency: form.currency }));
       await recovery.refresh();
       actions.announce(t('motivation.money.saved_note'));
       actions.navigate('home');
@@ -46,7 +46,7 @@ export function Money({ state, actions }) {
   async function remove() {
     setError('');
     try {
-      await api.deleteSpending();
+      await more.deleteSpending();
       setSaved(null);
       setForm({ ...form, amount: '' });
       await recovery.refresh();

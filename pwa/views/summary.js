@@ -4,6 +4,7 @@
 
 import { html, useEffect, useState } from './html.js';
 import * as api from '../api.js';
+import * as more from '../api-more.js';
 import { formatDate, formatNumber, t } from '../i18n.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 import { TrendChart } from './scales/chart.js';
@@ -31,7 +32,7 @@ async function load(choice, dates, withPlan) {
   const span = period(choice, { today: progress.today, startDate: progress.start_date, ...dates });
   const [checkins, attendance, plan] = await Promise.all([
     api.getCheckins(span.from, span.to),
-    api.getAttendance(span.from, span.to),
+    more.getAttendance(span.from, span.to),
     withPlan ? api.getPlan() : null,
   ]);
   return {
@@ -175,7 +176,7 @@ function FhirExport() {
   async function download() {
     setError('');
     try {
-      const blob = await api.exportFhir({ daysWithUse: days });
+      const blob = await more.exportFhir({ daysWithUse: days });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = 'fotfeste-fhir.json';

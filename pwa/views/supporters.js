@@ -5,6 +5,7 @@
 
 import { html, useEffect, useState } from './html.js';
 import * as api from '../api.js';
+import * as more from '../api-more.js';
 import { formatDate, formatRelative, t } from '../i18n.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 
@@ -16,7 +17,7 @@ export function PersonSupported({ person, onChanged, actions, compact = false })
   async function send(kind) {
     setError('');
     try {
-      await api.sendEncouragement(person.id, kind);
+      await more.sendEncouragement(person.id, kind);
       actions.announce(t('supporters.sent'));
     } catch (failure) {
       setError(errorText(failure));
@@ -24,7 +25,7 @@ export function PersonSupported({ person, onChanged, actions, compact = false })
   }
   async function stop() {
     try {
-      await api.endSupporting(person.id);
+      await more.endSupporting(person.id);
       onChanged();
     } catch (failure) {
       setError(errorText(failure));
@@ -61,7 +62,7 @@ function Invite({ onMade }) {
   async function create() {
     setError('');
     try {
-      setMade(await api.inviteSupporter(streak ? ['milestones', 'streak'] : ['milestones']));
+      setMade(await more.inviteSupporter(streak ? ['milestones', 'streak'] : ['milestones']));
       onMade();
     } catch (failure) {
       setError(errorText(failure));
@@ -111,7 +112,7 @@ function Enter({ onAccepted }) {
     event.preventDefault();
     setError('');
     try {
-      await api.acceptSupporterCode(code.trim());
+      await more.acceptSupporterCode(code.trim());
       setCode('');
       onAccepted();
     } catch (failure) {
@@ -140,7 +141,7 @@ export function Supporters({ actions }) {
   async function load() {
     try {
       const [mine, people, received] = await Promise.all([
-        api.getSupporters(), api.getSupporting(), api.getEncouragements(),
+        more.getSupporters(), api.getSupporting(), more.getEncouragements(),
       ]);
       setData({ supporters: mine.supporters, people: people.people,
         encouragements: received.encouragements });
@@ -151,7 +152,7 @@ export function Supporters({ actions }) {
   useEffect(() => { load(); }, []);
   async function end(id) {
     try {
-      await api.endSupporter(id);
+      await more.endSupporter(id);
       load();
     } catch (failure) {
       setError(errorText(failure));
