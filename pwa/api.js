@@ -231,8 +231,7 @@ export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);
 }
 
-// --- motivation (the rest is in api-more.js) ---------------------------------------------
-
+// --- motivation: the home card's one call; the rest is in api-more.js --------------------
 /** GET /api/supporting → {people: [...]}: only what each person shares */
 export function getSupporting() {
   return request('GET', '/api/supporting');

@@ -12,9 +12,10 @@ import httpx
 from fotfeste.clock import FixedClock
 from fotfeste.db import Database
 from fotfeste.meetings import store
+from fotfeste.meetings.attendance import attendance_counts
 from fotfeste.meetings.importer import replace_source
 from fotfeste.meetings.logic import ParsedMeeting, ParseResult, meeting_id, next_start
-from fotfeste.meetings.store import attendance_counts, favourite_meetings_for_account
+from fotfeste.meetings.store import favourite_meetings_for_account
 from tests.api.conftest import Person, sign_up
 from tests.conftest import LiveServer
 

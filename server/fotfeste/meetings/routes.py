@@ -14,7 +14,7 @@ from fotfeste.clock import local_today
 from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
 from fotfeste.errors import InvalidInput
-from fotfeste.meetings import soonest, store
+from fotfeste.meetings import attendance, soonest, store
 from fotfeste.meetings.calendar import meeting_calendar
 from fotfeste.meetings.models import (
     AttendanceCreate,
@@ -216,7 +216,7 @@ class AttendanceController(Controller):
         """ "I went": a meeting (or any meeting) on a date; sending it again changes nothing."""
         quota.spend("attendance", account.id)
         on = _past_or_today(data.date, local_today(clock, account.timezone), "date", years=YEARS)
-        row = await store.record_attendance(
+        row = await attendance.record_attendance(
             db, clock, account.id, on, data.meeting_id, cap=settings.max_attendance_per_day
         )
         return _entry(row)
@@ -240,17 +240,17 @@ class AttendanceController(Controller):
         )
         if first > last:
             raise InvalidInput("from is after to", field="from")
-        rows = await store.attendance_rows(db, account.id, first, last)
+        rows = await attendance.attendance_rows(db, account.id, first, last)
         return AttendanceLog([_entry(r) for r in rows])
 
     @get("/summary", operation_id="attendanceSummary")
     async def summary(self, account: CurrentAccount, db: DB, clock: AppClock) -> AttendanceSummary:
         """Meetings attended in the last 30 days (shown on the home screen)."""
         today = local_today(clock, account.timezone)
-        counts = await store.attendance_counts(
+        counts = await attendance.attendance_counts(
             db, account.id, today - timedelta(days=SUMMARY_DAYS - 1)
         )
-        total, last_date, favourites = await store.attendance_totals(db, account.id)
+        total, last_date, favourites = await attendance.attendance_totals(db, account.id)
         return AttendanceSummary(
             today=today.isoformat(),
             last_30_days=sum(n for d, n in counts.items() if d <= today),
@@ -277,7 +277,7 @@ class AttendanceController(Controller):
             day = date.fromisoformat(on)
         except ValueError:
             raise InvalidInput(f"{on!r} is not a date (YYYY-MM-DD)", field="date") from None
-        await store.remove_attendance(db, account.id, day, meeting_id)
+        await attendance.remove_attendance(db, account.id, day, meeting_id)
 
 
 def _entry(row: Row) -> AttendanceEntry:

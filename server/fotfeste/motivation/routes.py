@@ -10,7 +10,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
-from fotfeste.meetings.store import attendance_rows
+from fotfeste.meetings.attendance import attendance_rows
 from fotfeste.motivation import logic, store
 from fotfeste.motivation.models import Insights, Spending, SpendingIn
 from fotfeste.recovery.api import checkin_facts

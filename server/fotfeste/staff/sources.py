@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fotfeste.meetings.store import attendance_counts_of
+from fotfeste.meetings.attendance import attendance_counts_of
 from fotfeste.scales.followups import checkup_outcomes, followups_for_accounts
 from fotfeste.staff.outcomes import Sources
 
