@@ -180,8 +180,11 @@ def test_large_text_never_hides_content_under_the_tab_bar(new_page: NewPage) -> 
         page.wait_for_selector("main h1")
         page.wait_for_load_state("networkidle")
         page.mouse.wheel(0, 100_000)
+        # A card that draws its data late makes the page taller after the first scroll: keep
+        # scrolling to the end until the end stays put.
         page.wait_for_function(
-            "() => window.scrollY + innerHeight >= document.body.scrollHeight - 2"
+            "() => { scrollTo(0, document.documentElement.scrollHeight);"
+            " return window.scrollY + innerHeight >= document.body.scrollHeight - 2; }"
         )
         last = page.evaluate(
             "() => { const all = [...document.querySelectorAll('main *')].filter((e) =>"

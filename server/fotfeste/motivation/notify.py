@@ -50,7 +50,7 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
         return 0
     queued = 0
     now = clock.now()
-    notification = None
+    news: dict[str, object] | None = None  # the outbox row's parameters, when there is news
     if known is not None and top > known:
         quiet = await quiet_hours_of(db, link["supporter"])
         hours = (
@@ -58,16 +58,13 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
             if quiet is None
             else QuietHours(time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1]))
         )
-        available = after_quiet_hours(now, ZoneInfo(link["timezone"]), hours)
         payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
-        notification = outbox.Notification(
+        news = outbox.Notification(
             link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
-        )
+        ).params(now, after_quiet_hours(now, ZoneInfo(link["timezone"]), hours))
     async with db.transaction() as conn:
-        if notification is not None:
-            cursor = await conn.execute(
-                outbox.INSERT_FOR_ACCOUNT, notification.params(now, available)
-            )
+        if news is not None:
+            cursor = await conn.execute(outbox.INSERT_FOR_ACCOUNT, news)
             queued = max(cursor.rowcount, 0)
         await conn.execute(
             "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link["id"])
