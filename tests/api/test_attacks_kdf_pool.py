@@ -11,18 +11,9 @@ from collections.abc import Callable
 import httpx
 
 from tests.api.conftest import sign_up
+from tests.api.test_attacks_auth import NO_SUCH_CODE, _recover
 from tests.conftest import LiveServer
 from tests.staff_portal import StaffClient
-
-NO_SUCH_CODE = "ZZZZ-ZZZZ-0000-0000-0000-0000"
-
-
-def _recover(client: httpx.Client, code: str, address: str) -> httpx.Response:
-    return client.post(
-        "/api/accounts/recover",
-        json={"recovery_code": code},
-        headers={"X-Forwarded-For": address},
-    )
 
 
 # --- finding 5: argon2 work in bounded pools, one per kind ------------------------------------
