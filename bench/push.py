@@ -36,7 +36,7 @@ from fotfeste.db import Database
 from fotfeste.push import delivery
 from fotfeste.push.encryption import Encryptor, encrypt_batch
 from fotfeste.push.logic import b64url_encode
-from fotfeste.push.service import PushService
+from fotfeste.push.sender import PushService
 from fotfeste.push.texts import notification
 from fotfeste.reminders.scheduler import schedule_due
 from fotfeste.settings import Settings

@@ -37,7 +37,7 @@ from fotfeste.motivation.routes import InsightsController, SpendingController
 from fotfeste.motivation.supporter_routes import SupportersController, SupportingController
 from fotfeste.plan.routes import PlanController, TreatmentController
 from fotfeste.push.routes import PushController
-from fotfeste.push.service import Producer, PushService
+from fotfeste.push.sender import Producer, PushService
 from fotfeste.recovery.fast import FastCheckin
 from fotfeste.recovery.routes import RecoveryController
 from fotfeste.reminders import service as reminders_service

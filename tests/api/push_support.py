@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from fotfeste.push.service import PassReport, PushService
+from fotfeste.push.sender import PassReport, PushService
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService, Subscriber
 

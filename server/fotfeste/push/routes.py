@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 from fotfeste.push import outbox, store
 from fotfeste.push.logic import check_endpoint, check_keys
 from fotfeste.push.models import PublicKey, SubscriptionCreate, SubscriptionCreated, TestQueued
-from fotfeste.push.service import PushService
+from fotfeste.push.sender import PushService
 from fotfeste.push.texts import notification
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 
