@@ -30,8 +30,7 @@ from fotfeste.fhir.models import (
     QuestionnaireResponse,
     ResponseItem,
 )
-from fotfeste.scales import logic
-from fotfeste.scales.definitions import Instrument, Item
+from fotfeste.scales.service import Instrument, Item, text_in, wording_language
 
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -80,10 +79,10 @@ def code_system(public_url: str, stem: str) -> str:
 
 def questionnaire(inst: Instrument, stem: str, locale: str, public_url: str) -> Questionnaire:
     """The instrument in `locale` (its own wording where the file has it, English otherwise)."""
-    language = logic.wording_language(inst, locale)
+    language = wording_language(inst, locale)
     codes = codes_for(inst.id)
     items: list[QuestionnaireItem] = []
-    instructions = logic.text_in(inst.instructions, language)
+    instructions = text_in(inst.instructions, language)
     if instructions:
         items.append(QuestionnaireItem(link_id=_INSTRUCTIONS, type="display", text=instructions))
     for item in inst.items:
@@ -110,7 +109,7 @@ def questionnaire(inst: Instrument, stem: str, locale: str, public_url: str) -> 
         url=canonical(public_url, stem),
         version=inst.version,
         name="".join(ch for ch in inst.title.title() if ch.isalnum()) or stem,
-        title=logic.text_in(inst.name, locale) or inst.title,
+        title=text_in(inst.name, locale) or inst.title,
         language=language,
         description=inst.source.citation,
         copyright=f"{licence.attribution} {licence.name}: {licence.url}",
@@ -123,7 +122,7 @@ def _question(
     inst: Instrument, stem: str, item: Item, language: str, public_url: str
 ) -> QuestionnaireItem:
     codes = codes_for(inst.id)
-    text = logic.text_in(item.text, language)
+    text = text_in(item.text, language)
     if item.options is None:
         return QuestionnaireItem(
             link_id=item.key,
@@ -147,7 +146,7 @@ def _question(
         answer_option=[
             AnswerOption(
                 value_coding=_answer_coding(
-                    inst, stem, o.score, logic.text_in(o.label, language), public_url
+                    inst, stem, o.score, text_in(o.label, language), public_url
                 ),
                 extension=[Extension(url=ORDINAL, value_decimal=o.score)],
             )
@@ -181,7 +180,7 @@ def response(
     public_url: str,
 ) -> QuestionnaireResponse:
     """One stored response; `score` is the one the API stored and shows."""
-    language = logic.wording_language(inst, locale)
+    language = wording_language(inst, locale)
     items: list[ResponseItem] = []
     for item in inst.items:
         if item.key not in answers:
@@ -191,11 +190,11 @@ def response(
             answer = Answer(value_integer=value)
         else:
             label = next((o.label for o in item.options if o.score == value), None)
-            coding = _answer_coding(inst, stem, value, logic.text_in(label, language), public_url)
+            coding = _answer_coding(inst, stem, value, text_in(label, language), public_url)
             coding.extension = [Extension(url=ORDINAL, value_decimal=value)]
             answer = Answer(value_coding=coding)
         items.append(
-            ResponseItem(link_id=item.key, text=logic.text_in(item.text, language), answer=[answer])
+            ResponseItem(link_id=item.key, text=text_in(item.text, language), answer=[answer])
         )
     if score is not None and inst.scoring == "sum":
         items.append(

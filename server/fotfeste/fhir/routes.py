@@ -21,10 +21,8 @@ from fotfeste.fhir.models import (
     QuestionnaireEntry,
     QuestionnaireResponse,
 )
-from fotfeste.recovery.api import progress_for_account
-from fotfeste.scales import store as scales_store
-from fotfeste.scales.definitions import LOCALES, Catalogue, Instrument
-from fotfeste.scales.routes import Scales
+from fotfeste.recovery.service import progress_for_account
+from fotfeste.scales.service import LOCALES, Catalogue, Instrument, Scales, responses
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 from fotfeste.web.errors import internal_error
 
@@ -146,7 +144,7 @@ class FhirExportController(Controller):
         """The person's answers as a FHIR R4 Bundle (collection) of QuestionnaireResponses, for
         a clinic's records. No names, no identifiers of the person, no device data."""
         found: list[QuestionnaireResponse | Observation] = []
-        for row in await scales_store.responses(db, account.id, None):
+        for row in await responses(db, account.id, None):
             stem = _stem_for(catalogue, row["instrument"], account.role)
             if stem is None:
                 continue  # an instrument since retired: nothing to point the response at

@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 from fotfeste.clock import Clock
 from fotfeste.db import Database, Row
 from fotfeste.motivation.texts import supporter_milestone
-from fotfeste.push import outbox
-from fotfeste.recovery.api import progress_for_account
-from fotfeste.reminders.logic import QuietHours, after_quiet_hours
-from fotfeste.reminders.store import quiet_hours_of
+from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification
+from fotfeste.recovery.service import progress_for_account
+from fotfeste.reminders.service import QuietHours, after_quiet_hours, quiet_hours_of
 
 log = logging.getLogger(__name__)
 TTL = 3 * 24 * 3600
@@ -59,12 +58,12 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
             else QuietHours(time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1]))
         )
         payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
-        news = outbox.Notification(
+        news = Notification(
             link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
         ).params(now, after_quiet_hours(now, ZoneInfo(link["timezone"]), hours))
     async with db.transaction() as conn:
         if news is not None:
-            cursor = await conn.execute(outbox.INSERT_FOR_ACCOUNT, news)
+            cursor = await conn.execute(INSERT_FOR_ACCOUNT, news)
             queued = max(cursor.rowcount, 0)
         await conn.execute(
             "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link["id"])

@@ -10,10 +10,10 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from fotfeste.clock import local_today
-from fotfeste.meetings.attendance import attendance_rows
+from fotfeste.meetings.service import attendance_rows
 from fotfeste.motivation import logic, store
 from fotfeste.motivation.models import Insights, Spending, SpendingIn
-from fotfeste.recovery.api import checkin_facts
+from fotfeste.recovery.service import checkin_facts
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 
 

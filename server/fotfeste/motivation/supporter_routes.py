@@ -27,9 +27,8 @@ from fotfeste.motivation.models import (
     Supporters,
 )
 from fotfeste.motivation.texts import encouragement
-from fotfeste.push import outbox
-from fotfeste.push.routes import Push
-from fotfeste.recovery.api import progress_for_account
+from fotfeste.push.service import Notification, Push, enqueue
+from fotfeste.recovery.service import progress_for_account
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 from fotfeste.web.throttle import throttled
 
@@ -173,10 +172,10 @@ class SupportingController(Controller):
                 headers={"Retry-After": "3600"},
             )
         payload = encouragement(data.kind, person["locale"], discreet=bool(person["discreet"]))
-        await outbox.enqueue(
+        await enqueue(
             db,
             clock,
-            outbox.Notification(
+            Notification(
                 person["person"], payload, topic="encouragement", urgency="normal", ttl=86_400
             ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fotfeste.push.logic import check_payload
+from fotfeste.push.service import check_payload
 
 _TITLES = {
     "sv": "Någon som bryr sig om dig",

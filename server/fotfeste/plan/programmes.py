@@ -7,7 +7,7 @@ from datetime import date
 
 from fotfeste.db import Database
 from fotfeste.errors import DomainError
-from fotfeste.scales.followups import set_programme
+from fotfeste.scales.service import set_programme
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, post
-from litestar.di import NamedDependency
 from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -11,11 +10,10 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 from fotfeste.push import outbox, store
 from fotfeste.push.logic import check_endpoint, check_keys
 from fotfeste.push.models import PublicKey, SubscriptionCreate, SubscriptionCreated, TestQueued
-from fotfeste.push.sender import PushService
+from fotfeste.push.service import Push
 from fotfeste.push.texts import notification
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 
-Push = NamedDependency[PushService]
 MAX_QUEUED_TESTS = 20
 
 

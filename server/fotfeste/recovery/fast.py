@@ -4,7 +4,7 @@ Litestar's request pipeline (routing, the request object, dependencies, the sign
 response objects) cost as much CPU as the whole bare endpoint of the foundation benchmark. The
 plain case of a check-in needs none of it: a valid token, a JSON body that decodes into
 `CheckinInput`, a date the account may check in for. This answers exactly that case, with the
-code the route itself runs (`accounts.store.account_for_token`, `recovery.api.save_checkin`).
+code the route itself runs (`accounts.service.account_for_token`, `recovery.service.save_checkin`).
 Anything else returns None, and the edge hands the request, body and all, to the route
 (recovery/routes.py), which gives every error its usual answer, rate limits included. A test
 sends each kind of request both ways and compares the answers (tests/api/test_fast_checkin.py).
@@ -15,14 +15,12 @@ from __future__ import annotations
 import msgspec
 from litestar.types import HTTPScope
 
-from fotfeste.accounts.auth import bearer_token
-from fotfeste.accounts.quota import WriteQuota
-from fotfeste.accounts.store import account_for_token
+from fotfeste.accounts.service import WriteQuota, account_for_token, bearer_token
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.errors import DomainError
-from fotfeste.recovery.api import save_checkin
 from fotfeste.recovery.models import CheckinInput
+from fotfeste.recovery.service import save_checkin
 
 _decoder = msgspec.json.Decoder(CheckinInput)
 _encoder = msgspec.json.Encoder()

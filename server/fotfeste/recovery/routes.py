@@ -13,7 +13,6 @@ from fotfeste.db import Database
 from fotfeste.motivation.models import MoneySaved
 from fotfeste.motivation.service import money_saved_for
 from fotfeste.recovery import logic, store
-from fotfeste.recovery.api import progress_for_account, save_checkin
 from fotfeste.recovery.models import (
     Checkin,
     CheckinInput,
@@ -24,6 +23,7 @@ from fotfeste.recovery.models import (
     SobrietyUpdate,
     StreakSpan,
 )
+from fotfeste.recovery.service import progress_for_account, save_checkin
 from fotfeste.web.deps import DB, AppClock, CurrentAccount, Quota
 
 

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, local_today
 from fotfeste.db import Database
-from fotfeste.meetings.logic import next_start
-from fotfeste.meetings.store import FavouriteMeeting, favourite_meetings_for_account
-from fotfeste.recovery.api import progress_for_account
+from fotfeste.meetings.service import FavouriteMeeting, favourite_meetings_for_account, next_start
+from fotfeste.recovery.service import progress_for_account
 from fotfeste.reminders.logic import QuietHours, next_daily
-from fotfeste.scales.followups import followups_for_account
+from fotfeste.scales.service import followups_for_account
 
 
 @dataclass(frozen=True)

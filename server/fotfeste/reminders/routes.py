@@ -10,14 +10,14 @@ from fotfeste.accounts.models import Account
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.errors import InvalidInput
-from fotfeste.reminders import service
+from fotfeste.reminders import preferences
 from fotfeste.reminders.kinds import KINDS
 from fotfeste.reminders.models import QuietHoursUpdate, Reminder, Reminders, ReminderUpdate
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 
 
 async def _view(db: Database, clock: Clock, account: Account) -> Reminders:
-    return await service.reminders_view(db, clock, account.id, account.timezone)
+    return await preferences.reminders_view(db, clock, account.id, account.timezone)
 
 
 class RemindersController(Controller):
@@ -41,7 +41,7 @@ class RemindersController(Controller):
             if data.start == data.end:
                 raise InvalidInput("Quiet hours must start and end at different times", field="end")
             quiet = (data.start, data.end)
-        await service.set_quiet_hours(db, clock, account, quiet)
+        await preferences.set_quiet_hours(db, clock, account, quiet)
         return await _view(db, clock, account)
 
     @put("/{kind:str}", operation_id="setReminder")
@@ -63,6 +63,6 @@ class RemindersController(Controller):
             raise InvalidInput(
                 f"{kind} reminders are not available on this server yet", field="kind"
             )
-        await service.set_reminder(db, clock, account, spec, data)
+        await preferences.set_reminder(db, clock, account, spec, data)
         view = await _view(db, clock, account)
         return next(r for r in view.reminders if r.kind == kind)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
-from fotfeste.push.texts import notification
+from fotfeste.push.service import notification
 from fotfeste.reminders import store
 from fotfeste.reminders.kinds import KINDS, Kind, Setup
 from fotfeste.reminders.logic import QuietHours, decode_days, is_late, parse_hhmm

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from fotfeste.accounts.store import profile_row
+from fotfeste.accounts.service import profile_row
 from fotfeste.clock import Clock, local_today
 from fotfeste.db import Database
 from fotfeste.errors import InvalidInput

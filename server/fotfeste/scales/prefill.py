@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fotfeste.clock import Clock
 from fotfeste.db import Database
-from fotfeste.recovery.api import progress_for_account
+from fotfeste.recovery.service import progress_for_account
 
 
 async def days_used_last_30(

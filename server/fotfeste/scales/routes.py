@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter, SkipValidation
 from litestar.status_codes import HTTP_201_CREATED
 
-from fotfeste.accounts.auth import provide_account
+from fotfeste.accounts.service import provide_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.dates import seconds_to_midnight
 from fotfeste.errors import InvalidInput, TooManyWrites
@@ -35,10 +35,10 @@ from fotfeste.scales.models import (
 )
 from fotfeste.scales.prefill import days_used_last_30
 from fotfeste.scales.present import instrument_out, response_out
+from fotfeste.scales.service import Scales
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 
 # Loaded and validated once at start-up: checking them again on every request would be waste.
-Scales = NamedDependency[SkipValidation[Catalogue]]
 Resources = NamedDependency[SkipValidation[list[CrisisResource]]]
 # A programme may start a while back (enrolled at discharge, entered later) or soon (waiting list).
 _START_PAST = timedelta(days=2 * 366)

@@ -8,11 +8,11 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from fotfeste.accounts import store as accounts
+from fotfeste.accounts import service as accounts
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.db import Database
 from fotfeste.errors import NotFound
-from fotfeste.scales.followups import set_programme
+from fotfeste.scales.service import set_programme
 from fotfeste.staff import logic, store
 from fotfeste.staff.models import (
     NEVER_SHARED,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import msgspec
 
-from fotfeste.accounts import store as accounts
+from fotfeste.accounts import service as accounts
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.staff import logic, release, store

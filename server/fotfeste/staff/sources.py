@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fotfeste.meetings.attendance import attendance_counts_of
-from fotfeste.scales.followups import checkup_outcomes, followups_for_accounts
+from fotfeste.meetings.service import attendance_counts_of
+from fotfeste.scales.service import checkup_outcomes, followups_for_accounts
 from fotfeste.staff.outcomes import Sources
 
 SOURCES = Sources(

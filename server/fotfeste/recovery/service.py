@@ -1,5 +1,5 @@
-"""What other modules may call: an account's progress (e.g. for milestone reminders), saving a
-check-in."""
+"""What other domains may call in recovery: an account's progress (streak, milestones) today, its
+check-ins as facts for patterns, and saving a check-in (the route and its fast path share it)."""
 
 from __future__ import annotations
 
