@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -99,6 +99,36 @@ async def checkins_between(db: Database, account_id: str, first: date, last: dat
         " WHERE account_id = ? AND date BETWEEN ? AND ? ORDER BY date",
         (account_id, first.isoformat(), last.isoformat()),
     )
+
+
+async def checkin_facts(
+    db: Database, account_id: str, first: date, last: date
+) -> tuple[list[tuple[date, bool, int | None, int | None, datetime]], date | None]:
+    """For the person's own patterns (motivation): each check-in in [first, last] with when it
+    was made, and the date of the account's first check-in ever."""
+    rows = await db.fetchall(
+        "SELECT date, used, craving, mood, created_at,"
+        " (SELECT min(date) FROM checkins WHERE account_id = :a) AS first"
+        " FROM checkins WHERE account_id = :a AND date BETWEEN :first AND :last ORDER BY date",
+        {"a": account_id, "first": first.isoformat(), "last": last.isoformat()},
+    )
+    if not rows:
+        first_row = await db.fetchone(
+            "SELECT min(date) FROM checkins WHERE account_id = ?", (account_id,)
+        )
+        earliest = first_row[0] if first_row else None
+        return [], None if earliest is None else date.fromisoformat(earliest)
+    facts = [
+        (
+            date.fromisoformat(r["date"]),
+            bool(r["used"]),
+            r["craving"],
+            r["mood"],
+            datetime.fromisoformat(r["created_at"]),
+        )
+        for r in rows
+    ]
+    return facts, date.fromisoformat(rows[0]["first"])
 
 
 async def progress_inputs(
