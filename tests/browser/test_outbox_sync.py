@@ -7,7 +7,7 @@ import sqlite3
 import time
 from typing import Any
 
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import CDPSession, Page, Route, expect
 
 from tests.browser.conftest import NewPage
 from tests.browser.test_recovery import TODAY, card, signed_in
@@ -76,3 +76,26 @@ def test_a_checkin_queued_by_the_page_is_sent_by_the_workers_sync(
     )
     expect(page.get_by_test_id("waiting")).to_be_hidden()
     assert page.evaluate("import('/store.js').then((store) => store.pending())") == []
+
+
+def test_a_checkin_the_server_is_too_busy_for_waits_like_an_offline_one(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    """One rule for what waits (store.js's mayWait): a 503 queues a check-in as no network does."""
+    page, account = signed_in(new_page)
+    busy = {"answered": 0}
+
+    def refuse(route: Route) -> None:
+        busy["answered"] += 1
+        route.fulfill(status=503, json={"status_code": 503, "detail": "Busy"})
+
+    # The context's route: the worker's Background Sync finds the server busy too.
+    page.context.route("**/api/checkins/**", refuse)
+    card(page).get_by_test_id("checkin-no").click()
+    expect(page.get_by_test_id("waiting")).to_be_visible()
+    assert busy["answered"] >= 1 and checkins_on_server(live_server, account) == []
+
+    page.context.unroute("**/api/checkins/**")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_test_id("waiting")).to_be_hidden()
+    assert checkins_on_server(live_server, account) == [TODAY]
