@@ -59,7 +59,6 @@ PLACES = [
     ("Auckland", -36.85, 174.76, "Pacific/Auckland", 1),
 ]
 ZONES = sorted({p[3] for p in PLACES})
-FELLOWSHIPS = ["AA", "AA", "AA", "NA", "NA", "Al-Anon", "CA", "Nar-Anon"]
 TYPES = ["O", "C", "D", "SP", "ST", "BE", "W", "M", "Y", "LGBTQ", "SV", "NO", "DA", "EN"]
 
 

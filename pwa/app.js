@@ -281,7 +281,8 @@ async function boot() {
 
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+  // A module worker, to share store.js (Chromium 91, Safari 15, Firefox 147 on).
+  navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' }).catch(() => {
     // The app works without it; only offline use and notifications need it.
   });
 }

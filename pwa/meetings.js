@@ -14,7 +14,7 @@ export async function sendOrQueue(entry) {
     await replay(entry);
     return { queued: false };
   } catch (error) {
-    if (!error.offline) throw error;
+    if (!outbox.mayWait(error)) throw error;
     await outbox.add(entry);
     return { queued: true };
   }

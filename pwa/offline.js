@@ -2,14 +2,12 @@
 // outbox while there is no connection (outbox.js sends them at start, when the connection
 // returns and by Background Sync).
 
-import { ApiError, replay } from './api.js';
+import { replay } from './api.js';
 import * as outbox from './outbox.js';
 import * as store from './store.js';
 
-// Worth trying again later: no network, a busy server, or too many requests.
-function passing(error) {
-  return error instanceof ApiError && (error.offline || error.status === 429 || error.status >= 500);
-}
+// Worth trying again later, by the outbox's rules: no network, a busy server…
+const passing = outbox.mayWait;
 
 // The fresh answer of `load()`, kept under `key`; without a connection, the last kept copy.
 // Answers {value, fresh}. Throws when there is neither an answer nor a copy.

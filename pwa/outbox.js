@@ -1,11 +1,8 @@
-// outbox.js: writes made offline wait in IndexedDB (store.js's `outbox`) and are sent again at
-// app start, on the `online` event and on Background Sync where the browser has it. Entries are
-// PUTs to natural keys (a check-in's date), so sending one twice changes nothing.
+// outbox.js: the page's side of the outbox (the rules are store.js's): writes made offline are
+// sent at app start, on the `online` event and by the worker's Background Sync.
 
 import * as api from './api.js';
 import * as store from './store.js';
-
-export const SYNC_TAG = 'fotfeste-outbox';
 
 const listeners = new Set();
 const refusedListeners = new Set();
@@ -28,6 +25,11 @@ export function changed() {
   for (const listener of listeners) listener();
 }
 
+// Whether a write that failed with `error` waits in the outbox.
+export function mayWait(error) {
+  return error instanceof api.ApiError && store.mayWait(error.status);
+}
+
 export async function add(entry) {
   const saved = await store.enqueue(entry);
   changed();
@@ -35,8 +37,7 @@ export async function add(entry) {
   return saved;
 }
 
-// Sends every waiting entry, oldest first; stops at the first one the network or server can't
-// take now (it stays for the next try). One flush at a time.
+// Sends what waits (store.replay); one flush at a time.
 export function flush() {
   if (!flushing) {
     flushing = sendAll().finally(() => { flushing = null; });
@@ -44,41 +45,33 @@ export function flush() {
   return flushing;
 }
 
-function worthRetrying(error) {
-  return error.offline || error.status === 401 || error.status === 408 || error.status === 429
-    || error.status >= 500;
+// The entry's HTTP status; api.js throws only ApiError before an answer is ok.
+async function send(entry) {
+  try {
+    await api.replay(entry);
+  } catch (error) {
+    if (error instanceof api.ApiError) return error.status;
+  }
+  return 200;
 }
 
 async function sendAll() {
-  let entries;
+  let outcome;
   try {
-    entries = await store.pending();
+    outcome = await store.replay(send);
   } catch {
     return 0;
   }
-  let done = 0;
-  const refused = [];
-  for (const entry of entries) {
-    try {
-      await api.replay(entry);
-    } catch (error) {
-      if (worthRetrying(error)) break;
-      // Any other 4xx will never succeed (say, a day now more than two years back): drop it
-      // rather than block everything after it, and say so.
-      refused.push(entry);
-    }
-    await store.acknowledge(entry.id);
-    done += 1;
-  }
+  const done = outcome.sent + outcome.refused.length;
   if (done) changed();
-  if (refused.length) for (const listener of refusedListeners) listener(refused);
+  if (outcome.refused.length) for (const listener of refusedListeners) listener(outcome.refused);
   return done;
 }
 
 async function requestBackgroundSync() {
   try {
     const registration = await navigator.serviceWorker?.getRegistration();
-    await registration?.sync?.register(SYNC_TAG);
+    await registration?.sync?.register(store.SYNC_TAG);
   } catch {
     // No Background Sync here: the `online` event and the next app start will send it.
   }

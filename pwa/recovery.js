@@ -98,7 +98,7 @@ export async function checkIn(date, checkin) {
   try {
     await api.putCheckin(date, checkin);
   } catch (error) {
-    if (!error.offline) throw error;
+    if (!outbox.mayWait(error)) throw error;
     // One entry per day: checking in twice offline keeps the latest answer only.
     await outbox.add({ id: `checkin:${date}`, method: 'PUT', path: `${CHECKIN_PATH}${date}`, body: checkin });
     update({ waiting: await waitingCheckins() });

@@ -4,6 +4,11 @@
 // VERSION is set by the server when it serves this file: a hash of every file in APP_SHELL (and
 // of this one), so any edit gives phones a new shell. The files are precached under their
 // versioned paths, /v/<VERSION>/…, as index.html links them (see server/fotfeste/web/static.py).
+//
+// A module worker (app.js registers it with type 'module'), so that it imports the page's own
+// store.js: the IndexedDB layout and the outbox's rules are written once, for both.
+
+import * as store from './store.js';
 
 const VERSION = 'dev';
 const SHELL_CACHE = `fotfeste-shell-${VERSION}`;
@@ -261,7 +266,7 @@ self.addEventListener('pushsubscriptionchange', (event) => {
     const key = event.oldSubscription?.options?.applicationServerKey;
     const subscription = event.newSubscription
       ?? (key ? await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }) : null);
-    const token = await storedToken();
+    const token = await store.get('token');
     if (!subscription || !token) return;
     const { endpoint, keys } = subscription.toJSON();
     await fetch('/api/push/subscriptions', {
@@ -272,68 +277,28 @@ self.addEventListener('pushsubscriptionchange', (event) => {
   })().catch(() => {}));   // the app re-sends it at its next start anyway
 });
 
-// The token from store.js's IndexedDB (database 'fotfeste', store 'kv'), or null.
-function storedToken() {
-  return new Promise((resolve) => {
-    const open = indexedDB.open('fotfeste');
-    open.onerror = () => resolve(null);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('kv')) { db.close(); resolve(null); return; }
-      const get = db.transaction('kv', 'readonly').objectStore('kv').get('token');
-      get.onsuccess = () => { db.close(); resolve(get.result ?? null); };
-      get.onerror = () => { db.close(); resolve(null); };
-    };
-  });
-}
-
 // --- Background Sync --------------------------------------------------------------------
-// Writes made offline wait in IndexedDB (store.js: database `fotfeste`, stores `kv` and
-// `outbox`). When the browser says the network is back, send them even if no page is open.
-
-const SYNC_TAG = 'fotfeste-outbox';
+// Writes made offline wait in store.js's outbox. When the browser says the network is back,
+// send them by store.js's rules, even if no page is open.
 
 self.addEventListener('sync', (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(sendOutbox());
+  if (event.tag === store.SYNC_TAG) event.waitUntil(sendOutbox());
 });
 
-function idb(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
 async function sendOutbox() {
-  const db = await idb(indexedDB.open('fotfeste'));
-  try {
-    if (!db.objectStoreNames.contains('outbox')) return;
-    const token = await idb(db.transaction('kv').objectStore('kv').get('token'));
-    if (!token) return;
-    const entries = await idb(db.transaction('outbox').objectStore('outbox').index('created_at').getAll());
-    let sent = 0;
-    for (const entry of entries) {
-      const response = await fetch(entry.path, {
-        method: entry.method,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: entry.body == null ? undefined : JSON.stringify(entry.body),
-      });
-      // Network trouble, a busy server or a lost token: stop, and let the browser retry later.
-      if (response.status >= 500 || response.status === 429 || response.status === 401
-          || response.status === 408) {
-        throw new Error(`outbox: ${response.status}`);
-      }
-      // Refused for good: leave it for the app, which tells the person before removing it.
-      if (!response.ok) continue;
-      await idb(db.transaction('outbox', 'readwrite').objectStore('outbox').delete(entry.id));
-      sent += 1;
+  const token = await store.get('token');
+  if (!token) return;
+  const send = (entry) => fetch(entry.path, {
+    method: entry.method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: entry.body == null ? undefined : JSON.stringify(entry.body),
+  }).then((response) => response.status, () => 0);
+  const { sent, stoppedAt } = await store.replay(send, { keepRefused: true });
+  if (sent) {
+    for (const client of await self.clients.matchAll({ type: 'window' })) {
+      client.postMessage({ type: 'outbox-sent', count: sent });
     }
-    if (sent) {
-      for (const client of await self.clients.matchAll({ type: 'window' })) {
-        client.postMessage({ type: 'outbox-sent', count: sent });
-      }
-    }
-  } finally {
-    db.close();
   }
+  // Failing the sync is how the browser learns to try again later, spaced out.
+  if (stoppedAt !== null) throw new Error(`outbox: ${stoppedAt}`);
 }

@@ -184,11 +184,11 @@ export function Scales({ state, actions, start = null }) {
       setMode({ view: 'result', id: instrument.id, response });
       refresh();
     } catch (error) {
-      if (!error.offline) {
+      if (!outbox.mayWait(error)) {
         setSendError(errorText(error));
         return;
       }
-      // Offline: keep the answers for later, and still show help at once if they ask for it.
+      // Offline (or the server busy): keep the answers for later, and still show help at once if they ask for it.
       await outbox.add({ method: 'POST', path: '/api/responses', body, id: body.client_id });
       const safety = needsHelp(instrument, answers);
       const resources = safety

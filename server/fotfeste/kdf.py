@@ -43,10 +43,6 @@ class KdfPool:
         # Servers in other threads (tests) may share a pool: the count is guarded.
         self._lock = threading.Lock()
 
-    @property
-    def held(self) -> int:
-        return self._held
-
     async def run(self, work: Callable[[], T]) -> T:
         with self._lock:
             if self._held >= self.capacity:

@@ -40,6 +40,24 @@ class Answer:
     belief: int | None
 
 
+async def no_followups(_: Database, __: Clock, ids: Sequence[str]) -> dict[str, list[Entry]]:
+    return {i: [] for i in ids}
+
+
+async def no_checkups(_: Database, __: Clock, ___: Sequence[str]) -> Sequence[Answer]:
+    return []
+
+
+async def no_attendance(_: Database, __: Sequence[str], ___: date) -> dict[str, dict[date, int]]:
+    return {}
+
+
+# The other domains as they are for people who have done nothing there yet.
+NOTHING_ELSE = outcomes.Sources(
+    followups=no_followups, checkups=no_checkups, attendance=no_attendance
+)
+
+
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = Database(tmp_path / "db.sqlite3", readers=1)
@@ -118,7 +136,6 @@ async def test_programme_figures_from_the_other_domains(db: Database) -> None:
     report = await outcomes.clinic_outcomes(
         db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
     )
-    assert report.programmes is not None and report.attendance_available
     group = next(p for p in report.programmes if p.programme == "clinic-16")
     # 6 of 7 answered; the one who did not is a small cell, so both cells are hidden.
     assert [(c.timepoint, c.eligible, c.completed) for c in group.completion] == [
@@ -139,14 +156,17 @@ async def test_programme_figures_from_the_other_domains(db: Database) -> None:
         assert account_id not in csv_text
 
 
-async def test_without_the_other_domains_nothing_is_made_up(db: Database) -> None:
+async def test_without_answers_elsewhere_nothing_is_made_up(db: Database) -> None:
     clock = FixedClock(DEFAULT_NOW)
     clinic_id, _ = await _clinic_with_people(db, clock, 5)
-    report = await outcomes.clinic_outcomes(db, clock, clinic_id, epsilon=EPSILON, zone=ZONE)
-    assert report.programmes is None and not report.attendance_available
+    report = await outcomes.clinic_outcomes(
+        db, clock, clinic_id, NOTHING_ELSE, epsilon=EPSILON, zone=ZONE
+    )
     funnel = {row.programme: row for row in report.funnel}
     assert funnel["clinic-16"].linked == 5 and funnel["clinic-16"].activations == 5
-    assert "not yet available" in outcomes.to_csv(report)
+    group = next(p for p in report.programmes if p.programme == "clinic-16")
+    assert group.completion == [] and [c.summary.n for c in group.changes] == []
+    assert "change_from_baseline" not in outcomes.to_csv(report)
 
 
 async def test_one_person_whose_dates_cannot_be_read_is_left_out_not_everyone(
@@ -166,7 +186,7 @@ async def test_one_person_whose_dates_cannot_be_read_is_left_out_not_everyone(
             raise OverflowError("date value out of range")
         return [Answer(i, "clinic-16", "intake", date(2026, 3, 1), 5, 10, 5) for i in ids]
 
-    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=None)
+    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=no_attendance)
     report = await outcomes.clinic_outcomes(
         db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
     )
@@ -191,7 +211,7 @@ async def test_answers_that_fail_together_are_read_one_by_one(db: Database) -> N
             raise OverflowError("date value out of range")
         return [Answer(i, "clinic-16", "intake", date(2026, 3, 1), 5, 10, 5) for i in ids]
 
-    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=None)
+    sources = outcomes.Sources(followups=followups, checkups=checkups, attendance=no_attendance)
     report = await outcomes.clinic_outcomes(
         db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
     )
@@ -208,7 +228,7 @@ async def test_a_release_of_an_older_shape_is_made_anew_once(db: Database) -> No
     clinic_id, _ = await _clinic_with_people(db, clock, 5)
     period = DEFAULT_NOW.strftime("%Y-%m")
     await store.keep_outcome_release(db, clinic_id, period, 1.0, "then", b'{"funnel": 3}')
-    sources = outcomes.Sources(followups=None, checkups=None, attendance=None)
+    sources = NOTHING_ELSE
     first = await outcomes.released_outcomes(
         db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
     )

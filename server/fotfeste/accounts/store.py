@@ -293,13 +293,3 @@ async def last_seen(db: Database, account_ids: list[str]) -> dict[str, str]:
         (json.dumps(account_ids),),
     )
     return {row["account_id"]: row["seen"] for row in rows}
-
-
-async def notification_profiles(db: Database, account_ids: list[str]) -> dict[str, Any]:
-    """Language, time zone and discreet flag of many accounts at once (for the push scheduler)."""
-    rows = await db.fetchall(
-        "SELECT id, locale, timezone, discreet FROM accounts"
-        " WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(account_ids),),
-    )
-    return {row["id"]: row for row in rows}

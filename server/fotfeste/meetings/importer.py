@@ -50,7 +50,6 @@ class ImportReport:
     imported: int = 0
     rejected: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    not_modified: bool = False
     corrected: dict[str, int] = field(default_factory=dict)
     approximate: int = 0
     not_listed: dict[str, int] = field(default_factory=dict)

@@ -289,14 +289,6 @@ async def meeting_row(db: Database, meeting_id: str) -> Row:
     return row
 
 
-async def meetings_by_id(db: Database, ids: list[str]) -> dict[str, Row]:
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    rows = await db.fetchall(f"SELECT {COLUMNS} FROM meetings WHERE id IN ({marks})", ids)  # noqa: S608
-    return {row["id"]: row for row in rows}
-
-
 # --- favourites (account data) -------------------------------------------------------------
 
 

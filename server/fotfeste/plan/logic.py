@@ -17,8 +17,6 @@ MAX_NAME = 60
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 3, 15
 _PHONE_SHAPE = re.compile(r"^\+?[0-9(][0-9 ()./-]*$")
 
-TREATMENT_STATUSES = ("none", "waiting", "in_treatment", "after")
-
 
 def clean_text(value: str, *, field: str, limit: int = MAX_TEXT) -> str:
     """Trim surrounding space and refuse a line with nothing in it."""

@@ -46,8 +46,6 @@ class Kind:
     default_time: str
     message: MessageFn
     next_fire: NextFireFn
-    # A kind whose domain is not on this server yet; PUT answers 400 rather than pretending.
-    available: bool = True
     # What it says and when it fires next depend only on the reminder's settings and the
     # account's language, zone and discreet flag, never on the account's own data: the scheduler
     # decides once for every due row alike in those (one zone calculation for thousands).

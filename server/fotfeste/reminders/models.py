@@ -22,7 +22,8 @@ class ReminderUpdate(msgspec.Struct, forbid_unknown_fields=True):
 class Reminder(msgspec.Struct):
     kind: KindName
     enabled: bool
-    available: Annotated[bool, Meta(description="False: this server cannot send this kind yet")]
+    # Every kind is sent since all the domains are here; the field stays for clients that read it.
+    available: Annotated[bool, Meta(description="Always true: this server sends every kind")]
     time: Annotated[str, Meta(description="Local time in the account's zone (daily kinds)")]
     days: list[int]
     minutes_before: Annotated[int, Meta(description="For meeting reminders")]

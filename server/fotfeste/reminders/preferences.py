@@ -113,8 +113,8 @@ async def reminders_view(
         reminders.append(
             models.Reminder(
                 kind=kind.name,  # type: ignore[arg-type]
-                enabled=saved.enabled and kind.available,
-                available=kind.available,
+                enabled=saved.enabled,
+                available=True,  # every kind is sent by this server; kept for the contract
                 time=saved.local_time,
                 days=sorted(decode_days(saved.days)),
                 minutes_before=saved.minutes_before,

@@ -59,10 +59,6 @@ class RemindersController(Controller):
             raise InvalidInput(
                 f"Unknown reminder kind {kind!r}; use one of {', '.join(KINDS)}", field="kind"
             )
-        if not spec.available:
-            raise InvalidInput(
-                f"{kind} reminders are not available on this server yet", field="kind"
-            )
         await preferences.set_reminder(db, clock, account, spec, data)
         view = await _view(db, clock, account)
         return next(r for r in view.reminders if r.kind == kind)

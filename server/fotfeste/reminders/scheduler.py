@@ -56,8 +56,6 @@ def setup_for(
 async def next_fire_at(
     db: Database, clock: Clock, kind: Kind, setup: Setup, after: datetime
 ) -> datetime | None:
-    if not kind.available:
-        return None
     return await kind.next_fire(db, clock, setup, after)
 
 
@@ -79,7 +77,7 @@ async def _decide(db: Database, clock: Clock, row: Row, now: datetime) -> Decisi
     due = datetime.fromisoformat(row["next_fire_at"])
     note: store.Note | None = None
     # A changed time zone means the stored instant was for the old zone: recompute, don't fire.
-    if row["zone"] == timezone and kind.available and not is_late(due, now, kind.grace):
+    if row["zone"] == timezone and not is_late(due, now, kind.grace):
         params = await kind.message(db, clock, setup, due)
         if params is not None:
             payload = notification(

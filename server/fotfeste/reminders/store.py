@@ -90,27 +90,10 @@ async def save_reminders(
         )
 
 
-# The due query's columns, in this order: the scheduler groups rows on everything after the
-# account id (rows alike in all of it get the same decision).
-DUE_COLUMNS = (
-    "account_id",
-    "kind",
-    "local_time",
-    "days",
-    "minutes_before",
-    "zone",
-    "next_fire_at",
-    "quiet_start",
-    "quiet_end",
-    "locale",
-    "timezone",
-    "discreet",
-)
-
-
 async def due(db: Database, now: datetime, limit: int) -> list[Row]:
     """Reminders whose instant has come, with what the scheduler needs of the account: a range
-    scan on reminders_due, never a table scan. Columns as DUE_COLUMNS."""
+    scan on reminders_due, never a table scan. account_id comes first: the scheduler groups rows
+    on every column after it (rows alike in all of them get the same decision)."""
     return await db.fetchall(
         "SELECT r.account_id, r.kind, r.local_time, r.days, r.minutes_before, r.zone,"
         " r.next_fire_at, q.quiet_start, q.quiet_end, a.locale, a.timezone, a.discreet"

@@ -32,25 +32,17 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Sources:
-    """What other domains expose for the aggregates, each for many accounts in a few queries.
-
-    `followups` leaves out an account whose schedule cannot be computed; None where a domain is
-    not there (tests).
+    """What other domains expose for the aggregates, each for many accounts in a few queries
+    (bound in sources.py). `followups` leaves out an account whose schedule cannot be computed.
     """
 
-    followups: (
-        Callable[[Database, Clock, Sequence[str]], Awaitable[Mapping[str, Sequence[FollowupEntry]]]]
-        | None
-    )
-    checkups: Callable[[Database, Clock, Sequence[str]], Awaitable[Sequence[CheckupAnswer]]] | None
-    attendance: (
-        Callable[[Database, Sequence[str], date], Awaitable[Mapping[str, Mapping[date, int]]]]
-        | None
-    )
-
-
-# Bound to the scales and meetings domains' functions once those are merged (see sources.py).
-NO_SOURCES = Sources(followups=None, checkups=None, attendance=None)
+    followups: Callable[
+        [Database, Clock, Sequence[str]], Awaitable[Mapping[str, Sequence[FollowupEntry]]]
+    ]
+    checkups: Callable[[Database, Clock, Sequence[str]], Awaitable[Sequence[CheckupAnswer]]]
+    attendance: Callable[
+        [Database, Sequence[str], date], Awaitable[Mapping[str, Mapping[date, int]]]
+    ]
 
 
 @dataclass(frozen=True)
@@ -78,10 +70,7 @@ class Privacy:
 class Report:
     generated_at: str
     funnel: list[FunnelRow]
-    # None while the scales domain does not provide follow-ups and check-up answers.
-    programmes: list[ProgrammeOutcomes] | None
-    # False while the meetings domain does not provide attendance: regularity rows are left out.
-    attendance_available: bool
+    programmes: list[ProgrammeOutcomes]
     privacy: Privacy
 
 
@@ -125,7 +114,7 @@ async def clinic_outcomes(
     db: Database,
     clock: Clock,
     clinic_id: str,
-    sources: Sources = NO_SOURCES,
+    sources: Sources,
     *,
     epsilon: float,
     zone: str,
@@ -140,11 +129,10 @@ async def clinic_outcomes(
         LinkedAccount(row["account_id"], row["programme"], seen.get(row["account_id"], "") >= since)
         for row in linked
     ]
-    gathered = await _gather(db, clock, accounts_linked, sources)
+    records, orders = await _gather(db, clock, accounts_linked, sources)
     noises = {
         programme: release.DpNoise(
-            epsilon
-            / release.figures_per_programme(len(gathered[1].get(programme, [])) if gathered else 0)
+            epsilon / release.figures_per_programme(len(orders.get(programme, [])))
         )
         for programme in logic.PROGRAMMES
     }
@@ -186,31 +174,27 @@ async def clinic_outcomes(
         )
         for name in [*logic.PROGRAMMES, "total"]
     ]
-    programmes = None
-    if gathered is not None:
-        records, orders = gathered
 
-        def figures() -> list[ProgrammeOutcomes]:
-            return [
-                logic.programme_outcomes(
-                    programme,
-                    [r for r in records if r.programme == programme],
-                    orders.get(programme, []),
-                    noises[programme],
-                    release.stable_wilcoxon_band,
-                )
-                for programme in logic.PROGRAMMES
-            ]
+    def figures() -> list[ProgrammeOutcomes]:
+        return [
+            logic.programme_outcomes(
+                programme,
+                [r for r in records if r.programme == programme],
+                orders.get(programme, []),
+                noises[programme],
+                release.stable_wilcoxon_band,
+            )
+            for programme in logic.PROGRAMMES
+        ]
 
-        # Medians, noise and the Wilcoxon band over every linked person: CPU work, in a thread,
-        # so the portal's first look of a month never stalls everyone's requests.
-        programmes = await asyncio.to_thread(figures)
+    # Medians, noise and the Wilcoxon band over every linked person: CPU work, in a thread,
+    # so the portal's first look of a month never stalls everyone's requests.
+    programmes = await asyncio.to_thread(figures)
     period = release.period_of(now, zone)
     return Report(
         generated_at=isoformat_utc(now),
         funnel=funnel,
         programmes=programmes,
-        attendance_available=sources.attendance is not None,
         privacy=Privacy(
             epsilon=epsilon,
             period=period,
@@ -224,14 +208,12 @@ async def clinic_outcomes(
 
 async def _gather(
     db: Database, clock: Clock, linked: list[LinkedAccount], sources: Sources
-) -> tuple[list[PersonRecord], dict[str, list[str]]] | None:
-    """Every linked person's record and each programme's time points; None without sources.
+) -> tuple[list[PersonRecord], dict[str, list[str]]]:
+    """Every linked person's record and each programme's time points.
 
     One person's data that cannot be read (a date the calendar cannot hold, say) leaves that
     person out; it never stops the figures for everyone else.
     """
-    if sources.followups is None or sources.checkups is None:
-        return None
     ids = [a.account_id for a in linked]
     schedules = await sources.followups(db, clock, ids) if ids else {}
     if len(schedules) < len(ids):
@@ -242,7 +224,7 @@ async def _gather(
     kept = [a for a in linked if a.account_id in schedules]
     answers = await _checkups(db, clock, [a.account_id for a in kept], sources.checkups)
     attendance: Mapping[str, Mapping[date, int]] = {}
-    if sources.attendance is not None and kept:
+    if kept:
         # Far enough back for the 30 days before any follow-up of a linked person.
         since = min((a.answered_on for a in answers), default=clock.now().date())
         attendance = await sources.attendance(
@@ -279,7 +261,6 @@ async def _checkups(
 
 
 SUPPRESSED = "suppressed (<5)"
-NOT_AVAILABLE = "not yet available"
 WILCOXON_HIDDEN = "not shown (under 50 pairs, or one person could change it)"
 
 
@@ -303,11 +284,6 @@ def csv_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
         rows.append((row.programme, "funnel", "", "", "", "codes_issued", str(row.codes)))
         for name in ("activations", "linked", "active_30"):
             rows.append((row.programme, "funnel", "", "", "", name, _cell(getattr(row, name))))
-    if report.programmes is None:
-        for programme in logic.PROGRAMMES:
-            for section in ("followup_completion", "change_from_baseline", _REGULARITY):
-                rows.append((programme, section, "", "", "", "", NOT_AVAILABLE))
-        return rows
     for result in report.programmes:
         p = result.programme
         for done in result.completion:
@@ -347,9 +323,6 @@ def csv_rows(report: Report) -> list[tuple[str, str, str, str, str, str, str]]:
                         else _cell(value),
                     )
                 )
-        if not report.attendance_available:
-            rows.append((p, _REGULARITY, "days_used", "latest", "", "", NOT_AVAILABLE))
-            continue
         for group in result.regularity:
             rows.append((p, _REGULARITY, "days_used", "latest", group.group, "n", _cell(group.n)))
             median = _cell(group.median_days_used)

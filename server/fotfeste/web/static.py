@@ -116,9 +116,6 @@ class PwaFiles:
     def version(self) -> str:
         return self._table.version
 
-    def paths(self) -> list[str]:
-        return sorted(self._table.assets)
-
     def _files(self) -> dict[str, Path]:
         """URL path → file, for every file that may be served (re-read when sw.js changes)."""
         sw = self.root / "sw.js"
