@@ -21,6 +21,7 @@ from fotfeste.meetings.logic import (
     next_start,
 )
 from fotfeste.meetings.models import Location, Meeting
+from fotfeste.meetings.sql_maths import SQLITE_MATHS, Sql
 from fotfeste.wallclock import weekday
 
 COLUMNS = (
@@ -29,74 +30,13 @@ COLUMNS = (
 )
 
 
-class _Sql:
-    """A piece of SQL built by Python's operators, so logic.haversine_km writes SQL too."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def _join(self, op: str, other: object, *, reverse: bool = False) -> _Sql:
-        left, right = (_text(other), self.text) if reverse else (self.text, _text(other))
-        return _Sql(f"({left} {op} {right})")
-
-    def __add__(self, other: object) -> _Sql:
-        return self._join("+", other)
-
-    def __sub__(self, other: object) -> _Sql:
-        return self._join("-", other)
-
-    def __mul__(self, other: object) -> _Sql:
-        return self._join("*", other)
-
-    def __rmul__(self, other: object) -> _Sql:
-        return self._join("*", other, reverse=True)
-
-    def __truediv__(self, other: object) -> _Sql:
-        return self._join("/", other)
-
-
-def _text(value: object) -> str:
-    return value.text if isinstance(value, _Sql) else repr(value)
-
-
-def _call(name: str, *args: object) -> _Sql:
-    return _Sql(f"{name}({', '.join(_text(a) for a in args)})")
-
-
-class _SqliteMaths:
-    """SQLite's math functions (3.35+); PostgreSQL would name `least` so."""
-
-    def radians(self, x: object) -> _Sql:
-        return _call("radians", x)
-
-    def sin(self, x: object) -> _Sql:
-        return _call("sin", x)
-
-    def cos(self, x: object) -> _Sql:
-        return _call("cos", x)
-
-    def asin(self, x: object) -> _Sql:
-        return _call("asin", x)
-
-    def sqrt(self, x: object) -> _Sql:
-        return _call("sqrt", x)
-
-    def square(self, x: object) -> _Sql:
-        return _call("power", x, 2)
-
-    def least(self, x: object, y: object) -> _Sql:
-        return _call("min", x, y)
-
-
 @cache
 def distance_sql(lat_column: str = "m.lat", lon_column: str = "m.lon") -> str:
     """SQL for the km from the point (:lat, :lon) to a row's: logic.haversine_km, the one
     definition, written as SQL, so only the nearest rows ever reach Python."""
-    point = _Sql(":lat"), _Sql(":lon")
-    row = _Sql(lat_column), _Sql(lon_column)
-    return str(haversine_km(*point, *row, _SqliteMaths()).text)
+    point = Sql(":lat"), Sql(":lon")
+    row = Sql(lat_column), Sql(lon_column)
+    return str(haversine_km(*point, *row, SQLITE_MATHS).text)
 
 
 def box_sql(lat: float, lon: float, radius_km: float, params: dict[str, Any]) -> str:
