@@ -127,7 +127,7 @@ async def timed(
 async def full_scan(db: Database, lat: float, lon: float, radius: float) -> list[Any]:
     """The same search without the R*Tree: distance for every row with a place."""
     return await db.fetchall(
-        f"SELECT {store.COLUMNS}, {store._DISTANCE_SQL.replace('m.', '')} AS distance"  # noqa: S608
+        f"SELECT {store.COLUMNS}, {store.distance_sql('lat', 'lon')} AS distance"  # noqa: S608
         " FROM meetings WHERE lat IS NOT NULL AND temporarily_closed = 0"
         " AND distance <= :radius ORDER BY distance, id LIMIT 50",
         {"lat": lat, "lon": lon, "radius": radius},

@@ -5,6 +5,7 @@
 import * as api from './api.js';
 import * as store from './store.js';
 import * as outbox from './outbox.js';
+import { addDays } from './dates.js';
 
 const CHECKIN_PATH = '/api/checkins/';
 // Back-dating from the strip reaches this many days, today included.
@@ -31,23 +32,6 @@ function update(changes) {
 outbox.onChange(() => { refresh().catch(() => {}); });
 
 // --- dates ------------------------------------------------------------------------------
-
-// Today's date 'YYYY-MM-DD' in a time zone (the account's), from the device's clock.
-export function localToday(timeZone) {
-  const format = (zone) => new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
-  }).format(new Date());
-  try {
-    return format(timeZone || undefined);
-  } catch {
-    return format(undefined);
-  }
-}
-
-export function addDays(day, days) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 export function canBackdate(day, today) {
   return day <= today && day > addDays(today, -BACKDATE_DAYS);

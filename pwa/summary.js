@@ -7,6 +7,7 @@
 // it has a check-in: the day is not over yet (the API's drug-free total stops before today too).
 
 import * as store from './store.js';
+import { addDays, weekdayOf } from './dates.js';
 
 const DAY_MS = 86_400_000;
 // Offline, the last summary made on this phone is shown for a week at most. The service worker
@@ -15,18 +16,9 @@ const DAY_MS = 86_400_000;
 const LAST_KEY = 'summary.last';
 const LAST_MAX_AGE_MS = 7 * DAY_MS;
 
-export function addDays(iso, days) {
-  const date = new Date(`${iso}T00:00:00Z`);
-  return new Date(date.getTime() + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-function weekday(iso) {
-  return new Date(`${iso}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-}
-
 /** The Monday that starts the week of `iso` (weeks run Monday to Sunday in the Nordics). */
 export function weekStart(iso) {
-  return addDays(iso, -((weekday(iso) + 6) % 7));
+  return addDays(iso, -((weekdayOf(iso) + 6) % 7));
 }
 
 /** The period a choice stands for: {from, to}, never after today, at most two years long. */

@@ -69,6 +69,7 @@ const APP_SHELL = [
   '/views/meetings.js',
   '/views/meeting.js',
   '/views/meeting-parts.js',
+  '/dates.js',
   '/views/place-search.js',
   '/views/cards/meetings.js',
   '/data/places.json',

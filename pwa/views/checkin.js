@@ -4,6 +4,7 @@
 import { html, useEffect, useId, useState } from './html.js';
 import { formatDate, t } from '../i18n.js';
 import * as recovery from '../recovery.js';
+import { todayIn } from '../dates.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 import { RelapseMessage } from './recovery-parts.js';
 
@@ -61,7 +62,7 @@ function Substances({ value, onChange }) {
 
 export function Checkin({ state, actions }) {
   const id = useId();
-  const today = recovery.localToday(state.me?.timezone);
+  const today = todayIn(state.me?.timezone);
   const [day] = useState(() => {
     const chosen = recovery.snapshot().chosenDate;
     return chosen && chosen <= today ? chosen : today;

@@ -4,6 +4,7 @@
 import { html, useEffect, useState } from './html.js';
 import { currentLanguage, formatDate, t } from '../i18n.js';
 import * as recovery from '../recovery.js';
+import { todayIn } from '../dates.js';
 import { Title } from './parts.js';
 import { DayMark, Legend, dayLabel } from './recovery-parts.js';
 import { useRecovery } from './cards/progress.js';
@@ -41,7 +42,7 @@ function weeks(days) {
 }
 
 export function History({ state, actions }) {
-  const today = recovery.localToday(state.me?.timezone);
+  const today = todayIn(state.me?.timezone);
   const { waiting } = useRecovery();
   const [month, setMonth] = useState(today.slice(0, 7));
   const [checkins, setCheckins] = useState(null);

@@ -3,32 +3,13 @@
 
 import { html } from './html.js';
 import { currentLanguage, formatDate, formatNumber, formatRelative, t } from '../i18n.js';
+import { addDays, dateIn } from '../dates.js';
 
 export const FELLOWSHIPS = ['AA', 'NA', 'CA', 'Al-Anon', 'Nar-Anon'];
 // The fellowship filter's "family groups" choice: groups for the people close to someone.
 export const FAMILY_GROUPS = ['Al-Anon', 'Nar-Anon'];
 // The language filter's choices and the meeting type code each one means.
 export const LANGUAGE_TYPES = { sv: 'SV', nb: 'NO', da: 'DA', en: 'EN' };
-
-// A calendar date 'YYYY-MM-DD' in a time zone (en-CA writes dates exactly so).
-export function dateIn(timeZone, when = new Date()) {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(when);
-  } catch {
-    return new Intl.DateTimeFormat('en-CA').format(when);
-  }
-}
-
-// The weekday (0 = Sunday … 6 = Saturday, as the API counts) of a date 'YYYY-MM-DD'.
-export function weekdayOf(isoDate) {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-}
-
-export function addDays(isoDate, days) {
-  const [y, m, d] = isoDate.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 // The name of a weekday 0–6 in the current language ("måndag", "Monday").
 export function weekdayName(day) {

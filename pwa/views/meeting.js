@@ -8,7 +8,8 @@ import { Title, errorText } from './parts.js';
 import {
   cachedFavourites, knownMeeting, loadFavourites, saveFavourites, sendOrQueue, typeNames,
 } from '../meetings.js';
-import { dateIn, hasPlace, placeText, weekdayName, whenLine } from './meeting-parts.js';
+import { hasPlace, placeText, weekdayName, whenLine } from './meeting-parts.js';
+import { dateIn } from '../dates.js';
 
 // The meeting id from the address (#/meeting/<id>).
 export function meetingIdFromHash(hash = location.hash) {

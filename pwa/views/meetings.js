@@ -11,8 +11,9 @@ import {
   lastResults, loadFavourites, saveFilters, saveLastResults, savedFilters,
 } from '../meetings.js';
 import {
-  FAMILY_GROUPS, FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, addDays, dateIn, isOpen, weekdayName, weekdayOf,
+  FAMILY_GROUPS, FELLOWSHIPS, LANGUAGE_TYPES, MeetingItem, isOpen, weekdayName,
 } from './meeting-parts.js';
+import { addDays, dateIn, weekdayOf } from '../dates.js';
 
 const RADII = [2, 5, 10, 25, 50, 100];
 const DEFAULT_FILTERS = {

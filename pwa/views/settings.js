@@ -10,15 +10,7 @@ import { ErrorMessage, RecoveryCode, Title, errorText } from './parts.js';
 import { ClinicSettings } from './clinic.js';
 import { REGIONS, loadHelpLines } from './help-lines.js';
 import { DeviceList, SignOut } from './devices.js';
-
-// Today's date in the account's time zone, as YYYY-MM-DD (the en-CA format is exactly that).
-function today(timeZone) {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
-  } catch {
-    return new Intl.DateTimeFormat('en-CA').format(new Date());
-  }
-}
+import { todayIn } from '../dates.js';
 
 function download(blob, filename) {
   const url = URL.createObjectURL(blob);
@@ -187,7 +179,7 @@ function Export({ state, actions, id }) {
     setError('');
     try {
       const blob = await exportData();
-      download(blob, `fotfeste-export-${today(state.me?.timezone)}.json`);
+      download(blob, `fotfeste-export-${todayIn(state.me?.timezone)}.json`);
       actions.announce(t('settings.export_done'));
     } catch (failure) {
       setError(errorText(failure));

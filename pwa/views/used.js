@@ -3,7 +3,8 @@
 
 import { html, useEffect, useState } from './html.js';
 import { t } from '../i18n.js';
-import { checkIn, checkinsBetween, localToday } from '../recovery.js';
+import { checkIn, checkinsBetween } from '../recovery.js';
+import { todayIn } from '../dates.js';
 import { emptyPlan, loadPlan } from '../plan-data.js';
 import { CallMyPerson } from './my-plan-lists.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
@@ -11,7 +12,7 @@ import { EmergencyCall } from './help-lines.js';
 
 // Notes use on today's check-in, keeping what the day's check-in already says (mood, craving…).
 async function noteUseToday(timeZone) {
-  const day = localToday(timeZone);
+  const day = todayIn(timeZone);
   let existing = {};
   try {
     existing = (await checkinsBetween(day, day))[0] ?? {};

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, runtime_checkable
-from zoneinfo import ZoneInfo
+
+from fotfeste.wallclock import today_in
 
 
 @runtime_checkable
@@ -38,8 +39,8 @@ class FixedClock:
 
 
 def local_today(clock: Clock, timezone: str) -> date:
-    """Today's calendar date in an IANA time zone."""
-    return clock.now().astimezone(ZoneInfo(timezone)).date()
+    """Today's calendar date in an IANA time zone (the rule is wallclock.today_in)."""
+    return today_in(clock.now(), timezone)
 
 
 def isoformat_utc(instant: datetime) -> str:

@@ -7,10 +7,10 @@ adds a month (issue 22): every route refuses dates outside its bound with a 400 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from fotfeste.errors import InvalidInput
+from fotfeste.wallclock import next_midnight
 
 YEARS = 2  # as far back, or ahead, as any date a person sends may lie (check-ins, programmes)
 
@@ -42,8 +42,6 @@ def check_near(
 
 
 def seconds_to_midnight(now: datetime, timezone: str) -> int:
-    """Whole seconds from `now` to the next midnight in the zone (for a per-day Retry-After)."""
-    zone = ZoneInfo(timezone)
-    local = now.astimezone(zone)
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
-    return max(1, math.ceil((midnight - local).total_seconds()))
+    """Whole seconds from `now` to the next midnight in the zone (for a per-day Retry-After);
+    real seconds, so a night with a change of clocks is an hour shorter or longer."""
+    return max(1, math.ceil((next_midnight(now, timezone) - now).total_seconds()))

@@ -9,6 +9,7 @@ import pytest
 from fotfeste.errors import InvalidInput
 from fotfeste.recovery import logic
 from fotfeste.recovery.logic import Span
+from fotfeste.wallclock import today_in
 
 D = date.fromisoformat
 
@@ -223,7 +224,7 @@ TODAY_CASES = [
     ids=[case[0] for case in TODAY_CASES],
 )
 def test_today_in_zone(instant: str, zone: str, expected: str) -> None:
-    assert logic.today_in(datetime.fromisoformat(instant).replace(tzinfo=UTC), zone) == D(expected)
+    assert today_in(datetime.fromisoformat(instant).replace(tzinfo=UTC), zone) == D(expected)
 
 
 # (case, start date, instant, zone, current streak days)
@@ -245,7 +246,7 @@ DST_STREAKS = [
 def test_streaks_count_calendar_days_in_the_accounts_zone(
     start: str, instant: str, zone: str, days: int
 ) -> None:
-    today = logic.today_in(datetime.fromisoformat(instant).replace(tzinfo=UTC), zone)
+    today = today_in(datetime.fromisoformat(instant).replace(tzinfo=UTC), zone)
     assert logic.progress(D(start), today, {}).current_streak_days == days
 
 
@@ -253,9 +254,9 @@ def test_time_zone_change_keeps_history_and_never_goes_negative() -> None:
     """Checked in as used on the 17th in Kiritimati, then moved to Pago Pago (today the 15th)."""
     instant = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
     checkins = {D("2026-03-17"): True}
-    east = logic.progress(D("2026-03-01"), logic.today_in(instant, "Pacific/Kiritimati"), checkins)
+    east = logic.progress(D("2026-03-01"), today_in(instant, "Pacific/Kiritimati"), checkins)
     assert (east.current_streak_days, east.longest_streak_days) == (0, 16)
-    west = logic.progress(D("2026-03-01"), logic.today_in(instant, "Pacific/Pago_Pago"), checkins)
+    west = logic.progress(D("2026-03-01"), today_in(instant, "Pacific/Pago_Pago"), checkins)
     assert (west.current_streak_days, west.longest_streak_days) == (0, 14)
     assert west.drug_free_days_total == 14
     # A day later in the west the use day is today: still 0, and the streak begins the 18th.

@@ -11,15 +11,14 @@ from fotfeste.errors import InvalidInput
 from fotfeste.reminders.logic import (
     ALL_DAYS,
     QuietHours,
-    after_quiet_hours,
     decode_days,
     encode_days,
+    fires_at,
     is_late,
-    local_instant,
     next_daily,
     parse_hhmm,
-    weekday,
 )
+from fotfeste.wallclock import wall_instant, weekday
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -97,9 +96,9 @@ def test_a_reminder_in_quiet_hours_waits_until_they_end() -> None:
         2026, 3, 17, 6
     )
     # 06:00 local -> 07:00 the same morning.
-    assert after_quiet_hours(utc(2026, 3, 17, 5), STOCKHOLM, quiet) == utc(2026, 3, 17, 6)
-    assert after_quiet_hours(utc(2026, 3, 17, 12), STOCKHOLM, quiet) == utc(2026, 3, 17, 12)
-    assert after_quiet_hours(utc(2026, 3, 17, 12), STOCKHOLM, None) == utc(2026, 3, 17, 12)
+    assert fires_at(utc(2026, 3, 17, 5), STOCKHOLM, quiet) == utc(2026, 3, 17, 6)
+    assert fires_at(utc(2026, 3, 17, 12), STOCKHOLM, quiet) == utc(2026, 3, 17, 12)
+    assert fires_at(utc(2026, 3, 17, 12), STOCKHOLM, None) == utc(2026, 3, 17, 12)
 
 
 def test_weekdays_follow_meeting_guide() -> None:
@@ -110,7 +109,7 @@ def test_weekdays_follow_meeting_guide() -> None:
 
 
 def test_local_instant_and_lateness() -> None:
-    assert local_instant(datetime(2026, 7, 1).date(), time(9), STOCKHOLM) == utc(2026, 7, 1, 7)
+    assert wall_instant(datetime(2026, 7, 1).date(), time(9), STOCKHOLM) == utc(2026, 7, 1, 7)
     assert not is_late(utc(2026, 1, 1, 9), utc(2026, 1, 1, 9, 30), timedelta(hours=1))
     assert is_late(utc(2026, 1, 1, 9), utc(2026, 1, 1, 11), timedelta(hours=1))
 

@@ -4,6 +4,7 @@
 import { html, useEffect, useId, useState } from '../html.js';
 import { formatDate, formatMoney, t } from '../../i18n.js';
 import * as recovery from '../../recovery.js';
+import { todayIn } from '../../dates.js';
 import { ErrorMessage, errorText } from '../parts.js';
 import {
   Celebration, DayMark, Legend, NextMilestone, RelapseMessage, Streak, dayLabel, withWaiting,
@@ -132,7 +133,7 @@ function ProgressCard({ state, actions }) {
   const { progress, waiting, loaded } = useRecovery();
   const [relapse, setRelapse] = useState(null);
   const [milestone, setMilestone] = useState(null);
-  const today = recovery.localToday(state.me?.timezone);
+  const today = todayIn(state.me?.timezone);
 
   useEffect(() => {
     let live = true;

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vGeo, vRecur
 
 from fotfeste.meetings.logic import next_start, parse_clock_time
 from fotfeste.meetings.models import Meeting
+from fotfeste.wallclock import zone
 
+# iCalendar's day codes by the API's weekday (wallclock: 0 = Sunday).
 _BYDAY = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")
 
 
@@ -23,9 +24,10 @@ def meeting_calendar(meeting: Meeting, now: datetime, host: str) -> bytes:
     minutes = (end_wall.hour * 60 + end_wall.minute) - (start_wall.hour * 60 + start_wall.minute)
     if minutes <= 0:
         minutes += 24 * 60  # ends after midnight
-    zone = ZoneInfo(meeting.timezone)
-    # Wall-clock start and end in the zone: the recurrence then keeps 19:00 across DST changes.
-    dtstart = datetime.combine(start.date(), start_wall, tzinfo=zone)
+    tz = zone(meeting.timezone)
+    # Wall-clock start and end in the zone: the recurrence then keeps 19:00 across DST changes
+    # (a start in a spring-forward gap is read as wallclock reads it: RFC 5545 says the same).
+    dtstart = datetime.combine(start.date(), start_wall, tzinfo=tz)
     dtend = dtstart.replace(tzinfo=None) + timedelta(minutes=minutes)
 
     event = Event()
@@ -33,7 +35,7 @@ def meeting_calendar(meeting: Meeting, now: datetime, host: str) -> bytes:
     event.add("dtstamp", now)
     event.add("summary", meeting.name)
     event.add("dtstart", dtstart)
-    event.add("dtend", dtend.replace(tzinfo=zone))
+    event.add("dtend", dtend.replace(tzinfo=tz))
     event.add("rrule", vRecur(freq="WEEKLY", byday=_BYDAY[meeting.day]))
     # An online meeting is no place to go: its calendar entry names the link, not an address.
     online = meeting.attendance == "online"

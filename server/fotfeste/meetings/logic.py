@@ -9,7 +9,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from typing import Any, Protocol
+from zoneinfo import available_timezones
+
+from fotfeste.wallclock import today_in, wall_instant, weekday, zone
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180
@@ -164,30 +167,11 @@ def is_timezone(name: object) -> bool:
     return isinstance(name, str) and name in known_timezones()
 
 
-@cache
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}") from None
-
-
-def weekday_of(day: date) -> int:
-    """A date's weekday in the Meeting Guide numbering (0 = Sunday)."""
-    return (day.weekday() + 1) % 7
-
-
 def occurrence(on: date, start: time, timezone: str) -> datetime:
-    """The meeting's start on a local date, as an aware datetime in its zone.
-
-    A start inside a spring-forward gap moves forward by the gap (02:30 becomes 03:30), as clocks
-    and calendars do; in the autumn overlap the first (summer-time) instant is meant.
-    """
-    zone = _zone(timezone)
-    naive = datetime.combine(on, start)
-    local = naive.replace(tzinfo=zone, fold=0)
-    # A round trip through UTC normalises a non-existent wall time; an existing one is unchanged.
-    return local.astimezone(UTC).astimezone(zone)
+    """The meeting's start on a local date, as an aware datetime in its zone (the DST rule is
+    wallclock's: 02:30 in a spring-forward gap is 03:30; in an autumn overlap the first one)."""
+    # Through UTC, so a non-existent wall time comes back normalised; an existing one unchanged.
+    return wall_instant(on, start, timezone).astimezone(zone(timezone))
 
 
 def next_start(day: int, start: str | time, timezone: str, now: datetime) -> datetime:
@@ -202,8 +186,8 @@ def next_start(day: int, start: str | time, timezone: str, now: datetime) -> dat
     wall = start if isinstance(start, time) else parse_clock_time(start)
     if wall is None:
         raise ValueError(f"not a time: {start!r}")
-    local_today = now.astimezone(_zone(timezone)).date()
-    ahead = (day - weekday_of(local_today)) % 7
+    local_today = today_in(now, timezone)
+    ahead = (day - weekday(local_today)) % 7
     # Compared in UTC: Python compares two datetimes of one ZoneInfo by wall clock, ignoring
     # fold, which would be wrong in the autumn overlap if `now` came in the meeting's zone.
     instant = now.astimezone(UTC)
@@ -214,13 +198,50 @@ def next_start(day: int, start: str | time, timezone: str, now: datetime) -> dat
     raise AssertionError("unreachable: a week ahead is always in the future")
 
 
+class Maths(Protocol):
+    """The functions the distance formula is written with: Python's math below, SQL's in
+    meetings.store, so the one formula measures in both (and a dialect can bring its own)."""
+
+    def radians(self, x: Any) -> Any: ...
+    def sin(self, x: Any) -> Any: ...
+    def cos(self, x: Any) -> Any: ...
+    def asin(self, x: Any) -> Any: ...
+    def sqrt(self, x: Any) -> Any: ...
+    def square(self, x: Any) -> Any: ...
+    def least(self, x: Any, y: Any) -> Any: ...
+
+
+def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any, maths: Maths) -> Any:
+    """Distance on the mean-radius sphere (haversine), in km: within 0.5 % of the ellipsoid.
+
+    The one definition of distance: numbers with PYTHON_MATHS give a float, SQL expressions
+    with meetings.store's SQL maths give the SQL that nearby search sorts and filters by.
+    """
+    a = maths.square(maths.sin(maths.radians(lat2 - lat1) / 2)) + maths.cos(
+        maths.radians(lat1)
+    ) * maths.cos(maths.radians(lat2)) * maths.square(maths.sin(maths.radians(lon2 - lon1) / 2))
+    return 2 * EARTH_RADIUS_KM * maths.asin(maths.least(1, maths.sqrt(a)))
+
+
+class _PythonMaths:
+    radians = staticmethod(math.radians)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    asin = staticmethod(math.asin)
+    sqrt = staticmethod(math.sqrt)
+    least = staticmethod(min)
+
+    @staticmethod
+    def square(x: float) -> float:
+        return x * x
+
+
+PYTHON_MATHS: Maths = _PythonMaths()
+
+
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Distance on the mean-radius sphere (haversine), in km: within 0.5 % of the ellipsoid."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    """The distance in km between two points (haversine_km with Python's math)."""
+    return float(haversine_km(lat1, lon1, lat2, lon2, PYTHON_MATHS))
 
 
 Box = tuple[float, float, float, float]  # min_lat, max_lat, min_lon, max_lon

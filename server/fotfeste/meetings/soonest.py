@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fotfeste.db import Database, Row
-from fotfeste.meetings.logic import bounding_boxes, great_circle_km
+from fotfeste.meetings.logic import great_circle_km
 from fotfeste.meetings.models import Meeting
 from fotfeste.meetings.store import (
-    _DISTANCE_SQL,
     _columns,
     _filters,
+    box_sql,
+    distance_sql,
     minutes_into_week,
     offset_minutes,
     to_meeting,
@@ -59,7 +60,7 @@ async def nearby_soonest(
         "now": minutes_into_week(now),
     }
     where = _filters(day, fellowship, type_code, params)
-    in_box = _boxes(lat, lon, radius_km, params)
+    in_box = box_sql(lat, lon, radius_km, params)
     inside = (
         f"FROM meetings_geo g JOIN meetings m ON m.pk = g.pk WHERE {in_box}"
         f" AND m.temporarily_closed = 0 AND m.attendance != 'online'{where}"
@@ -99,7 +100,7 @@ async def _soonest_in_sql(
     key = f"coalesce((({start} - :now) % {_WEEK} + {_WEEK}) % {_WEEK}, -1)"
     return await db.fetchall(
         f"WITH inside AS MATERIALIZED (SELECT * FROM ("  # noqa: S608 - fixed fragments, values bound
-        f"  SELECT m.pk AS pk, {key} AS k, {_DISTANCE_SQL} AS distance {inside})"
+        f"  SELECT m.pk AS pk, {key} AS k, {distance_sql()} AS distance {inside})"
         "  WHERE distance <= :radius)"
         f" SELECT {_columns('m')}, inside.distance AS distance FROM inside"
         " JOIN meetings m ON m.pk = inside.pk WHERE inside.k <= :slack + coalesce("
@@ -128,17 +129,6 @@ async def _soonest_in_python(
     keyed.sort(key=lambda k: k[0])
     cutoff = keyed[limit - 1][0] + week_slack(list(offsets), now) if len(keyed) >= limit else _WEEK
     return [(row, distance) for key, distance, row in keyed if key <= cutoff]
-
-
-def _boxes(lat: float, lon: float, radius_km: float, params: dict[str, Any]) -> str:
-    boxes = []
-    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
-        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
-        boxes.append(
-            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
-            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
-        )
-    return f"({' OR '.join(boxes)})"
 
 
 async def _known_zones(db: Database, now: datetime) -> list[str]:

@@ -7,6 +7,7 @@ import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,24 +15,41 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
 from fotfeste.errors import NotFound
 from fotfeste.meetings.logic import (
-    EARTH_RADIUS_KM,
     bounding_boxes,
     great_circle_km,
+    haversine_km,
     next_start,
-    weekday_of,
 )
 from fotfeste.meetings.models import Location, Meeting
+from fotfeste.meetings.sql_maths import SQLITE_MATHS, Sql
+from fotfeste.wallclock import weekday
 
 COLUMNS = (
     "id, name, fellowship, day, time, end_time, timezone, types, attendance, temporarily_closed,"
     " location_name, address, lat, lon, conference_url, conference_phone, notes"
 )
-# Haversine in SQL (SQLite's math functions), so only the nearest rows ever reach Python.
-_DISTANCE_SQL = (
-    f"2 * {EARTH_RADIUS_KM} * asin(min(1, sqrt("
-    "  power(sin(radians(m.lat - :lat) / 2), 2)"
-    "  + cos(radians(:lat)) * cos(radians(m.lat)) * power(sin(radians(m.lon - :lon) / 2), 2))))"
-)
+
+
+@cache
+def distance_sql(lat_column: str = "m.lat", lon_column: str = "m.lon") -> str:
+    """SQL for the km from the point (:lat, :lon) to a row's: logic.haversine_km, the one
+    definition, written as SQL, so only the nearest rows ever reach Python."""
+    point = Sql(":lat"), Sql(":lon")
+    row = Sql(lat_column), Sql(lon_column)
+    return str(haversine_km(*point, *row, SQLITE_MATHS).text)
+
+
+def box_sql(lat: float, lon: float, radius_km: float, params: dict[str, Any]) -> str:
+    """SQL for "in the R*Tree boxes around the point" (meetings_geo as g), its values added to
+    params: the candidates that the distance then decides on."""
+    boxes = []
+    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
+        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
+        boxes.append(
+            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
+            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
+        )
+    return f"({' OR '.join(boxes)})"
 
 
 @dataclass(frozen=True)
@@ -98,11 +116,6 @@ _FIRST_RING_KM = 2.0
 _SLACK_KM = 0.005
 
 
-def _distance_sql(lat_column: str, lon_column: str) -> str:
-    """Haversine in SQL (SQLite's math functions), so only the nearest rows reach Python."""
-    return _DISTANCE_SQL.replace("m.lat", lat_column).replace("m.lon", lon_column)
-
-
 def _next_ring(ring: float, found: int, limit: int, radius_km: float) -> float:
     # Meetings grow with the area, so sqrt(limit / found) times the ring should hold `limit`.
     growth = math.sqrt(limit / max(found, 0.5)) * 1.25
@@ -154,14 +167,7 @@ async def _within(
         "slack": _SLACK_KM,
     }
     where = _filters(day, fellowship, type_code, params)
-    boxes = []
-    for i, (min_lat, max_lat, min_lon, max_lon) in enumerate(bounding_boxes(lat, lon, radius_km)):
-        params.update({f"a{i}": min_lat, f"b{i}": max_lat, f"c{i}": min_lon, f"d{i}": max_lon})
-        boxes.append(
-            f"(g.max_lat >= :a{i} AND g.min_lat <= :b{i}"
-            f" AND g.max_lon >= :c{i} AND g.min_lon <= :d{i})"
-        )
-    in_box = f"({' OR '.join(boxes)})"
+    in_box = box_sql(lat, lon, radius_km, params)
     # Without filters the R*Tree alone answers "which points are near" (temporarily closed
     # places are not in it); filters need the rows.
     join = f" JOIN meetings m ON m.pk = g.pk WHERE {in_box}{where}" if where else f" WHERE {in_box}"
@@ -169,14 +175,14 @@ async def _within(
         try:
             rows = await db.fetchall(
                 "WITH near AS MATERIALIZED ("  # noqa: S608 - fixed fragments, values bound
-                f"  SELECT g.pk AS pk, {_distance_sql('g.min_lat', 'g.min_lon')} AS d"
+                f"  SELECT g.pk AS pk, {distance_sql('g.min_lat', 'g.min_lon')} AS d"
                 f"  FROM meetings_geo g{join}),"
                 # Every candidate as near as the limit-th one (within the slack) is kept, not
                 # just `limit` of them: among meetings at one address the ids decide, not chance.
                 " top AS MATERIALIZED ("
                 "  SELECT pk FROM near WHERE d <= :radius + :slack AND d <= :slack + coalesce("
                 "   (SELECT d FROM near ORDER BY d LIMIT 1 OFFSET :limit - 1), :radius))"
-                f" SELECT * FROM (SELECT {_columns('m')}, {_DISTANCE_SQL} AS distance"
+                f" SELECT * FROM (SELECT {_columns('m')}, {distance_sql()} AS distance"
                 "  FROM top JOIN meetings m ON m.pk = top.pk"
                 "  WHERE m.temporarily_closed = 0 AND m.attendance != 'online')"
                 " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
@@ -271,7 +277,7 @@ def minutes_into_week(now: datetime) -> int:
     """
     utc = now.astimezone(UTC)
     seconds = utc.hour * 3600 + utc.minute * 60 + utc.second + utc.microsecond / 1e6
-    return weekday_of(utc.date()) * 1440 + math.ceil(seconds / 60)
+    return weekday(utc.date()) * 1440 + math.ceil(seconds / 60)
 
 
 def week_slack(zones: list[str], now: datetime) -> int:

@@ -23,6 +23,7 @@ from fotfeste.motivation.models import (
     WeekdayCraving,
     WeekMood,
 )
+from fotfeste.wallclock import weekday
 
 DAYS_PER = {"day": Decimal(1), "week": Decimal(7), "month": Decimal(365) / Decimal(12)}
 CURRENCY_BY_COUNTRY = {"SE": "SEK", "NO": "NOK", "DK": "DKK"}
@@ -103,7 +104,7 @@ def insights(
             moods[_week_start(fact.day)].append(fact.mood)
         if fact.craving is None:
             continue
-        by_weekday[(fact.day.weekday() + 1) % 7].append(fact.craving)
+        by_weekday[weekday(fact.day)].append(fact.craving)
         local = fact.created_at.astimezone(zone)
         # Only a check-in made on its own day says when in the day the craving was felt.
         if local.date() == fact.day:

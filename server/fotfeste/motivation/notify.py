@@ -9,7 +9,6 @@ next milestones are news again. One link that fails is logged and skipped; other
 from __future__ import annotations
 
 import logging
-from datetime import time
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
@@ -17,7 +16,7 @@ from fotfeste.db import Database, Row
 from fotfeste.motivation.texts import supporter_milestone
 from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification
 from fotfeste.recovery.service import progress_for_account
-from fotfeste.reminders.service import QuietHours, after_quiet_hours, quiet_hours_of
+from fotfeste.reminders.service import fires_at, quiet_hours, quiet_hours_of
 
 log = logging.getLogger(__name__)
 TTL = 3 * 24 * 3600
@@ -51,16 +50,11 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
     now = clock.now()
     news: dict[str, object] | None = None  # the outbox row's parameters, when there is news
     if known is not None and top > known:
-        quiet = await quiet_hours_of(db, link["supporter"])
-        hours = (
-            None
-            if quiet is None
-            else QuietHours(time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1]))
-        )
+        quiet = quiet_hours(*(await quiet_hours_of(db, link["supporter"]) or (None, None)))
         payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
         news = Notification(
             link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
-        ).params(now, after_quiet_hours(now, ZoneInfo(link["timezone"]), hours))
+        ).params(now, fires_at(now, ZoneInfo(link["timezone"]), quiet))
     async with db.transaction() as conn:
         if news is not None:
             cursor = await conn.execute(INSERT_FOR_ACCOUNT, news)

@@ -6,9 +6,8 @@ import calendar
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from fotfeste.dates import check_near
 from fotfeste.errors import InvalidInput
@@ -56,11 +55,6 @@ class Progress:
 
 
 # --- time ----------------------------------------------------------------------------------
-
-
-def today_in(instant: datetime, timezone: str) -> date:
-    """The calendar date at `instant` in an IANA zone: a day is a date, so DST never shifts it."""
-    return instant.astimezone(ZoneInfo(timezone)).date()
 
 
 def add_months(day: date, months: int) -> date:

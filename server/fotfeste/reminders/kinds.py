@@ -11,7 +11,7 @@ from fotfeste.clock import Clock, local_today
 from fotfeste.db import Database
 from fotfeste.meetings.service import FavouriteMeeting, favourite_meetings_for_account, next_start
 from fotfeste.recovery.service import progress_for_account
-from fotfeste.reminders.logic import QuietHours, next_daily
+from fotfeste.reminders.logic import QuietHours, fires_at, next_daily
 from fotfeste.scales.service import followups_for_account
 
 
@@ -117,12 +117,11 @@ def meeting_reminders(
     for meeting in favourites:
         start = next_start(meeting.day, meeting.time, meeting.timezone, after + lead)
         for _ in range(3):
-            at = start - lead
-            quiet = setup.quiet is not None and setup.quiet.contains(
-                at.astimezone(setup.zone).time().replace(second=0, microsecond=0)
-            )
-            if at > after and not quiet:
-                found.append((at.astimezone(UTC), meeting))
+            # In UTC: `lead` is real minutes before the start, also across a change of clocks.
+            at = start.astimezone(UTC) - lead
+            fire = fires_at(at, setup.zone, setup.quiet, can_wait=False) if at > after else None
+            if fire is not None:
+                found.append((fire, meeting))
                 break
             start = next_start(
                 meeting.day, meeting.time, meeting.timezone, start + timedelta(minutes=1)

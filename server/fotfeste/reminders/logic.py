@@ -1,20 +1,31 @@
-"""Pure rules of reminders: the next UTC instant of a local time, DST gaps, quiet hours."""
+"""Pure rules of reminders: when one fires (its next instant, quiet hours), stored days and times.
+
+The wall-clock rules under them (DST gaps and overlaps, weekday numbers) are fotfeste.wallclock's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
+from typing import Literal, overload
 from zoneinfo import ZoneInfo
 
 from fotfeste.errors import InvalidInput
+from fotfeste.wallclock import ALL_DAYS, wall_instant, weekday
 
-ALL_DAYS = frozenset(range(7))  # Meeting Guide weekdays: 0 = Sunday … 6 = Saturday
-
-
-def weekday(day: date) -> int:
-    """The Meeting Guide weekday of a date (0 = Sunday)."""
-    return (day.weekday() + 1) % 7
+# ALL_DAYS is the API's week (wallclock's), re-exported: a reminder's default days.
+__all__ = [
+    "ALL_DAYS",
+    "QuietHours",
+    "decode_days",
+    "encode_days",
+    "fires_at",
+    "is_late",
+    "next_daily",
+    "parse_hhmm",
+    "quiet_hours",
+]
 
 
 def parse_hhmm(text: str, field: str) -> time:
@@ -36,17 +47,6 @@ def decode_days(text: str) -> frozenset[int]:
     return frozenset(int(c) for c in text)
 
 
-def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a wall-clock time on a date.
-
-    In the spring-forward gap (02:30 does not exist that night) fold=0 reads the time with the
-    offset from before the jump, which lands as far past the jump as the time was past its start:
-    02:30 becomes 03:30, so the reminder still comes that night. In the autumn overlap (02:30
-    happens twice) fold=0 is the first one, so it fires once.
-    """
-    return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC)
-
-
 @dataclass(frozen=True)
 class QuietHours:
     start: time
@@ -60,16 +60,43 @@ class QuietHours:
         return wall >= self.start or wall < self.end  # wraps past midnight
 
 
-def after_quiet_hours(instant: datetime, zone: ZoneInfo, quiet: QuietHours | None) -> datetime:
-    """Move an instant that falls in quiet hours to the end of them (the same instant otherwise)."""
+def quiet_hours(start: str | None, end: str | None) -> QuietHours | None:
+    """Quiet hours as stored ("22:00", "07:00"); None when the person has none."""
+    if not start or not end:
+        return None
+    return QuietHours(parse_hhmm(start, "start"), parse_hhmm(end, "end"))
+
+
+@overload
+def fires_at(
+    wanted: datetime, zone: ZoneInfo, quiet: QuietHours | None, *, can_wait: Literal[True] = ...
+) -> datetime: ...
+@overload
+def fires_at(
+    wanted: datetime, zone: ZoneInfo, quiet: QuietHours | None, *, can_wait: bool
+) -> datetime | None: ...
+def fires_at(
+    wanted: datetime, zone: ZoneInfo, quiet: QuietHours | None, *, can_wait: bool = True
+) -> datetime | None:
+    """When a notification meant for `wanted` goes out: the rule every reminder kind and every
+    push producer follows.
+
+    At `wanted` itself, unless the person's wall clock (to the minute) is then in their quiet
+    hours. Then at the end of the quiet hours if it can wait (a daily reminder, a supporter's
+    news), or not at all (None) if it cannot: a meeting reminder after the meeting began is no
+    use. Quiet hours that end at a wall time the night skips (a DST gap) end when the clock
+    jumps past it (fotfeste.wallclock).
+    """
     if quiet is None:
-        return instant
-    local = instant.astimezone(zone)
+        return wanted
+    local = wanted.astimezone(zone)
     if not quiet.contains(local.time().replace(second=0, microsecond=0)):
-        return instant
-    end = local_instant(local.date(), quiet.end, zone)
-    if end <= instant:
-        end = local_instant(local.date() + timedelta(days=1), quiet.end, zone)
+        return wanted
+    if not can_wait:
+        return None
+    end = wall_instant(local.date(), quiet.end, zone)
+    if end <= wanted:
+        end = wall_instant(local.date() + timedelta(days=1), quiet.end, zone)
     return end
 
 
@@ -89,9 +116,9 @@ def next_daily(
         day = start + timedelta(days=offset)
         if weekday(day) not in days:
             continue
-        candidate = local_instant(day, at, zone)
+        candidate = wall_instant(day, at, zone)
         if candidate > after:
-            return after_quiet_hours(candidate, zone, quiet)
+            return fires_at(candidate, zone, quiet)
     return None  # unreachable with a non-empty day set
 
 

@@ -12,8 +12,8 @@ from fotfeste.clock import Clock
 from fotfeste.db import Database, Row
 from fotfeste.reminders import models, store
 from fotfeste.reminders.kinds import KINDS, Kind, Setup
-from fotfeste.reminders.logic import ALL_DAYS, decode_days, encode_days, parse_hhmm
-from fotfeste.reminders.scheduler import next_fire_at, quiet_hours
+from fotfeste.reminders.logic import ALL_DAYS, decode_days, encode_days, parse_hhmm, quiet_hours
+from fotfeste.reminders.scheduler import next_fire_at
 
 
 def _saved_from(kind: Kind, row: Row | None, zone: str) -> store.Saved:

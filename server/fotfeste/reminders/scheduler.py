@@ -21,7 +21,7 @@ from fotfeste.db import Database, Row
 from fotfeste.push.service import notification
 from fotfeste.reminders import store
 from fotfeste.reminders.kinds import KINDS, Kind, Setup
-from fotfeste.reminders.logic import QuietHours, decode_days, is_late, parse_hhmm
+from fotfeste.reminders.logic import QuietHours, decode_days, is_late, parse_hhmm, quiet_hours
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,6 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 # A row whose decision failed waits this long before it is looked at again.
 SET_ASIDE = timedelta(minutes=10)
-
-
-def quiet_hours(start: str | None, end: str | None) -> QuietHours | None:
-    if not start or not end:
-        return None
-    return QuietHours(parse_hhmm(start, "start"), parse_hhmm(end, "end"))
 
 
 def setup_for(

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -18,6 +17,7 @@ from fotfeste.errors import InvalidInput
 from fotfeste.scales import store
 from fotfeste.scales.definitions import Catalogue, catalogue
 from fotfeste.scales.schedule import Followup, followups
+from fotfeste.wallclock import today_in
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ async def set_programme(db: Database, account_id: str, programme: str, start_dat
 
 
 def _created_on(created_at: str, timezone: str) -> date:
-    return datetime.fromisoformat(created_at).astimezone(ZoneInfo(timezone)).date()
+    return today_in(datetime.fromisoformat(created_at), timezone)
 
 
 async def enrolment_for(
@@ -189,7 +189,7 @@ def _all_outcomes(
                 cat.default_programme,
                 _created_on(profile["created_at"], timezone),
             )
-            today = now.astimezone(ZoneInfo(timezone)).date()
+            today = today_in(now, timezone)
             outcomes += _outcomes_of(cat, account_id, role, programme_id, start, today, answered)
         except Exception as exc:
             # One person's broken data leaves them out of the aggregates, not everyone (issue 22).

@@ -21,10 +21,11 @@ import math
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import opendp.prelude as dp
 from scipy.stats import norm, rankdata
+
+from fotfeste.wallclock import today_in
 
 # OpenDP keeps mechanisms that have not yet been through its full vetting behind this flag;
 # the two used here (discrete Laplace, report-noisy-max over quantile scores) are among them.
@@ -168,7 +169,7 @@ def stable_wilcoxon_band(
 
 # --- periods ------------------------------------------------------------------------------------
 def local_date(now: datetime, zone: str) -> date:
-    return now.astimezone(ZoneInfo(zone)).date()
+    return today_in(now, zone)
 
 
 def period_of(now: datetime, zone: str) -> str:
