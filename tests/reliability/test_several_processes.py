@@ -8,8 +8,10 @@ import base64
 import os
 import signal
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +21,9 @@ from bench.server_process import ServerProcess
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from fotfeste.settings import Settings
 from tests.reliability.feed_server import Script, loopback_server
+from tests.staff_portal import StaffClient, add_staff, csrf_of
 
 LEASE_SECONDS = 3
 START_SECONDS = 120
@@ -231,3 +235,35 @@ def _zombie(pid: int) -> bool:
             return stat.read().split(") ", 1)[1].startswith("Z")
     except FileNotFoundError:
         return True
+
+
+def test_staff_password_guesses_at_once_over_two_processes_each_count(
+    started: list[ServerProcess], tmp_path: Path
+) -> None:
+    a, b = _pair(started, tmp_path)
+    user = add_staff(Settings(data_dir=a.data_dir))
+    guessers = [StaffClient(server.url) for server in (a, b) * 5]
+    try:
+        forms = [csrf_of(guesser.get("/staff/login").text) for guesser in guessers]
+        go = threading.Barrier(len(guessers))
+
+        def guess(n: int) -> int:
+            go.wait()
+            fields = {"csrf": forms[n], "email": user.email, "password": f"guess {n}"}
+            return guessers[n].http.post("/staff/login", data=fields).status_code
+
+        with ThreadPoolExecutor(len(guessers)) as pool:
+            answers = list(pool.map(guess, range(len(guessers))))
+        assert set(answers) <= {401, 429}
+        # Ten wrong passwords sent at once: at least five counted, so even the right one is
+        # refused now, in either process.
+        for server in (a, b):
+            right = StaffClient(server.url)
+            try:
+                answer = right.login(user.email, user.password)
+                assert answer.status_code == 429 and "15 minutes" in answer.text
+            finally:
+                right.close()
+    finally:
+        for guesser in guessers:
+            guesser.close()
