@@ -271,3 +271,19 @@ def test_staff_password_guesses_at_once_over_two_processes_each_count(
     finally:
         for guesser in guessers:
             guesser.close()
+
+
+def test_staff_logins_from_one_address_meet_one_limit_over_two_processes(
+    started: list[ServerProcess], tmp_path: Path
+) -> None:
+    a, b = _pair(started, tmp_path, FOTFESTE_RATE_STAFF_LOGIN="3/900")
+    # Each try a different address, as someone guessing across many staff users would.
+    answers = []
+    for n, server in enumerate((a, b, a, b)):
+        client = StaffClient(server.url)
+        try:
+            answers.append(client.login(f"someone-{n}@clinic.example", "guess"))
+        finally:
+            client.close()
+    assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
+    assert int(answers[3].headers["retry-after"]) > 0
