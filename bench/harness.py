@@ -112,8 +112,9 @@ def _wait_ready(server: Server, path: str, seconds: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def fotfeste_server(**env: str) -> Iterator[Server]:
-    """`fotfeste serve` as deployed (uvicorn, uvloop, httptools, INFO log) on a fresh data dir."""
+def fotfeste_server(*serve_args: str, **env: str) -> Iterator[Server]:
+    """`fotfeste serve` as deployed (uvicorn, uvloop, httptools, INFO log) on a fresh data dir;
+    `serve_args` are more of its arguments (e.g. "--workers", "2")."""
     with tempfile.TemporaryDirectory(prefix="fotfeste-bench-") as tmp:
         data_dir = Path(tmp)
         port = free_port()
@@ -129,7 +130,10 @@ def fotfeste_server(**env: str) -> Iterator[Server]:
             "FOTFESTE_MAX_RESPONSES_PER_DAY": "100000000",
             **env,
         }
-        command = [str(ROOT / ".venv/bin/fotfeste"), "serve", "--host", HOST, "--port", str(port)]
+        command = [
+            str(ROOT / ".venv/bin/fotfeste"), "serve", "--host", HOST, "--port", str(port),
+            *serve_args,
+        ]  # fmt: skip
         with (data_dir / "server.log").open("wb") as log:
             process = subprocess.Popen(command, env=environment, stdout=log, stderr=log, cwd=ROOT)
         server = Server("fotfeste", port, process, data_dir)

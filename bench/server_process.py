@@ -19,6 +19,7 @@ TEST_ENV = {
     "FOTFESTE_RATE_ACCOUNT_CREATE": "1000000/60",
     "FOTFESTE_RATE_RECOVER": "1000000/60",
     "FOTFESTE_RATE_PUBLIC": "1000000/60",
+    "FOTFESTE_RATE_STAFF_LOGIN": "1000000/60",
     # One account writes thousands of times here; the per-account quotas are not measured.
     "FOTFESTE_QUOTA_WRITES_MINUTE": "100000000/60",
     "FOTFESTE_QUOTA_WRITES_HOUR": "100000000/3600",
@@ -39,6 +40,7 @@ class ServerProcess:
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    args: tuple[str, ...] = ()  # more `fotfeste serve` arguments, e.g. ("--workers", "2")
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -54,7 +56,7 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = (self.data_dir.parent / f"{self.data_dir.name}-server.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "fotfeste", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "fotfeste", "serve", "--port", str(self.port), *self.args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

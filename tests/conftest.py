@@ -53,6 +53,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "push_hosts": ("127.0.0.1:*",),  # any port: the fake push services listen anywhere
         "rate_clinic_link": RateLimit(100_000, 60),
         "rate_clinic_link_account": RateLimit(100_000, 60),
+        "rate_staff_login": RateLimit(100_000, 60),
         # Staff outcomes with next to no noise, so tests can check who is counted and what is
         # suppressed; tests/api/test_outcomes_privacy.py runs the shipped ε.
         "outcomes_epsilon": 1e6,

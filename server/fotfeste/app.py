@@ -55,9 +55,10 @@ from fotfeste.web.edge import FotfesteApp
 from fotfeste.web.errors import EXCEPTION_HANDLERS
 from fotfeste.web.request import FotfesteRequest
 from fotfeste.web.routes import health
+from fotfeste.web.shared_limits import SharedLimits
 from fotfeste.web.static import PwaFiles
 from fotfeste.web.throttle import Throttle, check_public_routes
-from fotfeste.workers import Worker, WorkerContext, run_workers
+from fotfeste.workers import Worker, WorkerContext, leased, run_workers
 
 log = logging.getLogger("fotfeste")
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
             "clock": clock,
             "db": db,
             "throttle": Throttle.from_settings(settings),
+            "shared_limits": SharedLimits.from_settings(db, clock, settings),
             "write_quota": write_quota,
             "staff_unknown_addresses": UnknownAddresses(),
             # Data files are validated here, so a broken file stops the start, not a request.
@@ -210,7 +212,14 @@ def _openapi() -> OpenAPIConfig:
 
 def _workers(push: PushService) -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
-    return [meeting_feed_refresher, push.run_producers, push.run_sender, log_access_summaries]
+    # With several app processes, the producers (reminder scheduler, supporter milestones) and
+    # the feed refresher run in one at a time, the lease holder's; the sender claims outbox rows.
+    return [
+        leased("meeting_feeds", meeting_feed_refresher),
+        leased("push_producers", push.run_producers),
+        push.run_sender,
+        log_access_summaries,
+    ]
 
 
 def _push_producers(db: Database, clock: Clock) -> list[Producer]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sys
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from fotfeste.clock import SystemClock
 from fotfeste.db import Database
@@ -72,17 +73,41 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # One process: SQLite has one writer, and the Database owns it. uvicorn with uvloop/httptools
     # gives production-grade HTTP; no reload loop. Proxy headers only from the local reverse proxy,
     # read by our own ForwardedFor (IP literals only), not uvicorn's.
+    options: dict[str, Any] = {
+        "access_log": False,  # uvicorn's access log carries client addresses; ours does not
+        "proxy_headers": False,
+        "server_header": False,
+        "log_level": settings.log_level.lower(),
+        "timeout_graceful_shutdown": 10,
+    }
+    if args.workers > 1:
+        return _serve_processes(args, settings, options)
     uvicorn.run(
         ForwardedFor(create_app(settings), args.forwarded_allow_ips),
         host=args.host,
         port=args.port,
-        access_log=False,  # uvicorn's access log carries client addresses; ours does not
-        proxy_headers=False,
-        server_header=False,
-        log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=10,
+        **options,
     )
     return 0
+
+
+def _serve_processes(args: argparse.Namespace, settings: Settings, options: dict[str, Any]) -> int:
+    """--workers N: the parent migrates, binds and forks; each child imports and serves the app."""
+    from fotfeste.processes import listening_socket, serve_processes
+
+    sock = listening_socket(args.host, args.port)
+    _migrate(args, settings)  # once, before the children race to do it
+
+    def serve_one(sock: socket.socket) -> None:
+        import uvicorn
+
+        from fotfeste.app import create_app
+        from fotfeste.web.proxy import ForwardedFor
+
+        app = ForwardedFor(create_app(settings), args.forwarded_allow_ips)
+        uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+
+    return serve_processes(args.workers, sock, serve_one)
 
 
 def _migrate(_: argparse.Namespace, settings: Settings) -> int:
@@ -110,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--forwarded-allow-ips",
         default="127.0.0.1",
         help="proxies trusted for X-Forwarded-For (default: 127.0.0.1)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="app processes sharing the socket (default 1; see deploy/README.md)",
     )
     serve.set_defaults(run=_serve)
 

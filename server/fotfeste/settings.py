@@ -92,6 +92,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Far longer than a claimed batch takes to send (256 posts, 10-second timeout, 64 at a time),
     # so a live sender is never overtaken by another pass.
     push_lease_seconds: int = 300
+    # Loops that run in one app process at a time (reminder scheduler, supporter milestones,
+    # meeting feeds) hold a lease this long, renewed every third of it: when their process dies,
+    # another takes over within this time (workers.leased).
+    lease_seconds: int = 30
     rate_account_create: RateLimit = RateLimit(20, 3600)
     rate_recover: RateLimit = RateLimit(10, 900)
     rate_public: RateLimit = RateLimit(300, 60)
@@ -100,6 +104,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # on a clinic's Wi-Fi.
     rate_clinic_link: RateLimit = RateLimit(30, 900)
     rate_clinic_link_account: RateLimit = RateLimit(10, 900)
+    # Staff log-in attempts per client address, on top of each user's lockout: against one
+    # address guessing across many users. A clinic's staff may share one address.
+    rate_staff_login: RateLimit = RateLimit(60, 900)
     # Writes of one signed-in account, per kind (responses, attendance, check-ins, plan): far
     # above what a person does (a week of check-ins replayed at once is 7), far below a script.
     quota_writes_minute: RateLimit = RateLimit(120, 60)
@@ -206,6 +213,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_RATE_PUBLIC": ("rate_public", RateLimit.parse),
         "FOTFESTE_RATE_CLINIC_LINK": ("rate_clinic_link", RateLimit.parse),
         "FOTFESTE_RATE_CLINIC_LINK_ACCOUNT": ("rate_clinic_link_account", RateLimit.parse),
+        "FOTFESTE_RATE_STAFF_LOGIN": ("rate_staff_login", RateLimit.parse),
         "FOTFESTE_QUOTA_WRITES_MINUTE": ("quota_writes_minute", RateLimit.parse),
         "FOTFESTE_QUOTA_WRITES_HOUR": ("quota_writes_hour", RateLimit.parse),
         "FOTFESTE_MAX_RESPONSES_PER_DAY": (
@@ -242,6 +250,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
         "FOTFESTE_PUSH_LEASE_SECONDS": (
             "push_lease_seconds",
             lambda t: _positive("FOTFESTE_PUSH_LEASE_SECONDS", t),
+        ),
+        "FOTFESTE_LEASE_SECONDS": (
+            "lease_seconds",
+            lambda t: _positive("FOTFESTE_LEASE_SECONDS", t),
         ),
         "FOTFESTE_PUSH_POLL_SECONDS": (
             "push_poll_seconds",

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from litestar.datastructures import State
 
-from fotfeste.clock import Clock
+from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.settings import Settings
 
@@ -51,3 +56,73 @@ async def _supervised(worker: Worker, context: WorkerContext) -> None:
         except Exception:
             log.exception("worker %s crashed; restarting in 5 s", worker.__name__)
             await asyncio.sleep(5)
+
+
+def leased(name: str, worker: Worker) -> Worker:
+    """`worker`, run only in the process that holds the lease `name` (table `leases`, 0015).
+
+    With several app processes (`serve --workers N`, or several hosts), loops such as the
+    reminder scheduler must run in one of them at a time. Every process runs this wrapper: it
+    takes the lease when it is free or expired, renews it every third of its time while the
+    worker runs, and stops the worker if the lease was lost (the process stalled past expiry
+    and another took over). A process killed with -9 renews no more: another takes over once
+    the lease expires. At a clean shutdown the lease is released, so the next takes over at once.
+    """
+
+    async def run(context: WorkerContext) -> None:
+        holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        seconds = context.settings.lease_seconds
+        task: asyncio.Task[None] | None = None
+        try:
+            while True:
+                try:
+                    held = await take_lease(context.db, context.clock, name, holder, seconds)
+                except Exception:
+                    # A busy or failing database: keep what we have until the lease would expire.
+                    log.exception("could not renew lease %s", name)
+                    held = task is not None
+                if held and task is None:
+                    log.info("lease %s taken by %s", name, holder)
+                    task = asyncio.create_task(_supervised(worker, context), name=name)
+                elif not held and task is not None:
+                    log.warning("lease %s lost; stopping %s here", name, worker.__name__)
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+                    task = None
+                await asyncio.sleep(seconds / 3)
+        finally:
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                with contextlib.suppress(Exception):
+                    await release_lease(context.db, name, holder)
+
+    run.__name__ = worker.__name__
+    return run
+
+
+async def take_lease(db: Database, clock: Clock, name: str, holder: str, seconds: float) -> bool:
+    """Take or renew the lease `name` for `holder`; True when `holder` holds it now."""
+    now = clock.now()
+    expires = isoformat_utc(now + timedelta(seconds=seconds))
+
+    def unit(conn: sqlite3.Connection) -> bool:
+        # One statement on both engines: insert, or take over a lease that is ours or expired.
+        conn.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+            " expires_at = excluded.expires_at"
+            " WHERE leases.holder = excluded.holder OR leases.expires_at <= ?",
+            (name, holder, expires, isoformat_utc(now)),
+        )
+        row = conn.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
+        return row is not None and row[0] == holder
+
+    return await db.write(unit)
+
+
+async def release_lease(db: Database, name: str, holder: str) -> None:
+    def unit(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+    await db.write(unit)

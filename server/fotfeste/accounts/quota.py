@@ -20,7 +20,10 @@ class WriteQuota:
 
     Fixed windows cost two numbers per limit; at a window's edge a client may get up to twice a
     limit through, which the hourly limit bounds. Refused writes are not counted, so the route
-    and the check-in fast path may both ask without charging twice.
+    and the check-in fast path may both ask without charging twice. Counted per process: with
+    `serve --workers N` an account may write up to N times the quota. That is kept on purpose:
+    the quota brakes a runaway script (N× still is), guards no secret, and a shared count would
+    cost a write on every check-in (see web/shared_limits.py for the limits that are shared).
     """
 
     def __init__(

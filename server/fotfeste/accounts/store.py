@@ -6,7 +6,6 @@ import json
 import logging
 import secrets
 import sqlite3
-import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,97 +75,41 @@ async def _insert_token(conn: Any, account_id: str, token: str, now: str) -> Non
     )
 
 
-class RecentTokens:
-    """Tokens seen lately and their account, so most requests skip the token query.
-
-    Under load that query cost a tenth of a check-in's CPU: the inline connection re-reads the
-    pages other connections have just written. Everything that changes a token, or an account
-    field that `Account` carries, lives in this module and calls `forget` once its transaction
-    has committed. A request racing a revocation can win only by that commit's few milliseconds,
-    as it could by arriving a little earlier. Keyed by the token's digest, never the token.
-    """
-
-    LIMIT = 50_000
-
-    def __init__(self) -> None:
-        # digest -> (account, when its use is next worth recording)
-        self._entries: dict[str, tuple[Account, datetime]] = {}
-        self._digests: dict[str, set[str]] = {}  # account id -> its cached digests
-
-    def get(self, digest: str) -> tuple[Account, datetime] | None:
-        return self._entries.get(digest)
-
-    def put(self, digest: str, account: Account, touch_after: datetime) -> None:
-        if digest not in self._entries and len(self._entries) >= self.LIMIT:
-            oldest = next(iter(self._entries))
-            self._drop(oldest, self._entries[oldest][0].id)
-        self._entries[digest] = (account, touch_after)
-        self._digests.setdefault(account.id, set()).add(digest)
-
-    def forget(self, account_id: str) -> None:
-        for digest in self._digests.pop(account_id, set()):
-            self._entries.pop(digest, None)
-
-    def _drop(self, digest: str, account_id: str) -> None:
-        del self._entries[digest]
-        digests = self._digests.get(account_id)
-        if digests is not None:
-            digests.discard(digest)
-            if not digests:
-                del self._digests[account_id]
-
-
-# One per database: each app (and each test server in one process) has its own.
-_recent: weakref.WeakKeyDictionary[Database, RecentTokens] = weakref.WeakKeyDictionary()
-
-
-def recent_tokens(db: Database) -> RecentTokens:
-    cache = _recent.get(db)
-    if cache is None:
-        cache = _recent[db] = RecentTokens()
-    return cache
-
-
 async def account_for_token(db: Database, clock: Clock, token: str) -> Account | None:
-    # Every authenticated request runs this: from the cache, or a unique-index lookup inline.
+    # Every authenticated request runs this: a unique-index lookup inline, never a cache. With
+    # several app processes (or hosts), a token revoked, replaced by a recovery or deleted with
+    # its account in one of them must be refused at once by all: a per-process cache would serve
+    # it until it forgot. The cache it replaced saved ~3 % of a check-in (deploy/README.md).
     digest = token_digest(token)
-    recent = recent_tokens(db)
-    cached = recent.get(digest)
-    if cached is not None:
-        account, touch_after = cached
-    else:
-        rows = await db.lookup(
-            "SELECT a.id, a.role, a.locale, a.timezone, a.country, a.discreet,"
-            " t.id AS token_id, t.last_used_at"
-            " FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?",
-            (digest,),
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        account = Account(
-            id=row["id"],
-            role=row["role"],
-            locale=row["locale"],
-            timezone=row["timezone"],
-            country=row["country"],
-            discreet=bool(row["discreet"]),
-            token_id=row["token_id"],
-        )
-        touch_after = datetime.fromisoformat(row["last_used_at"]) + _TOUCH_EVERY
-        # Cached before any await, so a revocation committing meanwhile forgets it afterwards.
-        recent.put(digest, account, touch_after)
+    rows = await db.lookup(
+        "SELECT a.id, a.role, a.locale, a.timezone, a.country, a.discreet,"
+        " t.id AS token_id, t.last_used_at"
+        " FROM tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?",
+        (digest,),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    account = Account(
+        id=row["id"],
+        role=row["role"],
+        locale=row["locale"],
+        timezone=row["timezone"],
+        country=row["country"],
+        discreet=bool(row["discreet"]),
+        token_id=row["token_id"],
+    )
     now = clock.now()
     # Record use at most hourly: a write per request would cost more than the request itself.
     # Best effort: a locked or full database must not turn a read into an error.
-    if now > touch_after:
-        recent.put(digest, account, now + _TOUCH_EVERY)
+    if now > datetime.fromisoformat(row["last_used_at"]) + _TOUCH_EVERY:
+        touched = (isoformat_utc(now), account.token_id)
+
+        def touch(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", touched)
+
         try:
-            async with db.transaction() as conn:
-                await conn.execute(
-                    "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-                    (isoformat_utc(now), account.token_id),
-                )
+            await db.write(touch)
         except sqlite3.OperationalError as exc:
             log.warning("could not record token use: %s", exc)
     return account
@@ -200,7 +143,6 @@ async def recover(
         if not keep_other_devices:
             await conn.execute("DELETE FROM tokens WHERE account_id = ?", (account_id,))
         await _insert_token(conn, account_id, token, now)
-    recent_tokens(db).forget(account_id)
     return account_id, token, fresh
 
 
@@ -238,7 +180,6 @@ async def update_profile(db: Database, account_id: str, changes: dict[str, Any])
             f"UPDATE accounts SET {assignments} WHERE id = ?",  # noqa: S608 - names from a fixed set
             (*(changes[name] for name in columns), account_id),
         )
-    recent_tokens(db).forget(account_id)
 
 
 async def devices(db: Database, account_id: str) -> list[Any]:
@@ -253,7 +194,6 @@ async def revoke_device(db: Database, account_id: str, token_id: str) -> None:
         cursor = await conn.execute(
             "DELETE FROM tokens WHERE id = ? AND account_id = ?", (token_id, account_id)
         )
-    recent_tokens(db).forget(account_id)
     if cursor.rowcount == 0:
         raise NotFound("No such device")
 
@@ -281,7 +221,6 @@ async def delete_account(db: Database, account_id: str) -> None:
     """Delete the account row; ON DELETE CASCADE removes every account table's rows with it."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
-    recent_tokens(db).forget(account_id)
     await db.checkpoint()
 
 

@@ -90,8 +90,8 @@ class ClinicLinkController(Controller):
         """Accept (link the account, and follow the programme's schedule from today) or decline.
         Limited per account and per client address, like recovery: the answer tells whether a
         code exists."""
-        throttle.check(request, "clinic_link")
-        throttle.check(request, "clinic_link_account", key=account.id)
+        await throttle.count(request, "clinic_link")
+        await throttle.count(request, "clinic_link_account", key=account.id)
         row = await _active_code(db, data.code)
         await store.answer(
             db, account.id, row["code"], accept=data.accept, now=isoformat_utc(clock.now())

@@ -29,6 +29,7 @@ from fotfeste.staff.guard import (
 from fotfeste.staff.pages import translator
 from fotfeste.staff.sources import SOURCES
 from fotfeste.web.deps import DB, AppClock, AppSettings
+from fotfeste.web.throttle import throttled
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -101,8 +102,9 @@ class StaffPortal(Controller):
         response.set_cookie(make_cookie(settings, login_cookie_name(settings), csrf))
         return response
 
-    # Per-client limit on top of the per-user lockout, against guessing across many users.
-    @post("/login", opt={"public": True}, status_code=303)  # throttled by staff_guard
+    # Per-client limit on top of the per-user lockout, against guessing across many users:
+    # counted in the database, so several app processes share it (web/shared_limits.py).
+    @post("/login", opt={"public": True}, status_code=303, guards=[throttled("staff_login")])
     async def login(
         self, request: AnyRequest, db: DB, clock: AppClock, settings: AppSettings
     ) -> Response[Any]:

@@ -71,15 +71,8 @@ async def login(
     if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
         raise LoginRefused("login.locked")
     if not await verify_password(user["password_hash"], password):
-        failed, locked_until = logic.after_failed_login(user["failed_logins"], now)
-        await store.record_login_failure(
-            db,
-            user["id"],
-            failed,
-            None if locked_until is None else isoformat_utc(locked_until),
-            isoformat_utc(now),
-        )
-        raise LoginRefused("login.locked" if locked_until else "login.wrong")
+        locked = await store.record_login_failure(db, user["id"], now)
+        raise LoginRefused("login.locked" if locked else "login.wrong")
     if page_locale is not None and not user["locale_chosen"] and page_locale != user["locale"]:
         await store.set_locale(db, user["id"], page_locale, chosen=False)
     token = new_token()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -11,7 +12,7 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database, Row
 from fotfeste.errors import Conflict, NotFound
 from fotfeste.ids import new_id
-from fotfeste.staff.logic import new_referral_code
+from fotfeste.staff.logic import after_failed_login, new_referral_code
 
 
 # --- clinics and users ---------------------------------------------------------------------------
@@ -96,17 +97,38 @@ async def _user(conn: aiosqlite.Connection, staff_id: str) -> Any:
     return rows[0]
 
 
-async def record_login_failure(
-    db: Database, staff_id: str, failed: int, locked_until: str | None, now: str
-) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+async def record_login_failure(db: Database, staff_id: str, now: datetime) -> bool:
+    """Count a failed log-in; True when the user is locked out (by this failure or one before).
+
+    Read and written in one write unit: concurrent guesses, in this process or in several, each
+    count (read before the password check, all of them would write the same count + 1).
+    """
+    at = isoformat_utc(now)
+
+    def unit(conn: sqlite3.Connection) -> bool:
+        row = conn.execute(
+            "SELECT clinic_id, email, failed_logins, locked_until FROM staff_users WHERE id = ?",
+            (staff_id,),
+        ).fetchone()
+        if row is None:
+            return False
+        if row["locked_until"] is not None and row["locked_until"] > at:
+            return True  # a guess that ran beside this one has just locked the user
+        failed, locked_until = after_failed_login(row["failed_logins"], now)
+        conn.execute(
             "UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-            (failed, locked_until, staff_id),
+            (failed, None if locked_until is None else isoformat_utc(locked_until), staff_id),
         )
-        if locked_until is not None:
-            row = await _user(conn, staff_id)
-            await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
+        if locked_until is None:
+            return False
+        conn.execute(
+            "INSERT INTO staff_audit (id, clinic_id, staff_id, staff_email, action, subject, at)"
+            " VALUES (?, ?, ?, ?, 'login.locked', '', ?)",
+            (new_id(), row["clinic_id"], staff_id, row["email"], at),
+        )
+        return True
+
+    return await db.write(unit)
 
 
 async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:

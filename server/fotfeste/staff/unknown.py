@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from datetime import datetime
 
 from fotfeste.clock import isoformat_utc
@@ -38,24 +39,37 @@ class UnknownAddresses:
         )
 
     async def fail(self, db: Database, email: str, now: datetime) -> bool:
-        """Count a failure; True when it starts a lockout (the same rule as for real users)."""
+        """Count a failure; True when it starts a lockout (the same rule as for real users).
+
+        Read and written in one write unit, so concurrent guesses each count, in any process.
+        """
         address_hash = await self._hash(db, email)
-        row = await _row(db, address_hash)
-        failed_before = 0
-        if row is not None and not (
-            row["locked_until"] is not None and row["locked_until"] <= isoformat_utc(now)
-        ):
-            failed_before = row["failed_logins"]
-        failed, locked_until = logic.after_failed_login(failed_before, now)
-        await _record_failure(
-            db,
-            address_hash,
-            failed,
-            None if locked_until is None else isoformat_utc(locked_until),
-            isoformat_utc(now),
-            self._capacity,
-        )
-        return locked_until is not None
+        at = isoformat_utc(now)
+        capacity = self._capacity
+
+        def unit(conn: sqlite3.Connection) -> bool:
+            row = conn.execute(
+                "SELECT failed_logins, locked_until FROM staff_unknown_logins"
+                " WHERE address_hash = ?",
+                (address_hash,),
+            ).fetchone()
+            failed_before = 0
+            if row is not None and not (
+                row["locked_until"] is not None and row["locked_until"] <= at
+            ):
+                failed_before = row["failed_logins"]
+            failed, locked_until = logic.after_failed_login(failed_before, now)
+            _record_failure(
+                conn,
+                address_hash,
+                failed,
+                None if locked_until is None else isoformat_utc(locked_until),
+                at,
+                capacity,
+            )
+            return locked_until is not None
+
+        return await db.write(unit)
 
 
 async def _key(db: Database) -> bytes:
@@ -74,8 +88,8 @@ async def _row(db: Database, address_hash: bytes) -> Row | None:
     )
 
 
-async def _record_failure(
-    db: Database,
+def _record_failure(
+    conn: sqlite3.Connection,
     address_hash: bytes,
     failed: int,
     locked_until: str | None,
@@ -83,21 +97,19 @@ async def _record_failure(
     capacity: int,
 ) -> None:
     """Store an unknown address's failures; forget lifted locks and all but the newest rows."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO staff_unknown_logins (address_hash, failed_logins, locked_until,"
-            " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (address_hash) DO UPDATE SET"
-            " failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,"
-            " updated_at = excluded.updated_at",
-            (address_hash, failed, locked_until, now),
-        )
-        # A lifted lock with no failures since is the same as no row at all.
-        await conn.execute(
-            "DELETE FROM staff_unknown_logins WHERE locked_until <= ? AND failed_logins = 0",
-            (now,),
-        )
-        await conn.execute(
-            "DELETE FROM staff_unknown_logins WHERE address_hash IN (SELECT address_hash"
-            " FROM staff_unknown_logins ORDER BY updated_at DESC LIMIT -1 OFFSET ?)",
-            (capacity,),
-        )
+    conn.execute(
+        "INSERT INTO staff_unknown_logins (address_hash, failed_logins, locked_until,"
+        " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (address_hash) DO UPDATE SET"
+        " failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,"
+        " updated_at = excluded.updated_at",
+        (address_hash, failed, locked_until, now),
+    )
+    # A lifted lock with no failures since is the same as no row at all.
+    conn.execute(
+        "DELETE FROM staff_unknown_logins WHERE locked_until <= ? AND failed_logins = 0", (now,)
+    )
+    conn.execute(
+        "DELETE FROM staff_unknown_logins WHERE address_hash IN (SELECT address_hash"
+        " FROM staff_unknown_logins ORDER BY updated_at DESC LIMIT -1 OFFSET ?)",
+        (capacity,),
+    )

@@ -17,6 +17,7 @@ from litestar.exceptions import ImproperlyConfiguredException, TooManyRequestsEx
 from litestar.handlers.base import BaseRouteHandler
 
 from fotfeste.settings import RateLimit, Settings
+from fotfeste.web.shared_limits import SHARED, SharedLimits
 
 _MAX_CLIENTS = 100_000
 
@@ -24,7 +25,10 @@ _MAX_CLIENTS = 100_000
 class Throttle:
     """Sliding-window counters kept in memory, keyed by a salted hash of the client address.
 
-    The address itself is never stored or logged; the salt is new at every start.
+    The address itself is never stored or logged; the salt is new at every start. Counted per
+    process: with N processes a client gets up to N times the limit. That is kept for "public",
+    a flood guard on every anonymous request where a write each would cost more than it guards;
+    the limits that guard secrets are counted in the database (`count`, shared_limits.py).
     """
 
     def __init__(
@@ -101,13 +105,30 @@ def check(connection: ASGIConnection, bucket: str, key: str | None = None) -> No
         )
 
 
+async def count(connection: ASGIConnection, bucket: str, key: str | None = None) -> None:  # type: ignore[type-arg]
+    """`check`, but a bucket that guards secrets is counted in the database, across processes
+    (web/shared_limits.py); 429 with Retry-After when over the limit."""
+    if bucket not in SHARED:
+        check(connection, bucket, key)
+        return
+    shared: SharedLimits = connection.app.state.shared_limits
+    if key is None:
+        key = client_key(connection.client.host) if connection.client else "unknown"
+    wait = await shared.hit(bucket, key)
+    if wait is not None:
+        raise TooManyRequestsException(
+            "Too many attempts. Please wait a while and try again.",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
 def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:  # type: ignore[type-arg]
     """A guard that answers 429 with Retry-After once a client is over the bucket's limit."""
 
     # Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop
     # that cost a seventh of a check-in's time when every request passed through public_guard.
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        check(connection, bucket)
+        await count(connection, bucket)
 
     return guard
 
