@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar import Controller, get, put
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
+from fotfeste.accounts.auth import requires_account
 from fotfeste.clock import Clock, local_today
 from fotfeste.db import Database
 from fotfeste.motivation.models import MoneySaved
@@ -54,6 +55,7 @@ def progress_out(progress: logic.Progress, money_saved: MoneySaved | None = None
 class RecoveryController(Controller):
     path = "/api"
     tags = ["recovery"]
+    guards = [requires_account]
 
     @put("/sobriety", operation_id="setSobrietyDate")
     async def set_sobriety(

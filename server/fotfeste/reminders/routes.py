@@ -6,6 +6,7 @@ from litestar import Controller, get, put
 from litestar.params import FromPath, JSONBody
 from msgspec import UNSET
 
+from fotfeste.accounts.auth import requires_account
 from fotfeste.accounts.models import Account
 from fotfeste.clock import Clock
 from fotfeste.db import Database
@@ -23,6 +24,7 @@ async def _view(db: Database, clock: Clock, account: Account) -> Reminders:
 class RemindersController(Controller):
     path = "/api/reminders"
     tags = ["reminders"]
+    guards = [requires_account]
 
     @get("/", operation_id="listReminders")
     async def list(self, account: CurrentAccount, db: DB, clock: AppClock) -> Reminders:
