@@ -65,9 +65,7 @@ def _language_type(language: str) -> str:
 class MeetingsController(Controller):
     path = "/api/meetings"
     tags = ["meetings"]
-    guards = [public]
-    # Rate limited by the app-wide public guard (web/throttle.py): no guard of its own, or
-    # every request would count twice.
+    guards = [public]  # anyone, within the public limit: the finder works before sign-up
 
     @get("/nearby", operation_id="nearbyMeetings")
     async def nearby(

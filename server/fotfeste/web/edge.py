@@ -23,7 +23,7 @@ Layer = Callable[[Litestar, ASGIApp], ASGIApp]
 
 
 class FotfesteApp(Litestar):
-    """Litestar, with headers and counting wrapped around everything it answers, fast paths too.
+    """Litestar, with headers and counting wrapped around everything it answers, layers too.
 
     Outside Litestar's own layers, so 404s for unknown paths, 405s and errors raised before any
     route get them too. One `send` wrapper does both: as a `before_send` hook plus a middleware

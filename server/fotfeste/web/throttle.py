@@ -105,7 +105,7 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     """A guard that answers 429 with Retry-After once a client is over the bucket's limit."""
 
     # Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop
-    # that cost a seventh of a check-in's time when every request passed through public_guard.
+    # that cost a seventh of a check-in's time when every request passed through one.
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
         check(connection, bucket)
 
