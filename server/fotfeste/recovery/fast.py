@@ -127,7 +127,8 @@ class FastCheckins:
         try:
             checkin = await self.route.fn(**arguments)
         except Exception as exc:
-            # The route's own answer to what its function raised (e.g. 429 over the quota).
+            # The route's own answer to what its function raised (e.g. 429 over the quota), by
+            # Litestar's own choice of handler.
             handler = get_exception_handler(self.route.resolve_exception_handlers(), exc)
             if handler is None:
                 raise
