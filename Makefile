@@ -12,10 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## Start the app with demo data on http://127.0.0.1:8000
+## Start the app with demo data on http://127.0.0.1:8000 (demo data is off unless FOTFESTE_DEMO=1)
 run: $(STAMP)
 	$(BIN)/fotfeste migrate
-	$(BIN)/fotfeste serve --host 127.0.0.1 --port 8000
+	FOTFESTE_DEMO=1 $(BIN)/fotfeste serve --host 127.0.0.1 --port 8000
 
 ## Run every test (unit, API over HTTP, browser in Chromium)
 test: $(STAMP)

@@ -73,7 +73,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("var")
     pwa_dir: Path = _REPO_PWA_DIR
     public_url: str = "http://127.0.0.1:8000"
-    demo: bool = True
+    demo: bool = False  # demo meetings at start: `make run` turns them on (FOTFESTE_DEMO=1)
     push_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS
     vapid_subject: str = "mailto:ops@fotfeste.invalid"
     # A deployer's own VAPID key (PEM, or the raw 32-byte scalar in base64url); None: the key file

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from fotfeste.push.sender import PassReport, PushService
+from fotfeste.web.state import shared
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService, Subscriber
 
@@ -17,8 +18,7 @@ if TYPE_CHECKING:  # conftest imports this module for its fixture
 
 
 def push_service(server: LiveServer) -> PushService:
-    service: PushService = server._server.config.app.state["push"]
-    return service
+    return shared(server._server.config.app).push
 
 
 def run_in_server(server: LiveServer, coroutine: Any) -> Any:

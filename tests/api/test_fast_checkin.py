@@ -2,8 +2,9 @@
 
 Every kind of request is sent twice: as the PWA sends it (`content-type: application/json`, which
 the fast path takes when it can) and with a charset parameter (which only the route itself
-answers). Status, headers and body must be the same. A second test calls the fast path directly
-to show it does answer the plain case and hands everything else to the route.
+answers). Status, headers and body must be the same. A second test puts the wrapper in front of
+a stand-in for the route to show it answers the plain case itself and hands everything else on,
+untouched. tests/unit/test_fast_checkin_route.py: it refuses to skip what the route has.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from fotfeste.recovery.fast import FastCheckin
+from fotfeste.recovery.fast import FastCheckins
 from tests.api.conftest import Person
 from tests.api.push_support import run_in_server
 from tests.conftest import LiveServer
@@ -117,27 +118,49 @@ def test_the_fast_path_answers_the_plain_case_and_hands_on_the_rest(
     person: Person, live_server: LiveServer
 ) -> None:
     app = live_server._server.config.app
-    (fast,) = app.fast_routes
-    assert isinstance(fast, FastCheckin)
+    (real,) = app.layers
+    assert isinstance(real, FastCheckins)
+    handed_on: list[str] = []
 
-    def answer(token: str, day: str, body: bytes, content_type: str = FAST) -> Any:
+    async def the_route(scope: Any, receive: Any, send: Any) -> None:
+        handed_on.append(scope["path"])
+        await send({"type": "http.response.start", "status": 599, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    # The same wrapper in front of a stand-in for the route, to see what reaches the route.
+    fast = FastCheckins(app, the_route)
+
+    def put(token: str, day: str, body: bytes, content_type: str = FAST) -> tuple[int, bytes]:
         headers = [(b"content-type", content_type.encode())]
         headers += [(k.encode(), v.encode()) for k, v in _auth(person, token)]
         scope = {"type": "http", "method": "PUT", "path": f"/api/checkins/{day}"}
-        return run_in_server(live_server, fast.answer({**scope, "headers": headers}, body))
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        run_in_server(live_server, fast({**scope, "headers": headers}, receive, send))
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
     today = _today(live_server)
     for what, token, day, body in _cases(today):
-        answered = answer(token, day, body)
+        handed_on.clear()
+        status, _ = put(token, day, body)
         plain = what in {"drug-free today", "a note and no craving"} or what.startswith("use,")
-        assert (answered is not None) == plain, what
-    written = answer("valid", today.isoformat(), b'{"used": true, "substances": ["cannabis"]}')
-    assert json.loads(written)["substances"] == ["cannabis"]
+        assert (status == 200) == plain, what
+        assert handed_on == ([] if plain else [f"/api/checkins/{day}"]), what
+    status, written = put("valid", today.isoformat(), b'{"used": true, "substances": ["cannabis"]}')
+    assert status == 200 and json.loads(written)["substances"] == ["cannabis"]
     assert person.get("/api/progress").json()["recent"][-1] == {
         "date": today.isoformat(),
         "status": "used",
     }
-    assert answer("valid", today.isoformat(), b'{"used": false}', content_type=ROUTE_ONLY) is None
+    handed_on.clear()
+    assert put("valid", today.isoformat(), b'{"used": false}', content_type=ROUTE_ONLY)[0] == 599
+    assert handed_on == [f"/api/checkins/{today.isoformat()}"]
 
 
 @pytest.mark.parametrize("content_type", [FAST, ROUTE_ONLY])

@@ -6,8 +6,9 @@ import only its `service` (what it offers: functions with plain signatures) and 
 rest are its own business, so they can change without breaking a neighbour. Shared modules
 (db, clock, dates, errors, ids, settings, kdf, workers, web/…) may be imported by anyone, and follow
 the same rule when they import a domain. The composition roots assemble the domains and may
-import any of their modules: app.py, cli.py, demo.py, __main__.py, and web/deps.py, which names
-what app.py provides to every route (the database, the account and its write quota).
+import any of their modules: app.py, cli.py, demo.py, __main__.py, processes.py, and web/deps.py
+and web/state.py, which name what app.py provides to every route (the database, the account and
+its write quota, the shared objects).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "server" / "fotfeste"
 PUBLIC = frozenset({"service", "models"})
 SHARED_PACKAGES = frozenset({"web", "migrations"})
-COMPOSITION_ROOTS = frozenset({"app.py", "cli.py", "demo.py", "__main__.py", "web/deps.py"})
+COMPOSITION_ROOTS = frozenset(
+    {"app.py", "cli.py", "demo.py", "__main__.py", "processes.py", "web/deps.py", "web/state.py"}
+)
 
 
 def _domains() -> frozenset[str]:

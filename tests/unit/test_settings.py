@@ -12,7 +12,7 @@ from fotfeste.settings import DEFAULT_PUSH_HOSTS, RateLimit, SettingsError, sett
 def test_defaults_without_environment() -> None:
     settings = settings_from_env({})
     assert settings.data_dir == Path("var")
-    assert settings.demo is True
+    assert settings.demo is False  # off unless asked for: `make run` asks (FOTFESTE_DEMO=1)
     assert settings.push_hosts == DEFAULT_PUSH_HOSTS
     assert settings.database_path == Path("var") / "fotfeste.sqlite3"
 

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-from litestar import Litestar, Request, get
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import ImproperlyConfiguredException
-from litestar.handlers import HTTPRouteHandler
-
 from fotfeste.settings import RateLimit
-from fotfeste.web.throttle import Throttle, check_public_routes
+from fotfeste.web.throttle import Throttle
 
 
 class Ticker:
@@ -40,29 +32,3 @@ def test_clients_and_buckets_are_counted_apart() -> None:
     assert throttle.hit("x", "b") is None
     assert throttle.hit("y", "a") is None
     assert throttle.hit("x", "a") is not None
-
-
-async def _app_hook(request: Request[Any, Any, Any]) -> None:
-    return None
-
-
-async def _own_hook(request: Request[Any, Any, Any]) -> None:
-    return None
-
-
-def test_a_public_route_may_not_replace_the_public_limit_with_a_hook_of_its_own() -> None:
-    @get("/api/public", before_request=_own_hook)
-    async def public() -> None:
-        return None
-
-    @get("/api/mine", before_request=_own_hook)
-    async def mine(account: NamedDependency[str]) -> None:
-        return None
-
-    def app(*handlers: HTTPRouteHandler) -> Litestar:
-        account = Provide(lambda: "an account", sync_to_thread=False)
-        return Litestar(handlers, before_request=_app_hook, dependencies={"account": account})
-
-    check_public_routes(app(mine))
-    with pytest.raises(ImproperlyConfiguredException, match="public rate limit"):
-        check_public_routes(app(public, mine))

@@ -1,18 +1,35 @@
-"""Bearer-token authentication: handlers ask for `account: Account`; the app checks first."""
+"""Who may call a route: `requires_account` (a signed-in account) or `web.throttle.public`.
+
+Every API controller declares one of the two as its guard (litestar-fullstack's way), e.g.
+
+    class RecoveryController(Controller):
+        guards = [requires_account]
+
+and a handler reads the account with an `account: CurrentAccount` parameter. `check_route_access`
+runs in create_app and refuses to start when a route under /api/, /schema or /fhir/ declares
+neither (or both), or asks for `account` without `requires_account`: nothing is public because
+someone forgot to say otherwise.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from litestar import Request
-from litestar.exceptions import NotAuthorizedException
+from litestar import Litestar, Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
 
 from fotfeste.accounts.models import Account
 from fotfeste.accounts.store import account_for_token
 from fotfeste.web import throttle
-from fotfeste.web.deps import DB, AppClock
+from fotfeste.web.state import shared
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="fotfeste"'}
+
+# Paths whose routes must declare who may call them: the API, its schema and the FHIR views.
+# (The staff portal has its own guard, staff/guard.py; the PWA's files are answered at the edge.)
+DECLARED = ("/api/", "/schema", "/fhir/")
 
 
 def bearer_token(authorization: str) -> str | None:
@@ -22,45 +39,68 @@ def bearer_token(authorization: str) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
-def bearer_or_401(request: Request[Any, Any, Any]) -> str:
-    """The request's bearer token; without one, 401 (counted as public, like anonymous calls)."""
-    token = bearer_token(request.headers.get("authorization", ""))
+def _refuse(connection: ASGIConnection[Any, Any, Any, Any], why: str) -> NoReturn:
+    # Calls without a valid token count in the per-address "public" limit, like anonymous calls
+    # to public routes: guessing tokens is throttled.
+    throttle.check(connection, "public")
+    raise NotAuthorizedException(why, headers=_CHALLENGE)
+
+
+async def requires_account(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard: the request carries the bearer token of an account, or gets 401.
+
+    Guards run before the body or any parameter is read, so a request without a valid token gets
+    401, never a 400 about its body. The account is kept for the `account` dependency.
+    """
+    if isinstance(connection, Request) and connection.method == "OPTIONS":
+        # Litestar's automatic OPTIONS answer (the allowed methods) reads nothing, and a CORS
+        # preflight never carries a token: counted like any anonymous call, as Litestar's own
+        # authentication middleware lets OPTIONS through by default.
+        throttle.check(connection, "public")
+        return
+    connection.state.account = await account_from_token(connection)
+
+
+async def account_from_token(connection: ASGIConnection[Any, Any, Any, Any]) -> Account:
+    """The account behind `Authorization: Bearer <token>`, or 401 (counted as public)."""
+    token = bearer_token(connection.headers.get("authorization", ""))
     if token is None:
-        throttle.check(request, "public")
-        raise NotAuthorizedException(
-            "Sign in: send Authorization: Bearer <token>", headers=_CHALLENGE
-        )
-    return token
-
-
-async def provide_account(request: Request[Any, Any, Any], db: DB, clock: AppClock) -> Account:
-    """The account behind `Authorization: Bearer <token>`, or 401."""
-    account = await account_for_token(db, clock, bearer_or_401(request))
+        _refuse(connection, "Sign in: send Authorization: Bearer <token>")
+    app = shared(connection)
+    account = await account_for_token(app.db, app.clock, token)
     if account is None:
-        # Guessing tokens counts against the same public limit as anonymous requests.
-        throttle.check(request, "public")
-        raise NotAuthorizedException(
-            "This token is not valid (signed out or deleted)", headers=_CHALLENGE
-        )
+        _refuse(connection, "This token is not valid (signed out or deleted)")
     return account
 
 
-async def before_any_route(request: Request[Any, Any, Any]) -> None:
-    """The app's `before_request`, run before a route reads its body or dependencies.
+def provide_account(request: Request[Any, Any, Any]) -> Account:
+    """The `account` dependency: the account `requires_account` found."""
+    account: Account | None = getattr(request.state, "account", None)
+    if account is None:  # check_route_access makes this unreachable
+        raise ImproperlyConfiguredException("a route asks for `account` without requires_account")
+    return account
 
-    - A route that needs no token: every request counts in the "public" rate limit.
-    - A route that needs one: a request without any token gets 401 here, counted the same, never
-      a 400 about its body. Whether the token is valid is the `account` dependency's question.
 
-    Set on the app, so a route added later is covered without anyone remembering to;
-    `throttle.check_public_routes` refuses a public route that would replace it. A hook rather
-    than an app-wide guard (Litestar copies the route handler for every guard call) or a
-    middleware (any middleware wraps every route in a second exception handler and `send`
-    wrapper): either cost authenticated requests, the busiest, several per cent.
-    """
-    scope = request.scope
-    if scope["path"].startswith(throttle.COUNTED):
-        if throttle.is_public(scope["route_handler"]):
-            throttle.check(request, "public")
-        else:
-            bearer_or_401(request)
+def check_route_access(app: Litestar) -> None:
+    """Refuse to start if a route does not declare who may call it (see the module's docstring)."""
+    for route in app.routes:
+        if not route.path.startswith(DECLARED):
+            continue
+        for handler in getattr(route, "route_handlers", ()):
+            if handler.handler_name == "options_handler" and handler.http_methods == {"OPTIONS"}:
+                continue  # Litestar's automatic answer (the Allow header): none of our code
+            guards = handler.resolve_guards()
+            login, public = requires_account in guards, throttle.public in guards
+            if login == public:
+                raise ImproperlyConfiguredException(
+                    f"{route.path} ({handler.handler_name}) must declare exactly one of "
+                    "guards=[requires_account] (a signed-in account) or guards=[public] (anyone, "
+                    "within the public rate limit), on its controller or itself"
+                )
+            if not login and "account" in handler.parsed_fn_signature.parameters:
+                raise ImproperlyConfiguredException(
+                    f"{route.path} ({handler.handler_name}) asks for `account` but is not "
+                    "guarded by requires_account"
+                )

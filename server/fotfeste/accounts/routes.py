@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from msgspec import UNSET
 
 from fotfeste.accounts import store
+from fotfeste.accounts.auth import requires_account
 from fotfeste.accounts.countries import valid_country
 from fotfeste.accounts.events import ProfileListener
 from fotfeste.accounts.logic import RecoveryCode, guess_country, valid_timezone
@@ -30,7 +31,7 @@ from fotfeste.accounts.models import (
 from fotfeste.clock import Clock, isoformat_utc, local_today
 from fotfeste.db import Database
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
-from fotfeste.web.throttle import throttled
+from fotfeste.web.throttle import public, throttled
 
 
 async def _profile(db: Database, clock: Clock, account_id: str) -> Profile:
@@ -51,6 +52,7 @@ async def _profile(db: Database, clock: Clock, account_id: str) -> Profile:
 class AccountsController(Controller):
     path = "/api/accounts"
     tags = ["accounts"]
+    guards = [public]
 
     @post(
         "/",
@@ -93,6 +95,7 @@ class AccountsController(Controller):
 class MeController(Controller):
     path = "/api/me"
     tags = ["accounts"]
+    guards = [requires_account]
 
     @get("/", operation_id="getProfile")
     async def show(self, account: CurrentAccount, db: DB, clock: AppClock) -> Profile:

@@ -6,15 +6,22 @@ accounts were last seen, and the per-account write quota.
 
 from __future__ import annotations
 
-from fotfeste.accounts.auth import bearer_token, provide_account
+from fotfeste.accounts.auth import (
+    account_from_token,
+    bearer_token,
+    provide_account,
+    requires_account,
+)
 from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.store import account_for_token, last_seen, profile_row
 
 __all__ = [
     "WriteQuota",
     "account_for_token",
+    "account_from_token",
     "bearer_token",
     "last_seen",
     "profile_row",
     "provide_account",
+    "requires_account",
 ]

@@ -10,6 +10,7 @@ from fotfeste.content.library import library
 from fotfeste.content.logic import Article
 from fotfeste.content.models import ArticleBody, ArticleList, ArticleLocale, ArticleSummary, Section
 from fotfeste.errors import NotFound
+from fotfeste.web.throttle import public
 
 
 def _summary(article: Article) -> ArticleSummary:
@@ -27,7 +28,7 @@ def _summary(article: Article) -> ArticleSummary:
 class ArticlesController(Controller):
     path = "/api/articles"
     tags = ["content"]
-    # Rate-limited by the app-wide public guard (web/throttle.py), like every route without a token.
+    guards = [public]
     # Nothing personal: a short shared cache is fine, and revalidation keeps edits quick to land.
     cache_control = CacheControlHeader(max_age=300, public=True)
 

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 from litestar.types import ExceptionHandlersMap
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.fhir import resources
 from fotfeste.fhir.models import (
@@ -25,6 +26,7 @@ from fotfeste.recovery.service import progress_for_account
 from fotfeste.scales.service import LOCALES, Catalogue, Instrument, Scales, responses
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
 from fotfeste.web.errors import internal_error
+from fotfeste.web.throttle import public
 
 FHIR_JSON = "application/fhir+json"
 # Litestar answers a handler's own errors (a bad ?lang=, 404) in the handler's media type; ours
@@ -80,6 +82,7 @@ def _stem_for(catalogue: Catalogue, instrument_id: str, role: str) -> str | None
 class QuestionnaireController(Controller):
     path = "/fhir/Questionnaire"
     tags = ["fhir"]
+    guards = [public]
     exception_handlers = _ERRORS_AS_JSON
 
     @get("/", media_type=FHIR_JSON, operation_id="listFhirQuestionnaires")
@@ -123,6 +126,7 @@ class QuestionnaireController(Controller):
 class FhirExportController(Controller):
     path = "/api/me/export/fhir"
     tags = ["fhir"]
+    guards = [requires_account]
     exception_handlers = _ERRORS_AS_JSON
 
     @get("/", media_type=FHIR_JSON, operation_id="exportFhir")

@@ -10,6 +10,7 @@ from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import local_today
 from fotfeste.dates import YEARS, check_near
 from fotfeste.db import Row
@@ -28,6 +29,7 @@ from fotfeste.meetings.models import (
 )
 from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
+from fotfeste.web.throttle import public
 
 Day = Annotated[int | None, QueryParameter(ge=0, le=6, description="0 = Sunday … 6 = Saturday")]
 Fellowship = Annotated[str | None, QueryParameter(min_length=1, max_length=40)]
@@ -63,8 +65,7 @@ def _language_type(language: str) -> str:
 class MeetingsController(Controller):
     path = "/api/meetings"
     tags = ["meetings"]
-    # Rate limited by the app-wide public guard (web/throttle.py): no guard of its own, or
-    # every request would count twice.
+    guards = [public]  # anyone, within the public limit: the finder works before sign-up
 
     @get("/nearby", operation_id="nearbyMeetings")
     async def nearby(
@@ -161,6 +162,7 @@ class MeetingsController(Controller):
 class FavouritesController(Controller):
     path = "/api/me/favourites"
     tags = ["meetings"]
+    guards = [requires_account]
 
     @get("/", operation_id="listFavourites")
     async def list_favourites(self, account: CurrentAccount, db: DB, clock: AppClock) -> Meetings:
@@ -202,6 +204,7 @@ def _past_or_today(text: str, today: date, field: str, *, years: int = 10) -> da
 class AttendanceController(Controller):
     path = "/api/me/attendance"
     tags = ["meetings"]
+    guards = [requires_account]
 
     @post("/", status_code=HTTP_201_CREATED, operation_id="recordAttendance")
     async def record(

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import local_today
 from fotfeste.meetings.service import attendance_rows
 from fotfeste.motivation import logic, store
@@ -20,6 +21,7 @@ from fotfeste.web.deps import DB, AppClock, CurrentAccount
 class SpendingController(Controller):
     path = "/api/me/spending"
     tags = ["motivation"]
+    guards = [requires_account]
 
     @get("/", operation_id="getSpending")
     async def get_spending(self, account: CurrentAccount, db: DB) -> Spending:
@@ -49,6 +51,7 @@ class SpendingController(Controller):
 class InsightsController(Controller):
     path = "/api/insights"
     tags = ["motivation"]
+    guards = [requires_account]
 
     @get("/", operation_id="getInsights")
     async def insights(self, account: CurrentAccount, db: DB, clock: AppClock) -> Insights:

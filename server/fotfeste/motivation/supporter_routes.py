@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException, TooManyRequestsException
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import isoformat_utc
 from fotfeste.motivation import supporters as store
 from fotfeste.motivation.models import (
@@ -45,6 +46,7 @@ class SupportersController(Controller):
 
     path = "/api"
     tags = ["supporters"]
+    guards = [requires_account]
 
     @post("/supporters/invitations", status_code=HTTP_201_CREATED, operation_id="inviteSupporter")
     async def invite(
@@ -97,6 +99,7 @@ class SupportingController(Controller):
 
     path = "/api/supporting"
     tags = ["supporters"]
+    guards = [requires_account]
 
     @post(
         "/",

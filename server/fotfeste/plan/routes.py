@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.db import Database, Row
 from fotfeste.plan import logic, store
@@ -71,6 +72,7 @@ def _contact(row: Row) -> Contact:
 class PlanController(Controller):
     path = "/api/plan"
     tags = ["plan"]
+    guards = [requires_account]
 
     @get("/", operation_id="getPlan")
     async def show(self, account: CurrentAccount, db: DB) -> Plan:
@@ -194,6 +196,7 @@ class PlanController(Controller):
 class TreatmentController(Controller):
     path = "/api/treatment"
     tags = ["plan"]
+    guards = [requires_account]
 
     @get("/", operation_id="getTreatmentStatus")
     async def show(self, account: CurrentAccount, db: DB) -> TreatmentStatus:

@@ -7,12 +7,14 @@ from litestar.exceptions import TooManyRequestsException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from fotfeste.accounts.service import requires_account
 from fotfeste.push import outbox, store
 from fotfeste.push.logic import check_endpoint, check_keys
 from fotfeste.push.models import PublicKey, SubscriptionCreate, SubscriptionCreated, TestQueued
 from fotfeste.push.service import Push
 from fotfeste.push.texts import notification
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount
+from fotfeste.web.throttle import public
 
 MAX_QUEUED_TESTS = 20
 
@@ -21,12 +23,17 @@ class PushController(Controller):
     path = "/api/push"
     tags = ["push"]
 
-    @get("/key", operation_id="getPushKey")
+    @get("/key", operation_id="getPushKey", guards=[public])
     async def key(self, push: Push) -> PublicKey:
         """The VAPID applicationServerKey to pass to pushManager.subscribe()."""
         return PublicKey(public_key=push.key.application_server_key)
 
-    @post("/subscriptions", status_code=HTTP_201_CREATED, operation_id="savePushSubscription")
+    @post(
+        "/subscriptions",
+        status_code=HTTP_201_CREATED,
+        operation_id="savePushSubscription",
+        guards=[requires_account],
+    )
     async def subscribe(
         self,
         data: JSONBody[SubscriptionCreate],
@@ -47,6 +54,7 @@ class PushController(Controller):
         "/subscriptions/{subscription_id:str}",
         status_code=HTTP_204_NO_CONTENT,
         operation_id="deletePushSubscription",
+        guards=[requires_account],
     )
     async def unsubscribe(
         self, subscription_id: FromPath[str], account: CurrentAccount, db: DB
@@ -54,7 +62,12 @@ class PushController(Controller):
         """Forget a subscription: no more notifications to that browser."""
         await store.delete_subscription(db, account.id, subscription_id)
 
-    @post("/test", status_code=HTTP_202_ACCEPTED, operation_id="sendTestPush")
+    @post(
+        "/test",
+        status_code=HTTP_202_ACCEPTED,
+        operation_id="sendTestPush",
+        guards=[requires_account],
+    )
     async def test(
         self, account: CurrentAccount, db: DB, clock: AppClock, push: Push
     ) -> TestQueued:

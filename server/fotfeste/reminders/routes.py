@@ -7,6 +7,7 @@ from litestar.params import FromPath, JSONBody
 from msgspec import UNSET
 
 from fotfeste.accounts.models import Account
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.errors import InvalidInput
@@ -23,6 +24,7 @@ async def _view(db: Database, clock: Clock, account: Account) -> Reminders:
 class RemindersController(Controller):
     path = "/api/reminders"
     tags = ["reminders"]
+    guards = [requires_account]
 
     @get("/", operation_id="listReminders")
     async def list(self, account: CurrentAccount, db: DB, clock: AppClock) -> Reminders:

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter, SkipValidation
 from litestar.status_codes import HTTP_201_CREATED
 
-from fotfeste.accounts.service import provide_account
+from fotfeste.accounts.service import account_from_token, requires_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.dates import seconds_to_midnight
 from fotfeste.errors import InvalidInput, TooManyWrites
@@ -37,6 +37,7 @@ from fotfeste.scales.prefill import days_used_last_30
 from fotfeste.scales.present import instrument_out, response_out
 from fotfeste.scales.service import Scales
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
+from fotfeste.web.throttle import public
 
 # Loaded and validated once at start-up: checking them again on every request would be waste.
 Resources = NamedDependency[SkipValidation[list[CrisisResource]]]
@@ -48,6 +49,7 @@ _START_FUTURE = timedelta(days=366)
 class ScalesController(Controller):
     path = "/api"
     tags = ["scales"]
+    guards = [requires_account]
 
     @get("/instruments", operation_id="listInstruments")
     async def instruments(
@@ -181,6 +183,7 @@ class ScalesController(Controller):
 class FollowupsController(Controller):
     path = "/api"
     tags = ["scales"]
+    guards = [requires_account]
 
     @get("/programmes", operation_id="listProgrammes")
     async def programmes(self, account: CurrentAccount, catalogue: Scales) -> Programmes:
@@ -237,7 +240,8 @@ class HelpController(Controller):
     path = "/api/help"
     tags = ["help"]
 
-    @get("/resources", operation_id="listHelpResources")
+    # Anyone may ask (the help screen works before sign-up); with a token, the account's lines.
+    @get("/resources", operation_id="listHelpResources", guards=[public])
     async def resources(
         self,
         request: Request[Any, Any, Any],
@@ -253,7 +257,7 @@ class HelpController(Controller):
         crisis_line, emergency, addiction and medical (in that order) on "I need help now"."""
         region = None
         if request.headers.get("authorization"):
-            account = await provide_account(request, db, clock)
+            account = await account_from_token(request)
             country, locale = account.country, account.locale
             region = await store.help_region(db, account.id)
         return HelpResources(
@@ -262,12 +266,12 @@ class HelpController(Controller):
             resources=resources_for(crisis_resources, country, locale or "en", region=region),
         )
 
-    @get("/settings", operation_id="getHelpSettings")
+    @get("/settings", operation_id="getHelpSettings", guards=[requires_account])
     async def settings(self, account: CurrentAccount, db: DB) -> HelpSettings:
         """The account's Danish region, if chosen."""
         return HelpSettings(region=await store.help_region(db, account.id))  # type: ignore[arg-type]
 
-    @put("/settings", operation_id="putHelpSettings")
+    @put("/settings", operation_id="putHelpSettings", guards=[requires_account])
     async def put_settings(
         self, data: JSONBody[HelpSettings], account: CurrentAccount, db: DB
     ) -> HelpSettings:

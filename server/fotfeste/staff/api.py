@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from fotfeste.accounts import service as accounts
+from fotfeste.accounts.service import requires_account
 from fotfeste.clock import isoformat_utc, local_today
 from fotfeste.db import Database
 from fotfeste.errors import NotFound
@@ -25,7 +26,7 @@ from fotfeste.staff.models import (
 )
 from fotfeste.web import throttle
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
-from fotfeste.web.throttle import throttled
+from fotfeste.web.throttle import public, throttled
 
 
 def _contacts(row: Any) -> Contacts:
@@ -49,6 +50,7 @@ async def _active_code(db: Database, text: str) -> Any:
 class ReferralsController(Controller):
     path = "/api/referrals"
     tags = ["clinics"]
+    guards = [public]
 
     # Counted in "public" like every anonymous route, and with the clinic link per address: a
     # 404 here tells that a code does not exist, as the link's answer does.
@@ -72,6 +74,7 @@ class ReferralsController(Controller):
 class ClinicLinkController(Controller):
     path = "/api/me/clinic-link"
     tags = ["clinics"]
+    guards = [requires_account]
 
     @get("/", operation_id="getClinicLink")
     async def show(self, account: CurrentAccount, db: DB) -> ClinicLink:

@@ -17,6 +17,7 @@ from fotfeste.settings import Settings
 from fotfeste.staff import logic, pages
 from fotfeste.staff.sessions import StaffSession, current_session, same_token
 from fotfeste.web import throttle
+from fotfeste.web.state import shared
 
 _SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -80,10 +81,10 @@ async def staff_guard(
     login form, before any session, it is a double-submit cookie that a cross-site page can
     neither read nor set.
     """
-    state = connection.app.state
-    settings: Settings = state.settings
+    app = shared(connection)
+    settings = app.settings
     token = connection.cookies.get(session_cookie_name(settings))
-    session = await current_session(state.db, state.clock, token) if token else None
+    session = await current_session(app.db, app.clock, token) if token else None
     connection.state.staff = session
     if session is None:
         # Anyone without a session (the login page and form, a guessed cookie, a page asked for

@@ -29,6 +29,7 @@ from fotfeste.staff.guard import (
 from fotfeste.staff.pages import translator
 from fotfeste.staff.sources import SOURCES
 from fotfeste.web.deps import DB, AppClock, AppSettings
+from fotfeste.web.state import shared
 from fotfeste.web.throttle import throttled
 
 AnyRequest = Request[Any, Any, Any]
@@ -114,7 +115,7 @@ class StaffPortal(Controller):
             token = await sessions.login(
                 db,
                 clock,
-                request.app.state.staff_unknown_addresses,
+                shared(request).staff_unknown_addresses,
                 _text(form, "email", 254),
                 str(form.get("password", ""))[:1024],
                 page_locale=locale_of(request),  # the login page's ?lang=, else the browser's
@@ -173,7 +174,7 @@ class StaffPortal(Controller):
             db, clock, session.staff_id, await sessions.hash_password(new), must_change=False
         )
         token = await sessions.login(
-            db, clock, request.app.state.staff_unknown_addresses, session.email, new
+            db, clock, shared(request).staff_unknown_addresses, session.email, new
         )
         response = _see("/staff/codes")
         response.set_cookie(make_cookie(settings, session_cookie_name(settings), token))

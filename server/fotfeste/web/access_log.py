@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from litestar.types import HTTPScope
 
+from fotfeste.web.state import shared
+
 if TYPE_CHECKING:
     from fotfeste.workers import WorkerContext
 
@@ -104,7 +106,7 @@ def note(stats: AccessStats, scope: HTTPScope, status: int, started: float) -> N
 
 async def log_access_summaries(context: WorkerContext) -> None:
     """A worker: the summary every FOTFESTE_ACCESS_SUMMARY_SECONDS, and a last one at shutdown."""
-    stats: AccessStats = context.state.access_stats
+    stats = shared(context.state).access_stats
     try:
         while True:
             await asyncio.sleep(context.settings.access_summary_seconds)

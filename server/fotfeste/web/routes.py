@@ -8,6 +8,7 @@ from litestar import get
 from fotfeste import __version__
 from fotfeste.clock import isoformat_utc
 from fotfeste.web.deps import DB, AppClock
+from fotfeste.web.throttle import public
 
 
 class Health(msgspec.Struct):
@@ -17,7 +18,7 @@ class Health(msgspec.Struct):
     time: str
 
 
-@get("/api/health", operation_id="health", tags=["service"])
+@get("/api/health", operation_id="health", tags=["service"], guards=[public])
 async def health(db: DB, clock: AppClock) -> Health:
     """Liveness and database reachability."""
     await db.fetchval("SELECT 1")

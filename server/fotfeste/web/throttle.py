@@ -11,13 +11,13 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 
-from litestar import Litestar
 from litestar.connection import ASGIConnection
-from litestar.exceptions import ImproperlyConfiguredException, TooManyRequestsException
+from litestar.exceptions import TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 
 from fotfeste.settings import RateLimit, Settings
-from fotfeste.web.shared_limits import SHARED, SharedLimits
+from fotfeste.web.shared_limits import SHARED
+from fotfeste.web.state import shared
 
 _MAX_CLIENTS = 100_000
 
@@ -94,7 +94,7 @@ def client_key(host: str) -> str:
 def check(connection: ASGIConnection, bucket: str, key: str | None = None) -> None:  # type: ignore[type-arg]
     """Count one request in `bucket`, of this client or of `key` (e.g. an account); 429 with
     Retry-After when over the limit."""
-    throttle: Throttle = connection.app.state.throttle
+    throttle = shared(connection).throttle
     if key is None:
         key = client_key(connection.client.host) if connection.client else "unknown"
     wait = throttle.hit(bucket, key)
@@ -111,10 +111,10 @@ async def count(connection: ASGIConnection, bucket: str, key: str | None = None)
     if bucket not in SHARED:
         check(connection, bucket, key)
         return
-    shared: SharedLimits = connection.app.state.shared_limits
+    limits = shared(connection).shared_limits
     if key is None:
         key = client_key(connection.client.host) if connection.client else "unknown"
-    wait = await shared.hit(bucket, key)
+    wait = await limits.hit(bucket, key)
     if wait is not None:
         raise TooManyRequestsException(
             "Too many attempts. Please wait a while and try again.",
@@ -126,31 +126,14 @@ def throttled(bucket: str) -> Callable[[ASGIConnection, BaseRouteHandler], Await
     """A guard that answers 429 with Retry-After once a client is over the bucket's limit."""
 
     # Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop
-    # that cost a seventh of a check-in's time when every request passed through public_guard.
+    # that cost a seventh of a check-in's time when every request passed through one.
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
         await count(connection, bucket)
 
     return guard
 
 
-# Paths whose requests are counted: the API and its schema. PWA files are not: a phone loading
-# the shell fetches dozens of them at once.
-COUNTED = ("/api/", "/schema", "/fhir/")
-
-
-def is_public(handler: BaseRouteHandler) -> bool:
-    """No token needed: the route does not ask for `account`."""
-    return "account" not in handler.parsed_fn_signature.parameters
-
-
-def check_public_routes(app: Litestar) -> None:
-    """Refuse to start if a public route would escape the app's `before_request`, which counts
-    every request to a public route in "public" (accounts.auth.before_any_route)."""
-    for route in app.routes:
-        for handler in getattr(route, "route_handlers", ()):
-            hook = handler.resolve_before_request()
-            if hook is not None and hook is not app.before_request and is_public(handler):
-                raise ImproperlyConfiguredException(
-                    f"{handler} needs no token but replaces the app's before_request, "
-                    "the public rate limit"
-                )
+async def public(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """Guard of every route anyone may call: each request counts in the per-address "public"
+    limit (accounts/auth.py: a route declares either this or `requires_account`)."""
+    check(connection, "public")
