@@ -1,4 +1,41 @@
-"""The Database: one writer connection, a few readers, group commit and the migrations runner."""
+"""The database: one way to write (`write(fn)`), reads, migrations; the only module knowing SQLite.
+
+How to use it (the whole public interface; a PostgreSQL backend offers the same):
+
+Writes. `await db.write(fn)` runs `fn(conn)`, a plain synchronous function, as one transaction and
+returns what fn returned once that transaction is committed. If fn raises, nothing it did is kept
+and the exception reaches the caller (a constraint violation arrives as `db.IntegrityError`).
+fn does SQL only: everything it needs (hashes, the time, fetched feeds, other reads that may wait)
+is computed before, outside; it cannot await, so no transaction is ever held open across an await.
+This is Datasette's `execute_write_fn(fn)`, with two differences measured on bench.checkins:
+
+- short writes (a few indexed statements: a check-in, a setting, a login) run on the event loop
+  thread, and concurrent ones share one commit (group commit), each in its own SAVEPOINT so a
+  failing fn is rolled back alone;
+- `await db.write(fn, long=True)` is for writes that may take longer than a few milliseconds
+  (deleting an account, importing 100k meetings, a batch over many rows): fn runs in the writer
+  thread, alone in its transaction, and the event loop keeps serving requests meanwhile.
+  Same contract otherwise. When in doubt, say long=True: it costs a thread hop, never correctness.
+
+Writes are serialised: one transaction at a time, across both kinds.
+
+Reads run on reader threads and see committed data:
+- `await db.fetchall(sql, params)` -> list of rows; `fetchone` -> row or None; `fetchval` -> the
+  first column of the first row or None. Use these by default.
+- `await db.lookup(sql, params)` -> list of rows, run right on the event loop: only for reads by
+  primary key or unique index on the hottest paths (the token check), where the hop to a thread
+  costs more than the read. Anything that may touch many rows must use fetchall.
+
+The connection fn receives is typed as `Conn` below, and stores use only that: `conn.execute(sql,
+params)` returning a cursor with fetchone/fetchall/rowcount, and `conn.executemany(sql, rows)`.
+SQL uses `?` or `:name` placeholders; rows are read as row["col"] or row[0]; new ids come back
+with RETURNING (there is no lastrowid). Nothing SQLite-specific (PRAGMA, executescript, sqlite3
+errors) leaves this module.
+
+Schema: `migrate(clock)` applies the numbered .sql files; `tables()`, `columns(table)` and
+`foreign_keys(table)` describe the schema (account export/delete is derived from it);
+`checkpoint()` makes deleted personal data unreadable on disk (a no-op where that does not apply).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +43,11 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -32,17 +69,58 @@ _PRAGMAS = (
     "PRAGMA temp_store=MEMORY",
 )
 
-Params = Sequence[Any] | dict[str, Any]
-Row = aiosqlite.Row
+Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
-# A unit of group commit: a plain function that runs in the writer thread on a sqlite3 connection.
-WriteUnit = Callable[[sqlite3.Connection], T]
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Row(Protocol):
+    """A result row: row["col"] or row[0]; iterating gives the values in column order."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    """What conn.execute returns. rowcount: rows changed by an INSERT/UPDATE/DELETE."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...  # Row | None (Any so callers need no cast)
+    def fetchall(self) -> list[Any]: ...  # list[Row]
+
+
+class Conn(Protocol):
+    """The connection a write function gets: statements only, no transaction control."""
+
+    def execute(self, sql: str, parameters: Params = (), /) -> Cursor: ...
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Params], /) -> Cursor: ...
+
+
+# A write function: plain, synchronous, SQL only (see the module docstring).
+WriteFn = Callable[[Conn], T]
+
+
+class IntegrityError(Exception):
+    """A constraint (unique, foreign key, check, not null) refused the write; nothing was kept."""
+
+
+class Unavailable(Exception):
+    """The database cannot do it now (locked by another process past the wait, disk full, I/O
+    error). Nothing was written; the API answers 503 with Retry-After."""
+
+
+class MigrationError(RuntimeError):
+    """A migration file is malformed or failed; nothing of it was applied."""
+
 
 # Enough to amortise a commit over many requests, small enough that one batch stays short.
 _MAX_BATCH = 256
 # Group commits skip SQLite's automatic checkpoint; a background one runs after this many units.
 _CHECKPOINT_EVERY = 2000
-# How long a group commit waits for another process to release SQLite's write lock.
+# How long a write waits for another process to release SQLite's write lock.
 _BUSY_SECONDS = 5.0
 
 
@@ -54,43 +132,45 @@ class _Busy(Exception):
         self.error = error
 
 
-class MigrationError(RuntimeError):
-    """A migration file is malformed or failed; nothing of it was applied."""
-
-
 class Database:
-    """Owns the connections. Writes go through one writer, one transaction at a time."""
+    """Owns the connections: one writer (see write), a few readers, and the inline reader."""
 
     def __init__(self, path: Path, *, readers: int = 4, group_commit: bool = True) -> None:
         self.path = path
-        # Off: every write() is its own transaction (kept to measure what batching buys).
+        # Off: every short write is its own transaction (kept to measure what batching buys).
         self._max_batch = _MAX_BATCH if group_commit else 1
         self._reader_count = max(1, readers)
-        self._writer: aiosqlite.Connection | None = None
+        # The writer: used on the loop for short writes and in _writer_thread for long ones, never
+        # both at once (_write_lock). Checkpoints run on a connection and thread of their own.
+        self._conn: sqlite3.Connection | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock = asyncio.Lock()
+        self._legacy: aiosqlite.Connection | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
-        # Group commit: its own connection, used on the event loop under the same write lock;
-        # WAL checkpoints for it run in a thread of their own (see _checkpoint_in_background).
-        self._batch_conn: sqlite3.Connection | None = None
         self._checkpoint_thread: ThreadPoolExecutor | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[Any] | None = None
         self._units_since_checkpoint = 0
-        self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
+        self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
         self._inline: sqlite3.Connection | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._open()
-        self._batch_conn = _open_sync_connection(self.path)
+        loop = asyncio.get_running_loop()
+        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
+        self._conn = await loop.run_in_executor(
+            self._writer_thread, _open_sync_connection, self.path
+        )
         # A busy database (another process writing) must never make the loop wait: BEGIN fails
-        # at once and _commit_pending retries after a pause. Checkpoints are not done on commit.
-        self._batch_conn.execute("PRAGMA busy_timeout=0")
-        self._batch_conn.execute("PRAGMA wal_autocheckpoint=0")
+        # at once and _run_when_free retries after a pause (in the writer thread: _patiently).
+        # Checkpoints are not done on commit but in the background.
+        self._conn.execute("PRAGMA busy_timeout=0")
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._legacy = await self._open()
         self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
-        self._checkpoint_conn = await asyncio.get_running_loop().run_in_executor(
+        self._checkpoint_conn = await loop.run_in_executor(
             self._checkpoint_thread, _open_sync_connection, self.path
         )
         for _ in range(self._reader_count):
@@ -111,6 +191,7 @@ class Database:
         return conn
 
     async def close(self) -> None:
+        loop = asyncio.get_running_loop()
         if self._inline is not None:
             self._inline.close()
             self._inline = None
@@ -120,14 +201,16 @@ class Database:
         if self._checkpointing is not None:
             await asyncio.gather(self._checkpointing, return_exceptions=True)
             self._checkpointing = None
-        if self._batch_conn is not None:
-            self._batch_conn.close()
-            self._batch_conn = None
+        async with self._write_lock:  # a long write under way finishes first
+            if self._writer_thread is not None:
+                if self._conn is not None:
+                    await loop.run_in_executor(self._writer_thread, self._conn.close)
+                    self._conn = None
+                self._writer_thread.shutdown(wait=True)
+                self._writer_thread = None
         if self._checkpoint_thread is not None:
             if self._checkpoint_conn is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    self._checkpoint_thread, self._checkpoint_conn.close
-                )
+                await loop.run_in_executor(self._checkpoint_thread, self._checkpoint_conn.close)
                 self._checkpoint_conn = None
             self._checkpoint_thread.shutdown(wait=True)
             self._checkpoint_thread = None
@@ -135,21 +218,22 @@ class Database:
             await conn.close()
         self._all_readers.clear()
         self._readers = asyncio.Queue()
-        if self._writer is not None:
-            await self._writer.close()
-            self._writer = None
+        if self._legacy is not None:
+            await self._legacy.close()
+            self._legacy = None
 
-    @property
-    def writer(self) -> aiosqlite.Connection:
-        if self._writer is None:
+    def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
+        if self._conn is None or self._writer_thread is None:
             raise RuntimeError("Database.connect() has not been called")
-        return self._writer
+        return self._conn, self._writer_thread
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One unit of work on the writer: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
+        """Being replaced by write(fn): call sites are converted one domain at a time."""
+        if self._legacy is None:
+            raise RuntimeError("Database.connect() has not been called")
         async with self._write_lock:
-            conn = self.writer
+            conn = self._legacy
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -158,20 +242,39 @@ class Database:
                 raise
             await conn.commit()
 
-    async def write(self, unit: WriteUnit[T]) -> T:
-        """Run `unit(conn)` in the next group commit and return its result once committed.
+    # --- writes ---------------------------------------------------------------------------
 
-        Concurrent writes share one transaction (one commit instead of many), each inside its own
-        SAVEPOINT: a unit that raises is rolled back alone and its caller gets the exception, while
-        the others commit. The result is only returned after COMMIT, so an acknowledged write is
-        in the database (WAL). Units run on the event loop thread on a plain sqlite3 connection:
-        they must be synchronous and short (a few indexed statements), and do nothing but SQL.
+    async def write(self, fn: WriteFn[T], *, long: bool = False) -> T:
+        """Run `fn(conn)` as one transaction; return its result once committed (module docstring).
+
+        Short (default): fn joins the next group commit on the event loop thread, inside its own
+        SAVEPOINT, so it must be a few indexed statements. long=True: fn runs in the writer
+        thread, alone, and the loop stays free.
         """
+        if long:
+            return await self._write_in_thread(fn)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((unit, future))
+        self._pending.append((fn, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_pending())
         return await future
+
+    async def _write_in_thread(self, fn: WriteFn[T]) -> T:
+        conn, thread = self._writer()
+        loop = asyncio.get_running_loop()
+        async with self._write_lock:
+            try:
+                [(ok, value)] = await loop.run_in_executor(
+                    thread, _patiently, conn, lambda: _run_batch(conn, [fn])
+                )
+            except _Busy as busy:
+                raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
+            except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
+                raise _engine_neutral(exc)  # noqa: B904 - its cause is set
+        self._checkpoint_in_background()  # a long write may have grown the WAL a lot
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
 
     async def _commit_pending(self) -> None:
         # Committing on the loop thread costs a few microseconds per unit; a hop to a thread and
@@ -193,7 +296,7 @@ class Database:
                     if isinstance(exc, asyncio.CancelledError):
                         future.cancel()
                     else:
-                        future.set_exception(exc)
+                        future.set_exception(_engine_neutral(exc))
                 if isinstance(exc, asyncio.CancelledError):
                     raise
                 continue
@@ -208,14 +311,13 @@ class Database:
             if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
                 self._checkpoint_in_background()
 
-    async def _run_when_free(self, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
-        """_run_batch, retried while another process holds SQLite's write lock (busy_timeout)."""
-        if self._batch_conn is None:
-            raise RuntimeError("Database.connect() has not been called")
+    async def _run_when_free(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
+        """_run_batch on the loop, retried while another process holds SQLite's write lock."""
+        conn, _ = self._writer()
         deadline = asyncio.get_running_loop().time() + _BUSY_SECONDS
         while True:
             try:
-                return _run_batch(self._batch_conn, units)
+                return _run_batch(conn, units)
             except _Busy as busy:
                 if asyncio.get_running_loop().time() > deadline:
                     raise busy.error from None
@@ -233,8 +335,21 @@ class Database:
             self._checkpoint_thread, _passive_checkpoint, conn
         )
 
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
+        conn, thread = self._writer()
+        async with self._write_lock:
+            await asyncio.get_running_loop().run_in_executor(
+                thread,
+                _patiently,
+                conn,
+                lambda: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall(),
+            )
+
+    # --- reads ----------------------------------------------------------------------------
+
     @asynccontextmanager
-    async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
         conn = await self._readers.get()
         try:
             yield conn
@@ -253,7 +368,7 @@ class Database:
         return self._inline.execute(sql, params).fetchall()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.reader() as conn:
+        async with self._reader() as conn:
             return list(await conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -268,35 +383,12 @@ class Database:
 
     async def migrate(self, clock: Clock, directory: Path = MIGRATIONS_DIR) -> list[str]:
         """Apply the .sql files not yet recorded, each in one transaction with its record."""
-        conn = self.writer
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {
-            row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_migrations")
-        }
-        applied = []
+        conn, thread = self._writer()
+        now = isoformat_utc(clock.now())
         async with self._write_lock:
-            for version, name, path in _migration_files(directory):
-                if version in done:
-                    continue
-                script = (
-                    "BEGIN IMMEDIATE;\n"
-                    f"{path.read_text(encoding='utf-8')}\n;\n"
-                    "INSERT INTO schema_migrations (version, name, applied_at) "
-                    f"VALUES ({version}, '{name}', '{isoformat_utc(clock.now())}');\n"
-                    "COMMIT;"
-                )
-                try:
-                    await conn.executescript(script)
-                except Exception as exc:
-                    if conn.in_transaction:
-                        await conn.rollback()
-                    raise MigrationError(f"migration {path.name} failed: {exc}") from exc
-                log.info("applied migration %s", path.name)
-                applied.append(path.name)
-        return applied
+            return await asyncio.get_running_loop().run_in_executor(
+                thread, _patiently, conn, lambda: _apply_migrations(conn, directory, now)
+            )
 
     async def tables(self) -> list[str]:
         rows = await self.fetchall(
@@ -310,14 +402,10 @@ class Database:
         return [row[0] for row in rows]
 
     async def foreign_keys(self, table: str) -> list[Row]:
+        """Rows with "table" (the referenced one), "from", "to" and "on_delete" ('CASCADE', …)."""
         return await self.fetchall(
             'SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?)', (table,)
         )
-
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
-        async with self._write_lock:
-            await self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _open_sync_connection(path: Path) -> sqlite3.Connection:
@@ -328,7 +416,16 @@ def _open_sync_connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
+def _patiently(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """Run work in the writer thread, where waiting for another process's lock blocks no one."""
+    conn.execute(f"PRAGMA busy_timeout={int(_BUSY_SECONDS * 1000)}")
+    try:
+        return work()
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def _run_batch(conn: sqlite3.Connection, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
     """One transaction, one SAVEPOINT per unit."""
     outcomes: list[tuple[bool, Any]] = []
     try:
@@ -342,6 +439,9 @@ def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tu
             conn.execute("SAVEPOINT unit")
             try:
                 value = unit(conn)
+                if asyncio.iscoroutine(value):
+                    value.close()
+                    raise TypeError(f"{unit!r} is async; write functions are plain functions")
             except Exception as exc:
                 if not conn.in_transaction:
                     # SQLite abandoned the whole transaction (I/O error, full disk): the units
@@ -349,7 +449,7 @@ def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tu
                     raise
                 conn.execute("ROLLBACK TO unit")
                 conn.execute("RELEASE unit")
-                outcomes.append((False, exc))
+                outcomes.append((False, _engine_neutral(exc)))
             else:
                 conn.execute("RELEASE unit")
                 outcomes.append((True, value))
@@ -361,8 +461,58 @@ def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tu
     return outcomes
 
 
+def _engine_neutral(exc: BaseException) -> BaseException:
+    """sqlite3's errors as this module's IntegrityError and Unavailable; others unchanged."""
+    error: Exception
+    if isinstance(exc, sqlite3.IntegrityError):
+        error = IntegrityError(str(exc))
+    elif isinstance(exc, sqlite3.OperationalError) and _passing(exc):
+        error = Unavailable(str(exc))
+    else:
+        return exc
+    error.__cause__ = exc
+    return error
+
+
+def _passing(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
+
+
+def _truncating_checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
 def _passive_checkpoint(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def _apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> list[str]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    applied = []
+    for version, name, path in _migration_files(directory):
+        if version in done:
+            continue
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"{path.read_text(encoding='utf-8')}\n;\n"
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            f"VALUES ({version}, '{name}', '{now}');\n"
+            "COMMIT;"
+        )
+        try:
+            conn.executescript(script)
+        except Exception as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise MigrationError(f"migration {path.name} failed: {exc}") from exc
+        log.info("applied migration %s", path.name)
+        applied.append(path.name)
+    return applied
 
 
 def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
