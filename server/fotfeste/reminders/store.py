@@ -198,6 +198,7 @@ async def record_fires(db: Database, fires: Sequence[Fire], now: datetime) -> in
             )
         fired = stamp if note is not None else None
         moves.append({**where, "next": following, "zone": zone, "fired": fired})
+
     def record(conn: Conn) -> int:
         queued = 0
         if queues:
