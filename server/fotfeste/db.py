@@ -145,7 +145,6 @@ class Database:
         self._conn: sqlite3.Connection | None = None
         self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock = asyncio.Lock()
-        self._legacy: aiosqlite.Connection | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
         self._checkpoint_thread: ThreadPoolExecutor | None = None
@@ -168,7 +167,6 @@ class Database:
         # Checkpoints are not done on commit but in the background.
         self._conn.execute("PRAGMA busy_timeout=0")
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
-        self._legacy = await self._open()
         self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
         self._checkpoint_conn = await loop.run_in_executor(
             self._checkpoint_thread, _open_sync_connection, self.path
@@ -218,29 +216,11 @@ class Database:
             await conn.close()
         self._all_readers.clear()
         self._readers = asyncio.Queue()
-        if self._legacy is not None:
-            await self._legacy.close()
-            self._legacy = None
 
     def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
         if self._conn is None or self._writer_thread is None:
             raise RuntimeError("Database.connect() has not been called")
         return self._conn, self._writer_thread
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Being replaced by write(fn): call sites are converted one domain at a time."""
-        if self._legacy is None:
-            raise RuntimeError("Database.connect() has not been called")
-        async with self._write_lock:
-            conn = self._legacy
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                await conn.rollback()
-                raise
-            await conn.commit()
 
     # --- writes ---------------------------------------------------------------------------
 
