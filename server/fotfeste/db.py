@@ -40,34 +40,39 @@ Schema: `migrate(clock)` applies the numbered .sql files; `tables()`, `columns(t
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import aiosqlite
-
 from fotfeste.clock import Clock, isoformat_utc
-
-log = logging.getLogger(__name__)
-
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-
-# Every connection gets these. secure_delete overwrites deleted rows on disk: the data is sensitive
-# and "delete my account" must not leave it readable in free pages.
-_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=5000",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA secure_delete=ON",
-    "PRAGMA temp_store=MEMORY",
+from fotfeste.db_sqlite import (
+    BUSY_SECONDS,
+    MIGRATIONS_DIR,
+    Busy,
+    MigrationError,
+    apply_migrations,
+    open_connection,
+    passive_checkpoint,
+    patiently,
+    run_batch,
+    truncating_checkpoint,
 )
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Conn",
+    "Cursor",
+    "Database",
+    "IntegrityError",
+    "MigrationError",
+    "Params",
+    "Row",
+    "Unavailable",
+    "WriteFn",
+]
 
 Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
@@ -112,24 +117,10 @@ class Unavailable(Exception):
     error). Nothing was written; the API answers 503 with Retry-After."""
 
 
-class MigrationError(RuntimeError):
-    """A migration file is malformed or failed; nothing of it was applied."""
-
-
 # Enough to amortise a commit over many requests, small enough that one batch stays short.
 _MAX_BATCH = 256
 # Group commits skip SQLite's automatic checkpoint; a background one runs after this many units.
 _CHECKPOINT_EVERY = 2000
-# How long a write waits for another process to release SQLite's write lock.
-_BUSY_SECONDS = 5.0
-
-
-class _Busy(Exception):
-    """BEGIN IMMEDIATE found the database locked by another connection; nothing was done."""
-
-    def __init__(self, error: sqlite3.OperationalError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 class Database:
@@ -145,8 +136,11 @@ class Database:
         self._conn: sqlite3.Connection | None = None
         self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock = asyncio.Lock()
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        self._all_readers: list[aiosqlite.Connection] = []
+        # Reads: a pool of threads, each with its own read-only connection (opened on first use).
+        self._read_threads: ThreadPoolExecutor | None = None
+        self._read_local = threading.local()
+        self._read_conns: list[sqlite3.Connection] = []
+        self._read_conns_lock = threading.Lock()
         self._checkpoint_thread: ThreadPoolExecutor | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[Any] | None = None
@@ -159,34 +153,23 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         loop = asyncio.get_running_loop()
         self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
-        self._conn = await loop.run_in_executor(
-            self._writer_thread, _open_sync_connection, self.path
-        )
+        self._conn = await loop.run_in_executor(self._writer_thread, open_connection, self.path)
         # A busy database (another process writing) must never make the loop wait: BEGIN fails
-        # at once and _run_when_free retries after a pause (in the writer thread: _patiently).
+        # at once and _run_when_free retries after a pause (in the writer thread: patiently).
         # Checkpoints are not done on commit but in the background.
         self._conn.execute("PRAGMA busy_timeout=0")
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
         self._checkpoint_conn = await loop.run_in_executor(
-            self._checkpoint_thread, _open_sync_connection, self.path
+            self._checkpoint_thread, open_connection, self.path
         )
-        for _ in range(self._reader_count):
-            conn = await self._open()
-            await conn.execute("PRAGMA query_only=ON")
-            self._all_readers.append(conn)
-            self._readers.put_nowait(conn)
-        self._inline = _open_sync_connection(self.path)
+        self._read_threads = ThreadPoolExecutor(
+            max_workers=self._reader_count, thread_name_prefix="reader"
+        )
+        self._inline = open_connection(self.path)
         self._inline.execute("PRAGMA query_only=ON")
         # WAL readers are almost never busy; if one is, the loop must not wait for seconds.
         self._inline.execute("PRAGMA busy_timeout=100")
-
-    async def _open(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in _PRAGMAS:
-            await conn.execute(pragma)
-        return conn
 
     async def close(self) -> None:
         loop = asyncio.get_running_loop()
@@ -212,10 +195,12 @@ class Database:
                 self._checkpoint_conn = None
             self._checkpoint_thread.shutdown(wait=True)
             self._checkpoint_thread = None
-        for conn in self._all_readers:
-            await conn.close()
-        self._all_readers.clear()
-        self._readers = asyncio.Queue()
+        if self._read_threads is not None:
+            await loop.run_in_executor(None, self._read_threads.shutdown)
+            self._read_threads = None
+            for conn in self._read_conns:
+                conn.close()
+            self._read_conns.clear()
 
     def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
         if self._conn is None or self._writer_thread is None:
@@ -245,15 +230,15 @@ class Database:
         async with self._write_lock:
             try:
                 [(ok, value)] = await loop.run_in_executor(
-                    thread, _patiently, conn, lambda: _run_batch(conn, [fn])
+                    thread, patiently, conn, lambda: run_batch(conn, [fn])
                 )
-            except _Busy as busy:
+            except Busy as busy:
                 raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
             except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
                 raise _engine_neutral(exc)  # noqa: B904 - its cause is set
         self._checkpoint_in_background()  # a long write may have grown the WAL a lot
         if not ok:
-            raise value
+            raise _engine_neutral(value)
         return value  # type: ignore[no-any-return]
 
     async def _commit_pending(self) -> None:
@@ -286,19 +271,19 @@ class Database:
                 if ok:
                     future.set_result(value)
                 else:
-                    future.set_exception(value)
+                    future.set_exception(_engine_neutral(value))
             self._units_since_checkpoint += len(units)
             if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
                 self._checkpoint_in_background()
 
     async def _run_when_free(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
-        """_run_batch on the loop, retried while another process holds SQLite's write lock."""
+        """run_batch on the loop, retried while another process holds SQLite's write lock."""
         conn, _ = self._writer()
-        deadline = asyncio.get_running_loop().time() + _BUSY_SECONDS
+        deadline = asyncio.get_running_loop().time() + BUSY_SECONDS
         while True:
             try:
-                return _run_batch(conn, units)
-            except _Busy as busy:
+                return run_batch(conn, units)
+            except Busy as busy:
                 if asyncio.get_running_loop().time() > deadline:
                     raise busy.error from None
                 await asyncio.sleep(0.005)
@@ -312,7 +297,7 @@ class Database:
         self._units_since_checkpoint = 0
         conn = self._checkpoint_conn
         self._checkpointing = asyncio.get_running_loop().run_in_executor(
-            self._checkpoint_thread, _passive_checkpoint, conn
+            self._checkpoint_thread, passive_checkpoint, conn
         )
 
     async def checkpoint(self) -> None:
@@ -320,21 +305,10 @@ class Database:
         conn, thread = self._writer()
         async with self._write_lock:
             await asyncio.get_running_loop().run_in_executor(
-                thread,
-                _patiently,
-                conn,
-                lambda: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall(),
+                thread, patiently, conn, lambda: truncating_checkpoint(conn)
             )
 
     # --- reads ----------------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
-        conn = await self._readers.get()
-        try:
-            yield conn
-        finally:
-            self._readers.put_nowait(conn)
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
         """A short indexed read (by primary key or unique index) run right here on the event loop.
@@ -348,8 +322,21 @@ class Database:
         return self._inline.execute(sql, params).fetchall()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._reader() as conn:
-            return list(await conn.execute_fetchall(sql, params))
+        if self._read_threads is None:
+            raise RuntimeError("Database.connect() has not been called")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._read_threads, self._read, sql, params
+        )
+
+    def _read(self, sql: str, params: Params) -> list[Row]:
+        """In a reader thread, on that thread's own connection."""
+        conn: sqlite3.Connection | None = getattr(self._read_local, "conn", None)
+        if conn is None:
+            conn = self._read_local.conn = open_connection(self.path)
+            conn.execute("PRAGMA query_only=ON")
+            with self._read_conns_lock:
+                self._read_conns.append(conn)
+        return conn.execute(sql, params).fetchall()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -367,7 +354,7 @@ class Database:
         now = isoformat_utc(clock.now())
         async with self._write_lock:
             return await asyncio.get_running_loop().run_in_executor(
-                thread, _patiently, conn, lambda: _apply_migrations(conn, directory, now)
+                thread, patiently, conn, lambda: apply_migrations(conn, directory, now)
             )
 
     async def tables(self) -> list[str]:
@@ -388,59 +375,6 @@ class Database:
         )
 
 
-def _open_sync_connection(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    for pragma in _PRAGMAS:
-        conn.execute(pragma)
-    return conn
-
-
-def _patiently(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
-    """Run work in the writer thread, where waiting for another process's lock blocks no one."""
-    conn.execute(f"PRAGMA busy_timeout={int(_BUSY_SECONDS * 1000)}")
-    try:
-        return work()
-    finally:
-        conn.execute("PRAGMA busy_timeout=0")
-
-
-def _run_batch(conn: sqlite3.Connection, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
-    """One transaction, one SAVEPOINT per unit."""
-    outcomes: list[tuple[bool, Any]] = []
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise _Busy(error) from error
-        raise
-    try:
-        for unit in units:
-            conn.execute("SAVEPOINT unit")
-            try:
-                value = unit(conn)
-                if asyncio.iscoroutine(value):
-                    value.close()
-                    raise TypeError(f"{unit!r} is async; write functions are plain functions")
-            except Exception as exc:
-                if not conn.in_transaction:
-                    # SQLite abandoned the whole transaction (I/O error, full disk): the units
-                    # before this one are gone too, so the batch fails as a whole.
-                    raise
-                conn.execute("ROLLBACK TO unit")
-                conn.execute("RELEASE unit")
-                outcomes.append((False, _engine_neutral(exc)))
-            else:
-                conn.execute("RELEASE unit")
-                outcomes.append((True, value))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return outcomes
-
-
 def _engine_neutral(exc: BaseException) -> BaseException:
     """sqlite3's errors as this module's IntegrityError and Unavailable; others unchanged."""
     error: Exception
@@ -457,52 +391,3 @@ def _engine_neutral(exc: BaseException) -> BaseException:
 def _passing(exc: sqlite3.OperationalError) -> bool:
     message = str(exc).lower()
     return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
-
-
-def _truncating_checkpoint(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-
-
-def _passive_checkpoint(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
-def _apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> list[str]:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-    applied = []
-    for version, name, path in _migration_files(directory):
-        if version in done:
-            continue
-        script = (
-            "BEGIN IMMEDIATE;\n"
-            f"{path.read_text(encoding='utf-8')}\n;\n"
-            "INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({version}, '{name}', '{now}');\n"
-            "COMMIT;"
-        )
-        try:
-            conn.executescript(script)
-        except Exception as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise MigrationError(f"migration {path.name} failed: {exc}") from exc
-        log.info("applied migration %s", path.name)
-        applied.append(path.name)
-    return applied
-
-
-def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
-    seen: dict[int, str] = {}
-    for path in sorted(directory.glob("*.sql")):
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
-        version = int(match.group(1))
-        if version in seen:
-            raise MigrationError(f"{path.name} and {seen[version]} share number {version}")
-        seen[version] = path.name
-        yield version, match.group(2), path
