@@ -220,6 +220,7 @@ class Database:
         conn, thread = self._writer()
         loop = asyncio.get_running_loop()
         async with self._write_lock:
+            changes = conn.total_changes
             try:
                 [(ok, value)] = await loop.run_in_executor(
                     thread, patiently, conn, lambda: run_batch(conn, [fn])
@@ -228,7 +229,10 @@ class Database:
                 raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
             except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
                 raise _engine_neutral(exc)  # noqa: B904 - its cause is set
-        self._checkpoint_in_background()  # a long write may have grown the WAL a lot
+            # Counted in rows: a long write may have grown the WAL a lot.
+            self._units_since_checkpoint += max(1, conn.total_changes - changes)
+        if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
+            self._checkpoint_in_background()
         if not ok:
             raise _engine_neutral(value)
         return value  # type: ignore[no-any-return]
