@@ -8,7 +8,6 @@ import logging
 import os
 import secrets
 import socket
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +15,7 @@ from datetime import timedelta
 from litestar.datastructures import State
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database
 from fotfeste.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -106,7 +105,7 @@ async def take_lease(db: Database, clock: Clock, name: str, holder: str, seconds
     now = clock.now()
     expires = isoformat_utc(now + timedelta(seconds=seconds))
 
-    def unit(conn: sqlite3.Connection) -> bool:
+    def unit(conn: Conn) -> bool:
         # One statement on both engines: insert, or take over a lease that is ours or expired.
         conn.execute(
             "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)"
@@ -122,7 +121,7 @@ async def take_lease(db: Database, clock: Clock, name: str, holder: str, seconds
 
 
 async def release_lease(db: Database, name: str, holder: str) -> None:
-    def unit(conn: sqlite3.Connection) -> None:
+    def unit(conn: Conn) -> None:
         conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     await db.write(unit)

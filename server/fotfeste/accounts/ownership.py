@@ -20,6 +20,9 @@ SHARED_TABLES: dict[str, str] = {
     "staff_login_key": "the key that hashes unknown staff log-in addresses",
     "staff_unknown_logins": "failed staff log-ins for unknown work addresses, hashed",
     "staff_outcome_releases": "a clinic's monthly outcome figures, aggregated with noise",
+    "rate_hits": "attempts per limit, keyed by a keyed hash; kept only for the limit's window",
+    "rate_limit_key": "the key that hashes rate-limited addresses and accounts",
+    "leases": "which app process runs the scheduler and the feed refresher",
 }
 
 # Columns never exported: secrets stored as hashes and lookup keys.

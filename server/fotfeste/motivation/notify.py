@@ -12,7 +12,7 @@ import logging
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.motivation.texts import supporter_milestone
 from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification
 from fotfeste.recovery.service import progress_for_account
@@ -46,7 +46,6 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
     known = link["notified_milestone"]
     if known is not None and top == known:
         return 0
-    queued = 0
     now = clock.now()
     news: dict[str, object] | None = None  # the outbox row's parameters, when there is news
     if known is not None and top > known:
@@ -55,11 +54,15 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
         news = Notification(
             link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
         ).params(now, fires_at(now, ZoneInfo(link["timezone"]), quiet))
-    async with db.transaction() as conn:
+    link_id = link["id"]
+
+    def queue(conn: Conn) -> int:
+        queued = 0
         if news is not None:
-            cursor = await conn.execute(INSERT_FOR_ACCOUNT, news)
-            queued = max(cursor.rowcount, 0)
-        await conn.execute(
-            "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link["id"])
+            queued = max(conn.execute(INSERT_FOR_ACCOUNT, news).rowcount, 0)
+        conn.execute(
+            "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link_id)
         )
-    return queued
+        return queued
+
+    return await db.write(queue)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from datetime import datetime
 
 from fotfeste.clock import isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.staff import logic
 
 
@@ -47,7 +46,7 @@ class UnknownAddresses:
         at = isoformat_utc(now)
         capacity = self._capacity
 
-        def unit(conn: sqlite3.Connection) -> bool:
+        def unit(conn: Conn) -> bool:
             row = conn.execute(
                 "SELECT failed_logins, locked_until FROM staff_unknown_logins"
                 " WHERE address_hash = ?",
@@ -89,7 +88,7 @@ async def _row(db: Database, address_hash: bytes) -> Row | None:
 
 
 def _record_failure(
-    conn: sqlite3.Connection,
+    conn: Conn,
     address_hash: bytes,
     failed: int,
     locked_until: str | None,

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from collections.abc import Callable
 
 from fotfeste.clock import Clock
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database
 from fotfeste.settings import RateLimit, Settings
 
 # Buckets counted here; any other bucket is counted in the process (throttle.Throttle).
@@ -69,7 +68,7 @@ class SharedLimits:
         self._hits += 1
         sweep_before = now_ms - self._horizon_ms if self._hits % _SWEEP_EVERY == 0 else None
 
-        def count(conn: sqlite3.Connection) -> float | None:
+        def count(conn: Conn) -> float | None:
             conn.execute(
                 "DELETE FROM rate_hits WHERE bucket = ? AND client = ? AND at_ms <= ?",
                 (bucket, digest, now_ms - window_ms),
@@ -91,10 +90,10 @@ class SharedLimits:
         return await self.db.write(count)
 
 
-def _key_unit(candidate: str) -> Callable[[sqlite3.Connection], str]:
+def _key_unit(candidate: str) -> Callable[[Conn], str]:
     """The database's key: `candidate` if none was made yet (the first process to ask wins)."""
 
-    def unit(conn: sqlite3.Connection) -> str:
+    def unit(conn: Conn) -> str:
         conn.execute(
             "INSERT INTO rate_limit_key (id, key) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
             (candidate,),
