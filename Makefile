@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test quick test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,17 @@ run: $(STAMP)
 	$(BIN)/fotfeste migrate
 	$(BIN)/fotfeste serve --host 127.0.0.1 --port 8000
 
-## Run every test (unit, API over HTTP, browser in Chromium)
+## Run every test (unit, API over HTTP, browser in Chromium, slow reliability runs): as CI does
 test: $(STAMP)
 	$(BIN)/pytest
+
+## The development loop: unit and API tests, without the browser and the `slow` ones
+quick: $(STAMP)
+	$(BIN)/pytest -m "not slow and not browser" -q
+
+## Only the PWA in Chromium
+test-browser: $(STAMP)
+	$(BIN)/pytest tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests bench

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -17,15 +16,13 @@ if TYPE_CHECKING:  # conftest imports this module for its fixture
 
 
 def push_service(server: LiveServer) -> PushService:
-    service: PushService = server._server.config.app.state["push"]
+    service: PushService = server.state["push"]
     return service
 
 
 def run_in_server(server: LiveServer, coroutine: Any) -> Any:
     """Run a coroutine on the server's own event loop (its database lives there)."""
-    loop = push_service(server).loop
-    assert loop is not None
-    return asyncio.run_coroutine_threadsafe(coroutine, loop).result(60)
+    return server.run(coroutine)
 
 
 def tick(server: LiveServer) -> PassReport:

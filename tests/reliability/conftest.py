@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.server_process import ServerProcess
+
+from tests.server import ServerProcess
 
 
 @pytest.fixture
