@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # conftest imports this module for its fixture
 
 
 def push_service(server: LiveServer) -> PushService:
-    service: PushService = server.state["push"]
+    service: PushService = server.shared("push")
     return service
 
 
