@@ -47,6 +47,7 @@ def test_import_counts_meetings_and_rejections_with_reasons(tmp_path: Path) -> N
     assert count(tmp_path, "aa") == 8
 
 
+@pytest.mark.slow
 def test_reimport_replaces_the_source_only(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "aa.json", FEED)
     assert run_import(tmp_path, str(feed), "--format", "meeting-guide").returncode == 0
