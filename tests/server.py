@@ -255,7 +255,8 @@ class ServerProcess:
     def log_path(self) -> Path:
         return self.data_dir.parent / f"{self.data_dir.name}-server.log"
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
+        # Generous: on a busy shared machine importing the app alone has taken over 30 s.
         if self.database is None:  # chosen once: a restart finds the same database
             self.database = database_env(self.data_dir)
         env = {**os.environ, **TEST_ENV, **self.database, **self.env}
