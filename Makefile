@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist): 0 runs in this one. `make test JOBS=2` spreads test files over
+# two processes, each with its own servers; on a machine whose cores are busy it is slower.
+JOBS ?= 0
+PYTEST := $(BIN)/pytest -n $(JOBS) --dist loadfile
 
-.PHONY: run test lint bench clean
+.PHONY: run test quick test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +21,17 @@ run: $(STAMP)
 	$(BIN)/fotfeste migrate
 	FOTFESTE_DEMO=1 $(BIN)/fotfeste serve --host 127.0.0.1 --port 8000
 
-## Run every test (unit, API over HTTP, browser in Chromium)
+## Run every test (unit, API over HTTP, browser in Chromium, slow reliability runs): as CI does
 test: $(STAMP)
-	$(BIN)/pytest
+	$(PYTEST)
+
+## The development loop: unit and API tests, without the browser and the `slow` ones
+quick: $(STAMP)
+	$(PYTEST) -m "not slow and not browser" -q
+
+## Only the PWA in Chromium
+test-browser: $(STAMP)
+	$(PYTEST) tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests bench

@@ -5,12 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -19,39 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+from tests.server import HOST, ROOT, ServerProcess, free_port, running
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"  # benchmarks never send traffic anywhere else
+__all__ = ["HOST", "ROOT", "free_port"]  # re-exported: benchmarks import them from here
 
 
 @contextlib.contextmanager
 def in_process_server(settings: Any, clock: Any = None) -> Iterator[str]:
     """The real app under uvicorn in a thread of this process, on a free port; yields its URL."""
-    import threading
-
-    import uvicorn
-
-    from fotfeste.app import create_app
-
-    sock = socket.socket()
-    sock.bind((HOST, 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings, clock=clock), log_level="error", access_log=False, lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("the in-process server failed to start")
-        time.sleep(0.01)
-    try:
-        yield f"http://{HOST}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(settings, clock) as server:
+        yield server.url
 
 
 # (client number, request number) -> the raw request to send
@@ -60,55 +32,8 @@ RequestMaker = Callable[[int, int], bytes]
 ResponseHook = Callable[[int, int, int, bytes], None]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    data_dir: Path | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, so what is on disk is what was committed."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def cpu_seconds(self) -> float:
-        """CPU time the server process (all its threads) has used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _wait_ready(server: Server, path: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(server.url + path, timeout=1).status_code == 200:
-                return
-        time.sleep(0.05)
-    server.stop()
-    raise RuntimeError(f"{server.name} did not answer {path} within {seconds} s")
+# What `load` drives: `fotfeste serve` or the bare baseline, each a real process.
+Server = ServerProcess
 
 
 @contextlib.contextmanager
@@ -116,30 +41,13 @@ def fotfeste_server(*serve_args: str, **env: str) -> Iterator[Server]:
     """`fotfeste serve` as deployed (uvicorn, uvloop, httptools, INFO log) on a fresh data dir;
     `serve_args` are more of its arguments (e.g. "--workers", "2")."""
     with tempfile.TemporaryDirectory(prefix="fotfeste-bench-") as tmp:
-        data_dir = Path(tmp)
-        port = free_port()
-        environment = {
-            **os.environ,
-            "FOTFESTE_DATA_DIR": str(data_dir),
-            "FOTFESTE_DEMO": "0",
-            "FOTFESTE_RATE_ACCOUNT_CREATE": "1000000/60",
-            "FOTFESTE_RATE_RECOVER": "1000000/60",
-            "FOTFESTE_RATE_PUBLIC": "1000000/60",
-            "FOTFESTE_QUOTA_WRITES_MINUTE": "100000000/60",
-            "FOTFESTE_QUOTA_WRITES_HOUR": "100000000/3600",
-            "FOTFESTE_MAX_RESPONSES_PER_DAY": "100000000",
-            **env,
-        }
-        command = [
-            str(ROOT / ".venv/bin/fotfeste"), "serve", "--host", HOST, "--port", str(port),
-            *serve_args,
-        ]  # fmt: skip
-        with (data_dir / "server.log").open("wb") as log:
-            process = subprocess.Popen(command, env=environment, stdout=log, stderr=log, cwd=ROOT)
-        server = Server("fotfeste", port, process, data_dir)
+        server = ServerProcess(
+            Path(tmp) / "data",
+            env={"FOTFESTE_LOG_LEVEL": "INFO", **env},
+            args=serve_args,
+        )
         try:
-            _wait_ready(server, "/api/health")
-            yield server
+            yield server.start()
         finally:
             server.stop()
 
@@ -147,17 +55,14 @@ def fotfeste_server(*serve_args: str, **env: str) -> Iterator[Server]:
 @contextlib.contextmanager
 def bare_server() -> Iterator[Server]:
     """The baseline: a bare Litestar app on the same uvicorn settings (see bench/bare.py)."""
-    port = free_port()
-    command = [sys.executable, "-m", "bench.bare", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    server = Server("bare", port, process)
-    try:
-        _wait_ready(server, "/bare")
-        yield server
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="fotfeste-bare-") as tmp:
+        server = ServerProcess(
+            Path(tmp) / "bare", name="bare", argv=("-m", "bench.bare"), health="/bare"
+        )
+        try:
+            yield server.start()
+        finally:
+            server.stop()
 
 
 def http_request(

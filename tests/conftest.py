@@ -1,94 +1,31 @@
-"""Shared fixtures: a real Fotfeste server on a free loopback port, over real HTTP and SQLite."""
+"""Shared fixtures: a real Fotfeste server on a free loopback port, over real HTTP and SQLite.
+
+How servers start lives in tests/server.py (shared with the benchmarks); this file only makes
+fixtures of it: `live_server` (one per session), `server_factory` (one per test, own settings),
+`clock`, `http`, and `db` (a migrated Database of its own, for tests of store functions).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from fotfeste.app import create_app
 from fotfeste.clock import FixedClock
-from fotfeste.settings import RateLimit, Settings
-from fotfeste.web.proxy import ForwardedFor
+from fotfeste.db import Database
+from tests.server import (  # noqa: F401 - re-exported: test modules import them from here
+    DEFAULT_NOW,
+    LiveServer,
+    make_settings,
+    open_database,
+    start_server,
+    wait_until,
+)
 
-# A Monday at noon in Stockholm: far from DST changes unless a test moves it.
-DEFAULT_NOW = datetime(2026, 3, 16, 11, 0, tzinfo=UTC)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-@dataclass
-class LiveServer:
-    url: str
-    settings: Settings
-    clock: FixedClock
-    _server: uvicorn.Server
-    _thread: threading.Thread
-
-    @property
-    def database_path(self) -> Path:
-        return self.settings.database_path
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-
-def make_settings(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings for tests: generous rate limits so one loopback client can create many accounts."""
-    values: dict[str, Any] = {
-        "data_dir": data_dir,
-        "demo": False,
-        "rate_account_create": RateLimit(100_000, 60),
-        "rate_recover": RateLimit(100_000, 60),
-        "rate_public": RateLimit(100_000, 60),
-        "push_hosts": ("127.0.0.1:*",),  # any port: the fake push services listen anywhere
-        "rate_clinic_link": RateLimit(100_000, 60),
-        "rate_clinic_link_account": RateLimit(100_000, 60),
-        "rate_staff_login": RateLimit(100_000, 60),
-        # Staff outcomes with next to no noise, so tests can check who is counted and what is
-        # suppressed; tests/api/test_outcomes_privacy.py runs the shipped ε.
-        "outcomes_epsilon": 1e6,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
-def start_server(settings: Settings, clock: FixedClock | None = None) -> LiveServer:
-    clock = clock or FixedClock(DEFAULT_NOW)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    # X-Forwarded-For from 127.0.0.1 is trusted, as `fotfeste serve` does: tests present client
-    # addresses through it.
-    config = uvicorn.Config(
-        ForwardedFor(create_app(settings, clock=clock), "127.0.0.1"),
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        proxy_headers=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        if not thread.is_alive():
-            raise RuntimeError("the test server failed to start")
-        threading.Event().wait(0.01)
-    else:
-        raise RuntimeError("the test server did not start in 5 s")
-    return LiveServer(f"http://127.0.0.1:{port}", settings, clock, server, thread)
 
 
 @pytest.fixture(scope="session")
@@ -128,3 +65,13 @@ def clock(live_server: LiveServer) -> Iterator[FixedClock]:
 def http(live_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database of its own (no server), for tests that call store functions."""
+    database = open_database(make_settings(tmp_path / "db"))
+    await database.connect()
+    await database.migrate(FixedClock(DEFAULT_NOW))
+    yield database
+    await database.close()

@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.server import database_env
+
 # Stockholm Centralstation is the search point; the others are at known distances from it.
 CENTRAL = (59.3303, 18.0588)
 FEED: list[dict[str, Any]] = [
@@ -102,7 +104,7 @@ FEED: list[dict[str, Any]] = [
 
 def run_import(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`fotfeste meetings import …` against a data dir, as an operator runs it."""
-    env = {**os.environ, "FOTFESTE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, **database_env(data_dir)}
     return subprocess.run(
         [sys.executable, "-m", "fotfeste", "meetings", "import", *args],
         env=env,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from fotfeste.push.sender import PassReport, PushService
-from fotfeste.web.state import shared
 from tests.conftest import LiveServer
 from tests.push_fake import FakePushService, Subscriber
 
@@ -18,14 +16,13 @@ if TYPE_CHECKING:  # conftest imports this module for its fixture
 
 
 def push_service(server: LiveServer) -> PushService:
-    return shared(server._server.config.app).push
+    service: PushService = server.shared("push")
+    return service
 
 
 def run_in_server(server: LiveServer, coroutine: Any) -> Any:
     """Run a coroutine on the server's own event loop (its database lives there)."""
-    loop = push_service(server).loop
-    assert loop is not None
-    return asyncio.run_coroutine_threadsafe(coroutine, loop).result(60)
+    return server.run(coroutine)
 
 
 def tick(server: LiveServer) -> PassReport:

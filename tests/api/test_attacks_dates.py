@@ -65,17 +65,22 @@ def test_dates_within_two_years_still_work(person: Person) -> None:
     )
 
 
+# What an older server let in: a follow-up programme that began in year 1 (account id last).
+_POISON = [
+    (
+        "INSERT INTO enrolments (programme, start_date, account_id) VALUES (?, ?, ?)"
+        " ON CONFLICT (account_id) DO UPDATE SET start_date = excluded.start_date",
+        ("waiting-list", "0001-01-01"),
+    ),
+    ("UPDATE treatment_status SET since = '0001-01-01' WHERE account_id = ?", ()),
+]
+
+
 def _poison(database: Path, account_id: str) -> None:
-    """What an older server let in: a follow-up programme that began in year 1."""
+    """_POISON written into a stopped server's database."""
     with sqlite3.connect(database) as conn:
-        conn.execute(
-            "INSERT INTO enrolments (account_id, programme, start_date) VALUES (?, ?, ?)"
-            " ON CONFLICT (account_id) DO UPDATE SET start_date = excluded.start_date",
-            (account_id, "waiting-list", "0001-01-01"),
-        )
-        conn.execute(
-            "UPDATE treatment_status SET since = '0001-01-01' WHERE account_id = ?", (account_id,)
-        )
+        for sql, params in _POISON:
+            conn.execute(sql, (*params, account_id))
 
 
 def test_one_accounts_legacy_year_one_date_stops_nobody_elses_reminder(
@@ -145,11 +150,11 @@ def test_a_year_one_person_does_not_take_down_the_clinics_outcomes(
             json={"instrument": "checkup", "answers": {"1": 5, "2": 3, "3": 6}},
         )
         assert answer.status_code == 201, answer.text
-    _poison(live_server.database_path, people[0].account_id)
-    with sqlite3.connect(live_server.database_path) as conn:  # data no code expects
-        conn.execute(
-            "UPDATE accounts SET timezone = 'Mars/Olympus' WHERE id = ?", (people[1].account_id,)
-        )
+    for sql, params in _POISON:  # through the server's own writer: it is running
+        live_server.execute(sql, (*params, people[0].account_id))
+    live_server.execute(  # data no code expects
+        "UPDATE accounts SET timezone = 'Mars/Olympus' WHERE id = ?", (people[1].account_id,)
+    )
     page = staff.get("/staff/outcomes")
     assert page.status_code == 200, page.text[:500]
     csv = staff.get("/staff/outcomes.csv")
@@ -157,6 +162,5 @@ def test_a_year_one_person_does_not_take_down_the_clinics_outcomes(
     assert "clinic-16,funnel,,,,linked" in csv.text
     assert people[0].get("/api/followups").status_code == 200
     staff.close()
-    with sqlite3.connect(live_server.database_path) as conn:  # the shared server's other tests
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("DELETE FROM accounts WHERE id = ?", (people[1].account_id,))
+    # The shared server's other tests must not meet the zone no code expects.
+    live_server.execute("DELETE FROM accounts WHERE id = ?", (people[1].account_id,))

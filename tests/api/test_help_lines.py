@@ -14,6 +14,7 @@ import pytest
 
 from tests.api.conftest import Person, sign_up
 from tests.conftest import SHARED_DATA, LiveServer
+from tests.server import database_env
 
 HELPLINES = json.loads((SHARED_DATA / "helplines" / "nordic-helplines.json").read_text("utf-8"))
 PHQ9_SAFETY = {str(n): 0 for n in range(1, 10)} | {"9": 1}
@@ -154,7 +155,7 @@ def test_a_deployment_extends_and_overrides_by_id(
 def _cli(*args: str, data_dir: Path, resources: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "FOTFESTE_DATA_DIR": str(data_dir),
+        **database_env(data_dir),
         "FOTFESTE_DEMO": "0",
         "FOTFESTE_CRISIS_RESOURCES": str(resources),
     }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.api.conftest import Person, sign_up
 from tests.api.openapi_walk import Operation, operations
@@ -109,6 +110,7 @@ def test_every_id_route_has_a_probe(http: httpx.Client) -> None:
     assert not set(PROBES) & set(NOT_OWNED)
 
 
+@pytest.mark.slow
 def test_a_second_account_gets_404_on_every_id_route(
     http: httpx.Client, person_factory: Callable[..., Person]
 ) -> None:

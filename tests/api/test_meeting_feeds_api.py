@@ -155,6 +155,7 @@ def berlin(i: int, formats: str, venue: str) -> dict[str, str]:
             "location_municipality": "Berlin", "location_postal_code_1": "10827"}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_berlins_english_meetings_are_found_by_language(server: LiveServer, tmp_path: Path) -> None:
     meetings = [berlin(1, "2,4", "2"), berlin(2, "1,3", "3"), berlin(3, "3", "2")]
     bare = write_feed(tmp_path / "search.json", meetings)  # type: ignore[arg-type]
@@ -193,6 +194,7 @@ def feed_server() -> Iterator[FeedServer]:
     yield from FeedServer(routes={}).serve()
 
 
+@pytest.mark.slow
 def test_a_refresh_that_would_shrink_the_source_keeps_it_and_retries(
     server_factory: Callable[..., LiveServer],
     feed_server: FeedServer,

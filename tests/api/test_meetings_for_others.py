@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import httpx
 
@@ -34,15 +33,11 @@ async def test_favourites_and_attendance_counts_for_other_domains(
         body = {"date": day, **({"meeting_id": meeting} if meeting else {})}
         assert kim.post("/api/me/attendance", json=body).status_code == 201
 
-    db = Database(server.database_path, readers=1)
-    await db.connect()
-    try:
-        favourites = await favourite_meetings_for_account(db, kim.account_id)
-        assert await favourite_meetings_for_account(db, alex.account_id) == []
-        counts = await attendance_counts(db, kim.account_id, date(2026, 3, 5))
-        assert await attendance_counts(db, alex.account_id, date(2026, 1, 1)) == {}
-    finally:
-        await db.close()
+    db = server.db  # the server's own, used on its loop
+    favourites = server.run(favourite_meetings_for_account(db, kim.account_id))
+    assert server.run(favourite_meetings_for_account(db, alex.account_id)) == []
+    counts = server.run(attendance_counts(db, kim.account_id, date(2026, 3, 5)))
+    assert server.run(attendance_counts(db, alex.account_id, date(2026, 1, 1))) == {}
     by_id = {f.id: f for f in favourites}
     assert set(by_id) == {monday, online}
     first = by_id[monday]
@@ -76,7 +71,7 @@ def test_demo_meetings_are_listed(server_factory: Callable[..., LiveServer]) -> 
         assert online and all(m["attendance"] != "in_person" for m in online)
 
 
-async def test_online_order_matches_exact_next_starts_across_dst(tmp_path: Path) -> None:
+async def test_online_order_matches_exact_next_starts_across_dst(db: Database) -> None:
     """SQL preselects by this moment's offsets; the answer must equal a brute-force sort."""
     rng = random.Random(7)
     zones = ["Europe/Stockholm", "Europe/London", "America/New_York", "Australia/Sydney", "UTC"]
@@ -94,28 +89,22 @@ async def test_online_order_matches_exact_next_starts_across_dst(tmp_path: Path)
         )
         for i in range(400)
     ]
-    db = Database(tmp_path / "db.sqlite3", readers=1)
     clock = FixedClock(datetime(2026, 3, 27, 22, 0, tzinfo=UTC))
-    await db.connect()
-    try:
-        await db.migrate(clock)
-        await replace_source(db, clock, "t", "meeting-guide", "t", ParseResult(meetings))
-        for now in (
-            datetime(2026, 3, 27, 22, 0, tzinfo=UTC),  # two days before Europe's spring change
-            datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
-            datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
-            datetime(2026, 11, 1, 5, 0, tzinfo=UTC),  # New York's autumn change
-        ):
-            got = [m.id for m in await store.online(db, now, limit=60)]
-            # Compared in UTC: Python compares two times of one ZoneInfo by wall clock,
-            # which is wrong inside an autumn overlap.
-            exact = sorted(
-                meetings,
-                key=lambda m: (
-                    next_start(m.day, m.time, m.timezone, now).astimezone(UTC),
-                    meeting_id("t", m.source_key),
-                ),
-            )
-            assert got == [meeting_id("t", m.source_key) for m in exact[:60]], now
-    finally:
-        await db.close()
+    await replace_source(db, clock, "t", "meeting-guide", "t", ParseResult(meetings))
+    for now in (
+        datetime(2026, 3, 27, 22, 0, tzinfo=UTC),  # two days before Europe's spring change
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+        datetime(2026, 10, 24, 23, 30, tzinfo=UTC),
+        datetime(2026, 11, 1, 5, 0, tzinfo=UTC),  # New York's autumn change
+    ):
+        got = [m.id for m in await store.online(db, now, limit=60)]
+        # Compared in UTC: Python compares two times of one ZoneInfo by wall clock,
+        # which is wrong inside an autumn overlap.
+        exact = sorted(
+            meetings,
+            key=lambda m: (
+                next_start(m.day, m.time, m.timezone, now).astimezone(UTC),
+                meeting_id("t", m.source_key),
+            ),
+        )
+        assert got == [meeting_id("t", m.source_key) for m in exact[:60]], now

@@ -72,6 +72,7 @@ def _next_month(server: LiveServer, clinic: tuple[StaffUser, StaffClient]) -> No
     assert staff.login(user.email, user.password).status_code == 303
 
 
+@pytest.mark.slow
 def test_four_accounts_of_ones_own_do_not_reveal_the_fifth_persons_answer(
     server: LiveServer, clinic: tuple[StaffUser, StaffClient]
 ) -> None:

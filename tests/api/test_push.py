@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from fotfeste.clock import FixedClock
 from fotfeste.push import outbox
@@ -286,6 +287,7 @@ def test_a_claimed_row_comes_back_after_its_lease(
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
 
 
+@pytest.mark.slow
 def test_a_restart_loses_nothing(server_factory: Callable[..., LiveServer], tmp_path) -> None:  # type: ignore[no-untyped-def]
     clock = FixedClock(DEFAULT_NOW)
     fake = FakePushService(now=clock.now).start()

@@ -61,14 +61,11 @@ def test_a_stored_bad_endpoint_does_not_hold_up_other_messages(
     # pass, and the account's good subscription gets its message once, not once per pass.
     good = subscribe(person, fake_push)
     bad = [f"{fake_push.origin}/push/x\r\n", f"{fake_push.origin}/push/a b"]
-    with sqlite3.connect(live_server.database_path) as conn:
-        conn.executemany(
+    for i, endpoint in enumerate(bad):
+        live_server.execute(
             "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth,"
             " created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')",
-            [
-                (f"bad{i}{person.account_id}", person.account_id, e, good.p256dh, good.auth)
-                for i, e in enumerate(bad)
-            ],
+            (f"bad{i}{person.account_id}", person.account_id, endpoint, good.p256dh, good.auth),
         )
     assert person.post("/api/push/test").json() == {"queued": 3}
     tick(live_server)
@@ -115,10 +112,9 @@ def test_one_accounts_unreadable_reminder_does_not_stop_the_others(
         assert answer.status_code == 200
     # A row no PUT makes today (stored before input was checked, or by a bug): it raises when
     # the scheduler reads it. Bob's reminder, queued in the same round, must still go out.
-    with sqlite3.connect(live_server.database_path) as conn:
-        conn.execute(
-            "UPDATE reminders SET local_time = '25:61' WHERE account_id = ?", (alice.account_id,)
-        )
+    live_server.execute(
+        "UPDATE reminders SET local_time = '25:61' WHERE account_id = ?", (alice.account_id,)
+    )
     clock.set(datetime(2026, 3, 16, 19, 0, tzinfo=UTC))
     tick(live_server)
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(bob_sub)) == 1)

@@ -114,6 +114,7 @@ def test_head_answers_every_get_like_get(http: httpx.Client, person: Person) -> 
     assert checked > 20
 
 
+@pytest.mark.slow
 def test_version_changes_with_any_shell_file(
     server_factory: Callable[..., LiveServer], tmp_path: Path
 ) -> None:

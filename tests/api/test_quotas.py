@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fotfeste.clock import FixedClock
 from fotfeste.meetings.logic import meeting_id
@@ -38,6 +39,7 @@ def _burst(
             client.close()
 
 
+@pytest.mark.slow
 def test_two_thousand_responses_in_a_burst_are_stopped(
     person: Person, person_factory: Callable[..., Person], clock: FixedClock
 ) -> None:
@@ -106,6 +108,7 @@ def test_checkins_have_a_quota_on_the_fast_path_too(person: Person) -> None:
     assert int(next(a for a in answers if a.status_code == 429).headers["Retry-After"]) >= 1
 
 
+@pytest.mark.slow
 def test_a_day_holds_a_limited_number_of_meetings(
     server_factory: Callable[..., LiveServer], tmp_path: Path
 ) -> None:

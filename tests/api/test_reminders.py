@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fotfeste.clock import FixedClock
 from fotfeste.meetings.logic import meeting_id
@@ -243,6 +244,7 @@ def test_a_followup_reminder_on_the_day_its_window_opens_and_its_due_date(
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
 
 
+@pytest.mark.slow
 def test_a_meeting_reminder_comes_before_a_favourite_starts(
     person: Person,
     fake_push: FakePushService,

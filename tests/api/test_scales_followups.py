@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -107,19 +106,15 @@ def test_functions_other_domains_call(
     me.post("/api/responses", json=CHECKUP)
     relative.post("/api/responses", json={"instrument": "checkup", "answers": {"1": 6, "2": 8}})
 
-    async def run() -> tuple[list[str], list[object]]:
-        db = Database(live_server.database_path, readers=1)
-        await db.connect()
-        try:
-            clock = FixedClock(datetime(2026, 3, 17, 9, tzinfo=UTC))
-            await set_programme(db, relative.account_id, "clinic-16", date(2026, 3, 14))
-            entries = await followups_for_account(db, clock, me.account_id, "Europe/Stockholm")
-            outcomes = await checkup_outcomes(db, clock, [me.account_id, relative.account_id])
-            return [f"{e.label}:{e.status}" for e in entries], list(outcomes)
-        finally:
-            await db.close()
+    async def run(db: Database) -> tuple[list[str], list[object]]:
+        clock = FixedClock(datetime(2026, 3, 17, 9, tzinfo=UTC))
+        await set_programme(db, relative.account_id, "clinic-16", date(2026, 3, 14))
+        entries = await followups_for_account(db, clock, me.account_id, "Europe/Stockholm")
+        outcomes = await checkup_outcomes(db, clock, [me.account_id, relative.account_id])
+        return [f"{e.label}:{e.status}" for e in entries], list(outcomes)
 
-    entries, outcomes = asyncio.run(run())
+    # On the server's own loop and database: no second writer under a running server.
+    entries, outcomes = live_server.run(run(live_server.db))
     assert entries[:2] == ["Start:done", "1 månad:upcoming"]
     by_account = {o.account_id: o for o in outcomes}  # type: ignore[attr-defined]
     mine = by_account[me.account_id]

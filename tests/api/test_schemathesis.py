@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.api.conftest import sign_up
 from tests.conftest import LiveServer
 
@@ -29,6 +31,7 @@ CHECKS = (
 EXCLUDED = ("deleteAccount",)
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     server_factory: Callable[..., LiveServer], tmp_path: Path
 ) -> None:

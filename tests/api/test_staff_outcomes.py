@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from fotfeste.accounts import store as accounts
 from fotfeste.clock import Clock, FixedClock
@@ -56,15 +53,6 @@ async def no_attendance(_: Database, __: Sequence[str], ___: date) -> dict[str, 
 NOTHING_ELSE = outcomes.Sources(
     followups=no_followups, checkups=no_checkups, attendance=no_attendance
 )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "db.sqlite3", readers=1)
-    await database.connect()
-    await database.migrate(FixedClock(DEFAULT_NOW))
-    yield database
-    await database.close()
 
 
 async def _clinic_with_people(db: Database, clock: Clock, count: int) -> tuple[str, list[str]]:

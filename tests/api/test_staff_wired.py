@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from fotfeste.clock import FixedClock
 from tests.api.conftest import Person
 from tests.conftest import LiveServer
@@ -32,6 +34,7 @@ def _figures(staff: StaffClient) -> set[str]:
     return set(answer.text.splitlines())
 
 
+@pytest.mark.slow
 def test_linking_follows_the_programme_and_outcomes_show_the_changes(
     live_server: LiveServer, person_factory: Callable[..., Person], clock: FixedClock
 ) -> None:

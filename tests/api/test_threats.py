@@ -71,8 +71,6 @@ MALICIOUS_ENDPOINTS = [
 def test_a_malicious_subscription_endpoint_is_refused(
     http: httpx.Client, person: Person, endpoint: str
 ) -> None:
-    if "/api/push/subscriptions" not in {op.path for op in operations(http)}:
-        pytest.skip("push subscriptions have not landed yet (issue 6)")
     keys = {
         "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1Xbjha"
         "zAkj7I99e8QcYP7DkM",

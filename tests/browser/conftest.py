@@ -221,8 +221,11 @@ def deliver_push(page: Page, app_url: str, data: dict[str, Any]) -> list[list[An
         lambda event: registrations.extend(event["registrations"]),
     )
     cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)  # the sync API delivers CDP events while it waits
-    assert registrations, "no service worker registration reported"
+    for _ in range(100):  # the sync API delivers CDP events while it waits
+        if registrations:
+            break
+        page.wait_for_timeout(50)
+    assert registrations, "no service worker registration reported in 5 s"
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from bench.lighthouse import measure_first_load
-from bench.server_process import ServerProcess
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage, create_account, open_signed_in
+from tests.server import ServerProcess
 
 WIDTH, HEIGHT = 360, 740
 NAV_SHARE = 0.12  # of the screen's height, at most

@@ -1,4 +1,7 @@
-"""Fixtures for reliability tests: real `fotfeste serve` subprocesses, stopped after the test."""
+"""Fixtures for reliability tests: real `fotfeste serve` subprocesses, stopped after the test.
+
+Every test here is `slow` (real processes, floods, crashes): `make quick` leaves the folder out.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.server_process import ServerProcess
+
+from tests.server import ServerProcess
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -17,10 +17,11 @@ from fotfeste.backup import BackupError, backup, in_use, restore, verify
 from fotfeste.clock import SystemClock
 from tests.api.conftest import Person, sign_up
 from tests.conftest import LiveServer
+from tests.server import database_env
 
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "FOTFESTE_DATA_DIR": str(data_dir), "FOTFESTE_DEMO": "0"}
+    env = {**os.environ, **database_env(data_dir), "FOTFESTE_DEMO": "0"}
     return subprocess.run(
         [sys.executable, "-m", "fotfeste", *args],
         env=env,

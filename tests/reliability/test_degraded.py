@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from bench.server_process import ServerProcess
+
+from tests.server import ServerProcess
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bench.server_process import TEST_ENV, ServerProcess
 
-from fotfeste.cli import build_parser
 from tests.conftest import SHARED_DATA
 from tests.reliability.feed_server import Script, loopback_server
+from tests.server import TEST_ENV, ServerProcess, database_env
 
 pytestmark = pytest.mark.slow
 
@@ -22,12 +21,8 @@ SAMPLE = SHARED_DATA / "bmlt-sample-search.json"
 NEAR = {"lat": 42.868, "lon": -76.985, "radius_km": 200, "limit": 100}
 
 
-def _has_import() -> bool:
-    return "meetings" in build_parser().format_help()
-
-
 def _import(server: ServerProcess, url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **TEST_ENV, "FOTFESTE_DATA_DIR": str(server.data_dir)}
+    env = {**os.environ, **TEST_ENV, **database_env(server.data_dir)}
     return subprocess.run(
         [sys.executable, "-m", "fotfeste", "meetings", "import", url, "--format", "bmlt",
          "--source", "breaking-feed", "--fellowship", "NA", "--timezone", "America/New_York"],
@@ -49,8 +44,6 @@ def _nearby(server: ServerProcess, token: str) -> list[str]:
 def test_a_feed_that_breaks_mid_import_changes_nothing(
     serve: Callable[..., ServerProcess], tmp_path: Path
 ) -> None:
-    if not _has_import():
-        pytest.skip("`fotfeste meetings import` has not landed yet (issue 4)")
     server = serve()
     token = httpx.post(
         f"{server.url}/api/accounts", json={"role": "self", "locale": "en", "timezone": "UTC"}
