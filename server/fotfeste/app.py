@@ -72,7 +72,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         group_commit=settings.group_commit,
     )
     push = PushService(settings, db, clock)
-    push.producers.extend(_push_producers(db, clock))
+    push.producers.extend(push_producers(db, clock))
     access_stats = AccessStats()
     write_quota = WriteQuota.from_settings(settings)
     state = State(
@@ -213,7 +213,7 @@ def _workers(push: PushService) -> list[Worker]:
     return [meeting_feed_refresher, push.run_producers, push.run_sender, log_access_summaries]
 
 
-def _push_producers(db: Database, clock: Clock) -> list[Producer]:
+def push_producers(db: Database, clock: Clock) -> list[Producer]:
     """What turns due things into push notifications (run by the scheduler loop and tick())."""
 
     async def reminders() -> int:

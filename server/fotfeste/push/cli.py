@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from fotfeste.push.keys import VapidKeyError, generate_key_file, key_file, load_key
@@ -56,6 +57,11 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=argparse.SUPPRESS,  # serve's own: settings on stdin, stop when PID is gone
     )
+    parser.add_argument(
+        "--produce",
+        action="store_true",
+        help="also queue due reminders into the outbox (run it in one worker only)",
+    )
 
 
 def run_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -66,4 +72,5 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.from_serve is not None:
         settings = read_settings_line()
-    return uvloop.run(run_worker(settings, args.from_serve))
+        logging.getLogger().setLevel(settings.log_level)  # serve's, not the environment's
+    return uvloop.run(run_worker(settings, args.from_serve, args.produce))

@@ -253,10 +253,15 @@ class PushService:
                 await self._sleep(await self._until_next_row())
 
     async def run_producers(self, _: WorkerContext) -> None:
+        if self.processes is not None:
+            return  # a push worker queues too: the evening's 100,000 rows cost this loop nothing
+        await self.produce_forever()
+
+    async def produce_forever(self) -> None:
         # Reminders fall on whole minutes: look just after each minute begins (the evening's
         # 100,000 check-ins must not wait for a poll), and at least every 10 s.
         interval = min(10.0, self.settings.push_poll_seconds)
-        while True:
+        while not self._stopping:
             if await self.produce():
                 self.wake()
             now = self.clock.now()

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 STOP_SECONDS = 10.0
 # How often a worker checks that the serve that started it is still its parent.
 PARENT_CHECK_SECONDS = 1.0
+# An idle worker looks for rows this often (nudges make it sooner).
+IDLE_POLL_SECONDS = 1.0
 # A worker that died (crash, OOM killer) is started again after this pause.
 RESTART_SECONDS = 1.0
 
@@ -61,20 +63,19 @@ def _from_json(kind: type, value: object) -> object:
 class WorkerProcesses:
     """`serve`'s side: starts the workers, nudges them, restarts one that dies, stops them."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, produce: bool = True) -> None:
         self.settings = settings
         self.count = settings.push_workers
+        self.produce = produce  # the first worker also runs the scheduler
         self._procs: list[asyncio.subprocess.Process] = []
         self._stopping = False
 
-    async def _spawn(self) -> asyncio.subprocess.Process:
+    async def _spawn(self, index: int) -> asyncio.subprocess.Process:
+        # The first also runs the scheduler (one is enough: the others would redo its reads).
+        produce = ["--produce"] if index == 0 and self.produce else []
         proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "fotfeste",
-            "push-worker",
-            "--from-serve",
-            str(os.getpid()),
+            *(sys.executable, "-m", "fotfeste", "push-worker", "--from-serve", str(os.getpid())),
+            *produce,
             stdin=asyncio.subprocess.PIPE,
         )
         assert proc.stdin is not None
@@ -85,7 +86,7 @@ class WorkerProcesses:
         return proc
 
     async def start(self) -> None:
-        self._procs = [await self._spawn() for _ in range(self.count)]
+        self._procs = [await self._spawn(index) for index in range(self.count)]
 
     @property
     def pids(self) -> list[int]:
@@ -117,7 +118,7 @@ class WorkerProcesses:
                 )
                 await asyncio.sleep(RESTART_SECONDS)
                 if not self._stopping:
-                    self._procs[index] = await self._spawn()
+                    self._procs[index] = await self._spawn(index)
 
     async def stop(self) -> None:
         """SIGTERM each worker (it finishes what it claimed), SIGKILL one that takes too long."""
@@ -177,8 +178,10 @@ async def _watch_parent(parent: int, gone: asyncio.Event) -> None:
         await asyncio.sleep(PARENT_CHECK_SECONDS)
 
 
-async def run_worker(settings: Settings, parent: int | None) -> int:
-    """Send until SIGTERM/SIGINT or, when started by serve (`parent`), until serve is gone."""
+async def run_worker(settings: Settings, parent: int | None, produce: bool) -> int:
+    """Send until SIGTERM/SIGINT or, when started by serve (`parent`), until serve is gone;
+    with `produce`, also turn due reminders (and the other producers' work) into outbox rows."""
+    from fotfeste.app import push_producers
     from fotfeste.push.sender import PushService
 
     loop = asyncio.get_running_loop()
@@ -187,7 +190,12 @@ async def run_worker(settings: Settings, parent: int | None) -> int:
         loop.add_signal_handler(signum, stop.set)
     db = Database(settings.database_path, readers=1, group_commit=settings.group_commit)
     await db.connect()
-    push = PushService(msgspec.structs.replace(settings, push_workers=0), db, SystemClock())
+    # Another worker (or serve's API) may queue rows without a nudge reaching this one: an idle
+    # worker looks at the outbox's first row every second (one indexed read).
+    poll = min(settings.push_poll_seconds, IDLE_POLL_SECONDS)
+    settings = msgspec.structs.replace(settings, push_workers=0, push_poll_seconds=poll)
+    clock = SystemClock()
+    push = PushService(settings, db, clock)
     await push.start()
     watchers: list[asyncio.Task[None]] = []
     nudged = asyncio.Event()
@@ -202,6 +210,9 @@ async def run_worker(settings: Settings, parent: int | None) -> int:
             push.wake()
 
     watchers.append(asyncio.create_task(relay()))
+    if produce:
+        push.producers.extend(push_producers(db, clock))
+        watchers.append(asyncio.create_task(push.produce_forever()))
     sender = asyncio.create_task(push.send_until_stopped())
     log.info("push worker %d sending from %s", os.getpid(), settings.database_path)
     try:
