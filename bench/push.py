@@ -97,7 +97,7 @@ async def fan_out(
     fake_cpu = rig.fake_stats(port)["cpu"] - before["cpu"]
     stop.set()
     await monitor
-    left = await db.fetchval("SELECT count(*) FROM push_outbox")
+    left = await settled(db, 60 if workers is not None else 0)
     await push.close()
     await db.close()
     shutil.rmtree(data_dir)
@@ -114,6 +114,17 @@ async def fan_out(
         "queue_stall_ms": queue_stall * 1000,
         "fake_cpu": fake_cpu / send_s,
     }
+
+
+async def settled(db: Database, seconds: float) -> int:
+    """Rows left in the outbox once the sender has recorded its outcomes (a worker records the
+    last ones a moment after the last POST)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = int(await db.fetchval("SELECT count(*) FROM push_outbox"))
+        if left == 0 or time.monotonic() > deadline:
+            return left
+        await asyncio.sleep(0.1)
 
 
 async def warm(push: PushService, db: Database, port: int) -> None:

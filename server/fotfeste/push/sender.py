@@ -136,6 +136,7 @@ class PushService:
     async def _claim_and_encrypt(
         self, queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
     ) -> None:
+        cancelled = False
         try:
             lease = timedelta(seconds=self.settings.push_lease_seconds)
             while not self._stopping and (
@@ -145,8 +146,14 @@ class PushService:
                     chunk = batch[start : start + ENCRYPT_CHUNK]
                     future = self._encryptor.submit([(m.payload, m.p256dh, m.auth) for m in chunk])
                     await queue.put((chunk, future))
+        except asyncio.CancelledError:
+            # Cancelled only once the poster has gone (send_due's finally): nobody would take
+            # the end mark from a full queue, and waiting to put it would hang the shutdown.
+            cancelled = True
+            raise
         finally:
-            await queue.put(None)
+            if not cancelled:
+                await queue.put(None)
 
     async def _post_all(
         self,
