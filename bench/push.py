@@ -319,7 +319,7 @@ async def main(sizes: list[int], minute: int, runs: int) -> None:
                         ("fake_cpu", "{:.0%}"),
                     ],
                 )
-            if max(sizes) >= 100_000:
+            if sizes and max(sizes) >= 100_000:
                 s = await rig.scheduler_cost(workdir, 1_000_000, 100)
                 print(
                     f"scheduler with 1,000,000 reminder rows, 100 due: one pass"

@@ -186,8 +186,13 @@ async def run_worker(settings: Settings, parent: int | None, produce: bool) -> i
 
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    if parent is None:
+        loop.add_signal_handler(signal.SIGINT, stop.set)
+    else:
+        # Ctrl-C in a terminal reaches the whole process group: serve stops its workers itself
+        # (SIGTERM, after its requests), so one does not exit early and get started again.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = Database(settings.database_path, readers=1, group_commit=settings.group_commit)
     await db.connect()
     # Another worker (or serve's API) may queue rows without a nudge reaching this one: an idle
