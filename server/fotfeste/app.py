@@ -60,7 +60,7 @@ from fotfeste.web.shared_limits import SharedLimits
 from fotfeste.web.state import Shared, shared
 from fotfeste.web.static import PwaFiles
 from fotfeste.web.throttle import Throttle, public
-from fotfeste.workers import Worker, WorkerContext, leased, run_workers
+from fotfeste.workers import PRODUCERS_LEASE, Worker, WorkerContext, leased, run_workers
 
 log = logging.getLogger("fotfeste")
 
@@ -75,7 +75,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         group_commit=settings.group_commit,
     )
     push = PushService(settings, db, clock)
-    push.producers.extend(_push_producers(db, clock))
+    push.producers.extend(push_producers(db, clock))
     access_stats = AccessStats()
     shared = Shared(
         settings=settings,
@@ -228,15 +228,17 @@ def _workers(push: PushService) -> list[Worker]:
     """Background loops that run beside the API (outbox sender, scheduler, feed refresh)."""
     # With several app processes, the producers (reminder scheduler, supporter milestones) and
     # the feed refresher run in one at a time, the lease holder's; the sender claims outbox rows.
+    # With push-worker processes, a worker holds the producers' lease instead (push/worker.py).
+    producers = [] if push.processes is not None else [leased(PRODUCERS_LEASE, push.run_producers)]
     return [
         leased("meeting_feeds", meeting_feed_refresher),
-        leased("push_producers", push.run_producers),
+        *producers,
         push.run_sender,
         log_access_summaries,
     ]
 
 
-def _push_producers(db: Database, clock: Clock) -> list[Producer]:
+def push_producers(db: Database, clock: Clock) -> list[Producer]:
     """What turns due things into push notifications (run by the scheduler loop and tick())."""
 
     async def reminders() -> int:

@@ -61,6 +61,12 @@ def _extensions() -> list[Extension]:
             push_cli.add_arguments,
             push_cli.run,
         ),
+        Extension(
+            "push-worker",
+            "send push notifications from the outbox (serve starts FOTFESTE_PUSH_WORKERS of these)",
+            push_cli.add_worker_arguments,
+            push_cli.run_worker,
+        ),
     ]
 
 
@@ -70,7 +76,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from fotfeste.app import create_app
     from fotfeste.web.proxy import ForwardedFor
 
-    # One process: SQLite has one writer, and the Database owns it. uvicorn with uvloop/httptools
+    # One API process: SQLite has one writer, and the Database owns it (the push workers it starts,
+    # FOTFESTE_PUSH_WORKERS, write only the outbox rows they claim). uvicorn with uvloop/httptools
     # gives production-grade HTTP; no reload loop. Proxy headers only from the local reverse proxy,
     # read by our own ForwardedFor (IP literals only), not uvicorn's.
     options: dict[str, Any] = {

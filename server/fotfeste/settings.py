@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
+# `fotfeste serve` sends pushes from one process of its own (bench.push: the API's loop stays
+# free during a 100,000-reminder minute); FOTFESTE_PUSH_WORKERS=0 sends from the API's process.
+DEFAULT_PUSH_WORKERS = 1
+
 # Public push services of Google, Mozilla, Apple and Microsoft (api.md default).
 DEFAULT_PUSH_HOSTS: tuple[str, ...] = (
     "fcm.googleapis.com",
@@ -96,6 +100,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # meeting feeds) hold a lease this long, renewed every third of it: when their process dies,
     # another takes over within this time (workers.leased).
     lease_seconds: int = 30
+    # Sender processes (`fotfeste push-worker`) that `fotfeste serve` starts beside the API; 0
+    # sends from the API's own process. The environment's default is DEFAULT_PUSH_WORKERS: what
+    # `serve` runs unless told otherwise. Settings built in code (tests, benches embedding the
+    # app) send in-process unless they ask for workers.
+    push_workers: int = 0
     rate_account_create: RateLimit = RateLimit(20, 3600)
     rate_recover: RateLimit = RateLimit(10, 900)
     rate_public: RateLimit = RateLimit(300, 60)
@@ -153,6 +162,13 @@ def _int(name: str, text: str) -> int:
         return int(text)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {text!r}") from None
+
+
+def _push_workers(text: str) -> int:
+    value = _int("FOTFESTE_PUSH_WORKERS", text)
+    if value < 0:
+        raise SettingsError(f"must be 0 (send from the API's process) or more, not {value}")
+    return value
 
 
 def _positive(name: str, text: str) -> int:
@@ -255,6 +271,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
             "lease_seconds",
             lambda t: _positive("FOTFESTE_LEASE_SECONDS", t),
         ),
+        "FOTFESTE_PUSH_WORKERS": ("push_workers", _push_workers),
         "FOTFESTE_PUSH_POLL_SECONDS": (
             "push_poll_seconds",
             lambda t: float(_int("FOTFESTE_PUSH_POLL_SECONDS", t)),
@@ -268,7 +285,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
             lambda t: _int("FOTFESTE_MEETING_FEED_INTERVAL", t),
         ),
     }
-    values = {}
+    values: dict[str, object] = {"push_workers": DEFAULT_PUSH_WORKERS}
     for name, (field, parse) in readers.items():
         if name in env:
             try:

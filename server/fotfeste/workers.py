@@ -29,6 +29,10 @@ class WorkerContext:
     state: State
 
 
+# The lease of the loops that queue notifications (reminder scheduler, supporter milestones):
+# held by one app process, or by one push worker when `serve` runs them (push/worker.py).
+PRODUCERS_LEASE = "push_producers"
+
 # A worker runs until cancelled; it should catch and log its own per-item errors.
 Worker = Callable[[WorkerContext], Awaitable[None]]
 

@@ -36,6 +36,14 @@ def test_push_hosts_may_carry_ports_and_wildcards() -> None:
     assert settings.push_hosts == ("a.example.org:8443", "*.push.example")
 
 
+def test_serve_sends_from_one_worker_process_unless_told_otherwise() -> None:
+    assert settings_from_env({}).push_workers == 1
+    assert settings_from_env({"FOTFESTE_PUSH_WORKERS": "0"}).push_workers == 0
+    assert settings_from_env({"FOTFESTE_PUSH_WORKERS": "3"}).push_workers == 3
+    with pytest.raises(SettingsError, match=r"^FOTFESTE_PUSH_WORKERS: "):
+        settings_from_env({"FOTFESTE_PUSH_WORKERS": "-1"})
+
+
 def test_vapid_cli_generates_shows_and_refuses_to_overwrite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from fotfeste.push.keys import VapidKeyError, generate_key_file, key_file, load_key
@@ -46,3 +47,30 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"source: {key.source}")
     print(f"subject: {settings.vapid_subject}")
     return 0
+
+
+def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from-serve",
+        metavar="PID",
+        type=int,
+        default=None,
+        help=argparse.SUPPRESS,  # serve's own: settings on stdin, stop when PID is gone
+    )
+    parser.add_argument(
+        "--produce",
+        action="store_true",
+        help="also queue due reminders into the outbox (run it in one worker only)",
+    )
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Send from the outbox until SIGTERM (beside `fotfeste serve`, on the same database)."""
+    import uvloop
+
+    from fotfeste.push.worker import read_settings_line, run_worker
+
+    if args.from_serve is not None:
+        settings = read_settings_line()
+        logging.getLogger().setLevel(settings.log_level)  # serve's, not the environment's
+    return uvloop.run(run_worker(settings, args.from_serve, args.produce))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -52,6 +55,18 @@ def encrypt_batch(items: Sequence[Plain]) -> list[bytes]:
     return [encrypt_one(*item) for item in items]
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A pool process's start: it ends when its parent is gone (a sender killed with -9 never
+    shuts its pool down), instead of waiting for work for ever as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 class Encryptor:
     """Encrypts in worker processes (CPU work must not stall the API), or a thread when 0."""
 
@@ -64,7 +79,10 @@ class Encryptor:
             if self.processes > 0:
                 # spawn, not fork: the server has threads (aiosqlite, uvicorn in tests).
                 self._executor = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn")
+                    self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_exit_with_parent,
+                    initargs=(os.getpid(),),
                 )
             else:
                 self._executor = ThreadPoolExecutor(1, thread_name_prefix="push-encrypt")

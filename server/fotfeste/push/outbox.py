@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Conn, Database, Row
+from fotfeste.db import Database
+from fotfeste.push import store
 from fotfeste.push.logic import Outcome, classify, next_retry, parse_retry_after, service_name
 
 log = logging.getLogger(__name__)
@@ -80,32 +80,8 @@ async def enqueue(db: Database, clock: Clock, notification: Notification) -> int
 
 async def claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[Message]:
     """Take up to `limit` available rows and hide them for the lease (FOTFESTE_PUSH_LEASE_SECONDS):
-    if the sender dies, they come back when it runs out."""
-
-    def take(conn: Conn) -> tuple[list[Row], dict[str, Row]]:
-        claimed = conn.execute(
-            "UPDATE push_outbox SET available_at = ?, attempts = attempts + 1"
-            " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= ?"
-            "  ORDER BY available_at LIMIT ?)"
-            " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at,"
-            " attempts",
-            (isoformat_utc(now + lease), isoformat_utc(now), limit),
-        ).fetchall()
-        if not claimed:
-            return [], {}
-        ids = json.dumps(sorted({row["subscription_id"] for row in claimed}))
-        subscriptions = {
-            row["id"]: row
-            for row in conn.execute(
-                "SELECT id, endpoint, p256dh, auth FROM push_subscriptions"
-                " WHERE id IN (SELECT value FROM json_each(?))",
-                (ids,),
-            ).fetchall()
-        }
-        return claimed, subscriptions
-
-    # A batch of rows: in the writer thread, so the loop keeps sending meanwhile.
-    claimed, subscriptions = await db.write(take, long=True)
+    if the sender dies, they come back when it runs out. Safe from several processes at once."""
+    claimed = await db.write(lambda conn: store.claim_rows(conn, now, limit, lease), long=True)
     return [
         Message(
             id=row["id"],
@@ -120,8 +96,7 @@ async def claim(db: Database, now: datetime, limit: int, lease: timedelta) -> li
             created_at=datetime.fromisoformat(row["created_at"]),
             attempts=row["attempts"],
         )
-        for row in claimed
-        if (sub := subscriptions.get(row["subscription_id"])) is not None
+        for row, sub in claimed
     ]
 
 
@@ -169,17 +144,7 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
                 )
             delete_rows.append((message.id,))
         counts[outcome.value] = counts.get(outcome.value, 0) + 1
-
-    def record(conn: Conn) -> None:
-        if delete_rows:
-            conn.executemany("DELETE FROM push_outbox WHERE id = ?", delete_rows)
-        if retries:
-            conn.executemany("UPDATE push_outbox SET available_at = ? WHERE id = ?", retries)
-        if gone:
-            # The push service says the browser unsubscribed: ON DELETE CASCADE drops its rows.
-            conn.executemany("DELETE FROM push_subscriptions WHERE id = ?", gone)
-
-    await db.write(record, long=True)
+    await db.write(lambda conn: store.settle_rows(conn, delete_rows, retries, gone), long=True)
     return counts
 
 

@@ -18,6 +18,7 @@ from fotfeste.push.delivery import Delivery, make_session
 from fotfeste.push.encryption import Encryptor
 from fotfeste.push.keys import VapidKey, load_or_create_key
 from fotfeste.push.outbox import Message, Result
+from fotfeste.push.worker import WorkerProcesses
 from fotfeste.settings import Settings
 from fotfeste.workers import WorkerContext
 
@@ -54,7 +55,10 @@ class PushService:
         self._send_lock = asyncio.Lock()
         self._produce_lock = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._stopping = False
         self.loop: asyncio.AbstractEventLoop | None = None
+        # `fotfeste serve` with FOTFESTE_PUSH_WORKERS > 0: worker processes send, this one queues.
+        self.processes: WorkerProcesses | None = None
 
     @property
     def key(self) -> VapidKey:
@@ -72,8 +76,13 @@ class PushService:
             self.clock,
             self._session,
         )
+        if self.settings.push_workers > 0:
+            self.processes = WorkerProcesses(self.settings)
+            await self.processes.start()
 
     async def close(self) -> None:
+        if self.processes is not None:
+            await self.processes.stop()
         if self._session is not None:
             await self._session.close()
         await self._encryptor.close()
@@ -86,6 +95,14 @@ class PushService:
 
     def wake(self) -> None:
         """New rows are waiting: the sender looks now instead of at its next poll."""
+        self._wake.set()
+        if self.processes is not None:
+            self.processes.wake()
+
+    def stop(self) -> None:
+        """Claim nothing more: what is claimed is posted and settled, then send_until_stopped
+        returns (a worker's SIGTERM)."""
+        self._stopping = True
         self._wake.set()
 
     # --- one pass of each stage (what the workers loop on and tests call) --------------------
@@ -119,15 +136,24 @@ class PushService:
     async def _claim_and_encrypt(
         self, queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None]
     ) -> None:
+        cancelled = False
         try:
             lease = timedelta(seconds=self.settings.push_lease_seconds)
-            while batch := await outbox.claim(self.db, self.clock.now(), CLAIM_BATCH, lease):
+            while not self._stopping and (
+                batch := await outbox.claim(self.db, self.clock.now(), CLAIM_BATCH, lease)
+            ):
                 for start in range(0, len(batch), ENCRYPT_CHUNK):
                     chunk = batch[start : start + ENCRYPT_CHUNK]
                     future = self._encryptor.submit([(m.payload, m.p256dh, m.auth) for m in chunk])
                     await queue.put((chunk, future))
+        except asyncio.CancelledError:
+            # Cancelled only once the poster has gone (send_due's finally): nobody would take
+            # the end mark from a full queue, and waiting to put it would hang the shutdown.
+            cancelled = True
+            raise
         finally:
-            await queue.put(None)
+            if not cancelled:
+                await queue.put(None)
 
     async def _post_all(
         self,
@@ -215,15 +241,34 @@ class PushService:
         return min(poll, max(MIN_NAP, left))
 
     async def run_sender(self, _: WorkerContext) -> None:
-        while True:
-            await self.send_due()
-            await self._sleep(await self._until_next_row())
+        if self.processes is not None:
+            await self.processes.supervise()  # they send; this loop keeps them running
+            return
+        await self.send_until_stopped()
+
+    async def send_until_stopped(self) -> None:
+        while not self._stopping:
+            try:
+                await self.send_due()
+            except Exception:
+                # A pass that failed (e.g. the database busy for too long) leaves its rows to
+                # their lease; the next pass goes on.
+                log.exception("push send pass failed; trying again in 5 s")
+                await self._sleep(5)
+                continue
+            if not self._stopping:
+                await self._sleep(await self._until_next_row())
 
     async def run_producers(self, _: WorkerContext) -> None:
+        if self.processes is not None:
+            return  # a push worker queues too: the evening's 100,000 rows cost this loop nothing
+        await self.produce_forever()
+
+    async def produce_forever(self) -> None:
         # Reminders fall on whole minutes: look just after each minute begins (the evening's
         # 100,000 check-ins must not wait for a poll), and at least every 10 s.
         interval = min(10.0, self.settings.push_poll_seconds)
-        while True:
+        while not self._stopping:
             if await self.produce():
                 self.wake()
             now = self.clock.now()

@@ -1,9 +1,13 @@
-"""SQL for push subscriptions."""
+"""SQL for push subscriptions and the outbox's claim and settle."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Conn, Database
+from fotfeste.db import Conn, Database, Row
 from fotfeste.errors import NotFound
 from fotfeste.ids import new_id
 
@@ -60,3 +64,59 @@ async def delete_subscription(db: Database, account_id: str, subscription_id: st
 
     if await db.write(delete) == 0:
         raise NotFound("No such subscription")
+
+
+# --- the outbox's claim and settle (the SQL the sender and `fotfeste push-worker` share) ----------
+
+# Several processes claim from one outbox. Each takes the earliest available rows and moves
+# available_at past the lease, so nobody else sees them until it runs out. On SQLite the
+# transaction's write lock serialises claims; on PostgreSQL the inner SELECT takes the rows with
+# FOR UPDATE SKIP LOCKED (CLAIM_LOCK), so concurrent workers take different rows without waiting.
+CLAIM_LOCK = {"sqlite": "", "postgresql": " FOR UPDATE SKIP LOCKED"}
+_CLAIM = (
+    "UPDATE push_outbox SET available_at = :lease_until, attempts = attempts + 1"
+    " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= :now"
+    "  ORDER BY available_at LIMIT :limit{lock})"
+    " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at, attempts"
+)
+CLAIM_SQL = {dialect: _CLAIM.format(lock=lock) for dialect, lock in CLAIM_LOCK.items()}
+_SUBSCRIPTIONS = (
+    "SELECT id, endpoint, p256dh, auth FROM push_subscriptions"
+    " WHERE id IN (SELECT value FROM json_each(?))"
+)
+
+
+def claim_rows(conn: Conn, now: datetime, limit: int, lease: timedelta) -> list[tuple[Row, Row]]:
+    """A write unit (db.write): up to `limit` available rows, hidden for the lease, each with its
+    subscription (endpoint and keys). A row whose subscription is gone is left to the cascade."""
+    params = {
+        "lease_until": isoformat_utc(now + lease),
+        "now": isoformat_utc(now),
+        "limit": limit,
+    }
+    claimed = conn.execute(CLAIM_SQL["sqlite"], params).fetchall()
+    if not claimed:
+        return []
+    ids = json.dumps(sorted({row["subscription_id"] for row in claimed}))
+    subscriptions = {row["id"]: row for row in conn.execute(_SUBSCRIPTIONS, (ids,)).fetchall()}
+    return [
+        (row, sub)
+        for row in claimed
+        if (sub := subscriptions.get(row["subscription_id"])) is not None
+    ]
+
+
+def settle_rows(
+    conn: Conn,
+    delete: Sequence[tuple[str]],
+    retries: Sequence[tuple[str, str]],
+    gone: Sequence[tuple[str]],
+) -> None:
+    """A write unit: sent or dropped rows deleted, retries moved to their time, subscriptions the
+    push service says are gone deleted (ON DELETE CASCADE drops their rows)."""
+    if delete:
+        conn.executemany("DELETE FROM push_outbox WHERE id = ?", delete)
+    if retries:
+        conn.executemany("UPDATE push_outbox SET available_at = ? WHERE id = ?", retries)
+    if gone:
+        conn.executemany("DELETE FROM push_subscriptions WHERE id = ?", gone)

@@ -86,30 +86,36 @@ async def _decide(db: Database, clock: Clock, row: Row, now: datetime) -> Decisi
 
 async def decide_round(
     db: Database, clock: Clock, rows: list[Row], now: datetime
-) -> list[store.Fire]:
-    """A decision for every row: shared per group of like rows for kinds that allow it."""
-    shared: dict[tuple[object, ...], Decision] = {}
-    fires: list[store.Fire] = []
+) -> dict[store.FireKey, list[str]]:
+    """The accounts of a round grouped by what they get: one decision per group of like rows
+    for kinds that allow it (one zone calculation, one payload for thousands), per row for
+    the others. Per row only a dictionary lookup and an append: this loop runs 100,000 times
+    in the evening's minute."""
+    shared: dict[tuple[object, ...], store.FireKey] = {}
+    groups: dict[store.FireKey, list[str]] = {}
     set_aside = isoformat_utc(now + SET_ASIDE)
     for row in rows:
-        values = tuple(row)
-        account_id, kind_name, due = values[0], values[1], values[6]
-        try:
-            if KINDS[kind_name].shared:
-                key = values[1:]  # everything but the account
-                decision = shared.get(key)
-                if decision is None:
-                    decision = shared[key] = await _decide(db, clock, row, now)
-            else:
+        key = tuple(row)[1:]  # everything but the account: the kind first, the due instant 6th
+        fire = shared.get(key)
+        if fire is None:
+            kind_name, due = key[0], key[5]
+            try:
                 decision = await _decide(db, clock, row, now)
-        except Exception as exc:
-            # One account's data must never stop everyone's reminders: this row waits, the
-            # others are queued. (No account id in the log: the kind and the error say enough.)
-            log.error("reminder %s could not be scheduled (%s); retried later", kind_name,
-                      type(exc).__name__)  # fmt: skip
-            decision = (set_aside, values[5], None)
-        fires.append(store.Fire(account_id, kind_name, due, *decision))
-    return fires
+            except Exception as exc:
+                # One account's data must never stop everyone's reminders: this row waits, the
+                # others are queued. (No account id in the log: the kind and the error say enough.)
+                log.error("reminder %s could not be scheduled (%s); retried later", kind_name,
+                          type(exc).__name__)  # fmt: skip
+                decision = (set_aside, key[4], None)
+            fire = (kind_name, due, *decision)
+            if KINDS[kind_name].shared:
+                shared[key] = fire
+        accounts = groups.get(fire)
+        if accounts is None:
+            groups[fire] = [row[0]]
+        else:
+            accounts.append(row[0])
+    return groups
 
 
 async def schedule_due(db: Database, clock: Clock) -> int:
@@ -120,8 +126,8 @@ async def schedule_due(db: Database, clock: Clock) -> int:
         rows = await store.due(db, now, BATCH)
         if not rows:
             return queued
-        fires = await decide_round(db, clock, rows, now)
-        queued += await store.record_fires(db, fires, now)
+        groups = await decide_round(db, clock, rows, now)
+        queued += await store.record_fires(db, groups, now)
         if len(rows) < BATCH:
             return queued
         await asyncio.sleep(0)  # let requests in between rounds

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 import msgspec
 
@@ -114,15 +113,10 @@ async def due(db: Database, now: datetime, limit: int) -> list[Row]:
 Note = tuple[str, str | None, str, int]
 
 
-class Fire(NamedTuple):
-    """The scheduler's decision for one due reminder."""
-
-    account_id: str
-    kind: str
-    due: str  # next_fire_at as read: the update applies only if nobody changed it since
-    next_fire_at: str | None  # ISO UTC, as stored
-    zone: str
-    note: Note | None  # None: nothing to send this time (or a row set aside after an error)
+# The scheduler's decision for a group of due reminders alike in all but the account:
+# (kind, due as read — the update applies only if nobody changed it since —, next_fire_at as
+# stored or None, zone, what to send or None: nothing this time, or a row set aside).
+FireKey = tuple[str, str, str | None, str, Note | None]
 
 
 # Per group of fires alike in all but the account: one outbox row per subscription of every
@@ -150,15 +144,12 @@ _MOVE = (
 )
 
 
-async def record_fires(db: Database, fires: Sequence[Fire], now: datetime) -> int:
+async def record_fires(db: Database, groups: Mapping[FireKey, list[str]], now: datetime) -> int:
     """Queue the notifications and move each reminder to its next instant, in one transaction,
     skipping reminders that a PUT changed after they were read. Returns outbox rows queued."""
-    if not fires:
+    if not groups:
         return 0
     stamp = isoformat_utc(now)
-    groups: dict[tuple[str, str, str | None, str, Note | None], list[str]] = {}
-    for fire in fires:
-        groups.setdefault(fire[1:], []).append(fire.account_id)
     prefix = f"{time.time_ns() // 1000:014x}{secrets.token_hex(4)}"
     queues: list[dict[str, object]] = []
     moves: list[dict[str, object]] = []
