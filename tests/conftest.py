@@ -19,6 +19,7 @@ from fotfeste.app import create_app
 from fotfeste.clock import FixedClock
 from fotfeste.settings import RateLimit, Settings
 from fotfeste.web.proxy import ForwardedFor
+from tests import engine
 
 # A Monday at noon in Stockholm: far from DST changes unless a test moves it.
 DEFAULT_NOW = datetime(2026, 3, 16, 11, 0, tzinfo=UTC)
@@ -57,6 +58,9 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         # suppressed; tests/api/test_outcomes_privacy.py runs the shipped ε.
         "outcomes_epsilon": 1e6,
     }
+    url = engine.database_url(data_dir)
+    if url is not None:
+        values["database_url"] = url
     values.update(overrides)
     return Settings(**values)
 
@@ -88,6 +92,23 @@ def start_server(settings: Settings, clock: FixedClock | None = None) -> LiveSer
     else:
         raise RuntimeError("the test server did not start in 5 s")
     return LiveServer(f"http://127.0.0.1:{port}", settings, clock, server, thread)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=engine.ENGINES,
+        default="sqlite",
+        help="the engine behind the test servers (postgresql: a throwaway cluster)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    engine.engine = config.getoption("--database")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    engine.stop()
 
 
 @pytest.fixture(scope="session")

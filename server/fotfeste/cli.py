@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Database
+from fotfeste.db import open_database
 from fotfeste.settings import Settings, SettingsError, settings_from_env
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -87,7 +87,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     async def run() -> list[str]:
-        db = Database(settings.database_path, readers=1)
+        db = open_database(settings, readers=1)
         await db.connect()
         try:
             return await db.migrate(SystemClock())

@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import aiosqlite
 
 from fotfeste.clock import Clock, isoformat_utc
+
+if TYPE_CHECKING:
+    from fotfeste.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -368,6 +371,8 @@ def _passive_checkpoint(conn: sqlite3.Connection) -> None:
 def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
     seen: dict[int, str] = {}
     for path in sorted(directory.glob("*.sql")):
+        if path.name.endswith(".postgresql.sql"):
+            continue  # PostgreSQL's own text of the migration of the same number (db_postgres.py)
         match = _MIGRATION_NAME.match(path.name)
         if match is None:
             raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
@@ -376,3 +381,22 @@ def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
             raise MigrationError(f"{path.name} and {seen[version]} share number {version}")
         seen[version] = path.name
         yield version, match.group(2), path
+
+
+def open_database(settings: Settings, *, readers: int | None = None) -> Database:
+    """The engine FOTFESTE_DATABASE_URL names: SQLite (the default) or PostgreSQL.
+
+    PostgreSQL's class offers the same public interface (db_postgres.py); it is only imported
+    when asked for, so a SQLite deployment needs no PostgreSQL driver.
+    """
+    count = settings.reader_connections if readers is None else readers
+    if settings.postgresql and settings.database_url is not None:
+        from fotfeste.db_postgres import PostgresDatabase
+
+        return cast(
+            Database,
+            PostgresDatabase(
+                settings.database_url, readers=count, group_commit=settings.group_commit
+            ),
+        )
+    return Database(settings.database_path, readers=count, group_commit=settings.group_commit)
