@@ -2,8 +2,8 @@
 
 Each statement is translated once and cached. What is translated: `?` and `:name` placeholders,
 `INSERT OR IGNORE`, scalar min()/max(), `IS [NOT] ?`, json_each(?), instr(), `COLLATE NOCASE`,
-`LIMIT -1`, randomblob() ids, rowid (PostgreSQL's tables carry a `seq` column in its place) and
-SQLite's SELECT-without-FROM quirks are not needed. String literals are left alone.
+`LIMIT -1`, randomblob() ids, printf() of hex ids, R*Tree box tests and rowid (PostgreSQL's
+tables carry a `seq` column in its place). String literals are left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +30,15 @@ _RANDOM_ID = re.compile(r"lower\(hex\(randomblob\(16\)\)\)", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
 _MINMAX = re.compile(r"\b(min|max)\(", re.IGNORECASE)
 _PRINTF_HEX = re.compile(r"%0(\d+)x")
+# An R*Tree overlap test, as meetings/store.py writes it: the same boxes, `&&` on GiST's index.
+_RTREE_BOX = re.compile(
+    r"\((\w+)\.max_lat >= (%\(\w+\)s) AND \1\.min_lat <= (%\(\w+\)s)"
+    r" AND \1\.max_lon >= (%\(\w+\)s) AND \1\.min_lon <= (%\(\w+\)s)\)"
+)
+_BOX = (
+    r"(box(point(\1.min_lat, \1.min_lon), point(\1.max_lat, \1.max_lon))"
+    r" && box(point(\2, \4), point(\3, \5)))"
+)
 
 
 def _placeholders(sql: str) -> str:
@@ -133,6 +142,7 @@ def to_postgresql(sql: str) -> str:
     sql = _NOCASE.sub(r"lower(\1) = lower(\2)", sql)
     sql = _LIMIT_ALL.sub("LIMIT ALL", sql)
     sql = _ROWID.sub("seq", sql)
+    sql = _RTREE_BOX.sub(_BOX, sql)
     sql = _scalar_minmax(sql)
     if ignore:
         returning = _RETURNING.search(sql)

@@ -48,8 +48,10 @@ CREATE INDEX meetings_online ON meetings (attendance, timezone, day, start_minut
     WHERE attendance != 'in_person';
 
 -- Points as zero-size boxes; candidates are then measured by great-circle distance.
--- PostgreSQL: the R*Tree's table as a plain one (the importer's SQL is the same) with a B-tree
--- on the box's corner; meetings/store.py's box query is a range scan on it.
+-- PostgreSQL: the R*Tree's table as a plain one (the importer's SQL is the same) with a GiST
+-- index on its boxes, PostgreSQL's own R-tree. dialect.py turns the R*Tree's overlap test into
+-- `&&` on the same boxes, so the index finds the same candidates; distances are then measured
+-- as on SQLite (meetings/store.py), on the same double-precision coordinates.
 CREATE TABLE meetings_geo (
     pk       BIGINT PRIMARY KEY,
     min_lat  DOUBLE PRECISION NOT NULL,
@@ -57,7 +59,8 @@ CREATE TABLE meetings_geo (
     min_lon  DOUBLE PRECISION NOT NULL,
     max_lon  DOUBLE PRECISION NOT NULL
 );
-CREATE INDEX meetings_geo_box ON meetings_geo (min_lat, min_lon);
+CREATE INDEX meetings_geo_box ON meetings_geo
+    USING gist (box(point(min_lat, min_lon), point(max_lat, max_lon)));
 
 CREATE TABLE meeting_favourites (
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
