@@ -113,7 +113,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 async def timed(
     call: Callable[[], Awaitable[Any]], n: int, warmup: int = 20
 ) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds (all threads: aiosqlite works in its own) of each call."""
+    """Wall-clock and CPU seconds (all threads: db.py reads and writes in its own) of each call."""
     for _ in range(min(warmup, n)):
         await call()
     wall, cpu = [], []

@@ -232,12 +232,14 @@ async def scheduler_cost(workdir: Path, rows: int, due: int) -> dict[str, float]
     with_due = time.perf_counter() - started
     # Another 100 come due a minute later: the same pass with the index pages in memory.
     later = isoformat_utc(NOW + timedelta(minutes=1))
-    async with db.transaction() as conn:
-        await conn.execute(
+    await db.write(
+        lambda conn: conn.execute(
             "UPDATE reminders SET next_fire_at = ? WHERE kind = 'checkin' AND account_id IN"
             " (SELECT id FROM accounts ORDER BY id DESC LIMIT ?)",
             (later, due),
-        )
+        ),
+        long=True,
+    )
     clock.advance(timedelta(minutes=1))
     started = time.perf_counter()
     queued += await schedule_due(db, clock)

@@ -111,9 +111,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
 
 
 def _quiet_loggers() -> None:
-    # aiosqlite logs every statement with its parameters at DEBUG: account ids and notes must never
-    # reach a log, whatever level the operator sets.
-    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     # httpx's client logs every request's URL at INFO. The push sender posts with aiohttp's
     # client, which does not, but a subscription's endpoint is a per-device address that must
     # stay out of logs like any other identifier: kept quiet should anyone log through them.

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import MIGRATIONS_DIR, _migration_files
+from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
 from fotfeste.settings import Settings
 
 
@@ -123,7 +123,7 @@ def restore(source: Path, database: Path, *, now: datetime) -> tuple[Summary, Pa
     when the backup comes from a newer version of Fotfeste than this one (unknown migrations).
     """
     summary = verify(source)
-    known = max((version for version, _, _ in _migration_files(MIGRATIONS_DIR)), default=0)
+    known = max((version for version, _, _ in migration_files(MIGRATIONS_DIR)), default=0)
     if summary.migration > known:
         raise BackupError(
             f"{source} was made by a newer Fotfeste (migration {summary.migration}, this one knows "

@@ -1,119 +1,182 @@
-"""The Database: one writer connection, a few readers, group commit and the migrations runner."""
+"""The database: one way to write (`write(fn)`), reads, migrations; the only module knowing SQLite.
+
+How to use it (the whole public interface; a PostgreSQL backend offers the same):
+
+Writes. `await db.write(fn)` runs `fn(conn)`, a plain synchronous function, as one transaction and
+returns what fn returned once that transaction is committed. If fn raises, nothing it did is kept
+and the exception reaches the caller (a constraint violation arrives as `db.IntegrityError`).
+fn does SQL only: everything it needs (hashes, the time, fetched feeds, other reads that may wait)
+is computed before, outside; it cannot await, so no transaction is ever held open across an await.
+This is Datasette's `execute_write_fn(fn)`, with two differences measured on bench.checkins:
+
+- short writes (a few indexed statements: a check-in, a setting, a login) run on the event loop
+  thread, and concurrent ones share one commit (group commit), each in its own SAVEPOINT so a
+  failing fn is rolled back alone;
+- `await db.write(fn, long=True)` is for writes that may take longer than a few milliseconds
+  (deleting an account, importing 100k meetings, a batch over many rows): fn runs in the writer
+  thread, alone in its transaction, and the event loop keeps serving requests meanwhile.
+  Same contract otherwise. When in doubt, say long=True: it costs a thread hop, never correctness.
+
+Writes are serialised: one transaction at a time, across both kinds.
+
+Reads run on reader threads and see committed data:
+- `await db.fetchall(sql, params)` -> list of rows; `fetchone` -> row or None; `fetchval` -> the
+  first column of the first row or None. Use these by default.
+- `await db.lookup(sql, params)` -> list of rows, run right on the event loop: only for reads by
+  primary key or unique index on the hottest paths (the token check), where the hop to a thread
+  costs more than the read. Anything that may touch many rows must use fetchall.
+
+The connection fn receives is typed as `Conn` below, and stores use only that: `conn.execute(sql,
+params)` returning a cursor with fetchone/fetchall/rowcount, and `conn.executemany(sql, rows)`.
+SQL uses `?` or `:name` placeholders; rows are read as row["col"] or row[0]; new ids come back
+with RETURNING (there is no lastrowid). Nothing SQLite-specific (PRAGMA, executescript, sqlite3
+errors) leaves this module.
+
+Schema: `migrate(clock)` applies the numbered .sql files; `tables()`, `columns(table)` and
+`foreign_keys(table)` describe the schema (account export/delete is derived from it);
+`checkpoint()` makes deleted personal data unreadable on disk (a no-op where that does not apply).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
-
-import aiosqlite
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from fotfeste.clock import Clock, isoformat_utc
 
 if TYPE_CHECKING:
     from fotfeste.settings import Settings
-
-log = logging.getLogger(__name__)
-
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
-
-# Every connection gets these. secure_delete overwrites deleted rows on disk: the data is sensitive
-# and "delete my account" must not leave it readable in free pages.
-_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=5000",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA secure_delete=ON",
-    "PRAGMA temp_store=MEMORY",
+from fotfeste.db_sqlite import (
+    BUSY_SECONDS,
+    MIGRATIONS_DIR,
+    Busy,
+    MigrationError,
+    apply_migrations,
+    open_connection,
+    passive_checkpoint,
+    patiently,
+    run_batch,
+    truncating_checkpoint,
 )
 
-Params = Sequence[Any] | dict[str, Any]
-Row = aiosqlite.Row
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Conn",
+    "Cursor",
+    "Database",
+    "IntegrityError",
+    "MigrationError",
+    "Params",
+    "Row",
+    "Unavailable",
+    "WriteFn",
+    "open_database",
+]
+
+Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
-# A unit of group commit: a plain function that runs in the writer thread on a sqlite3 connection.
-WriteUnit = Callable[[sqlite3.Connection], T]
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Row(Protocol):
+    """A result row: row["col"] or row[0]; iterating gives the values in column order."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    """What conn.execute returns. rowcount: rows changed by an INSERT/UPDATE/DELETE."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...  # Row | None (Any so callers need no cast)
+    def fetchall(self) -> list[Any]: ...  # list[Row]
+
+
+class Conn(Protocol):
+    """The connection a write function gets: statements only, no transaction control."""
+
+    def execute(self, sql: str, parameters: Params = (), /) -> Cursor: ...
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Params], /) -> Cursor: ...
+
+
+# A write function: plain, synchronous, SQL only (see the module docstring).
+WriteFn = Callable[[Conn], T]
+
+
+class IntegrityError(Exception):
+    """A constraint (unique, foreign key, check, not null) refused the write; nothing was kept."""
+
+
+class Unavailable(Exception):
+    """The database cannot do it now (locked by another process past the wait, disk full, I/O
+    error). Nothing was written; the API answers 503 with Retry-After."""
+
 
 # Enough to amortise a commit over many requests, small enough that one batch stays short.
 _MAX_BATCH = 256
 # Group commits skip SQLite's automatic checkpoint; a background one runs after this many units.
 _CHECKPOINT_EVERY = 2000
-# How long a group commit waits for another process to release SQLite's write lock.
-_BUSY_SECONDS = 5.0
-
-
-class _Busy(Exception):
-    """BEGIN IMMEDIATE found the database locked by another connection; nothing was done."""
-
-    def __init__(self, error: sqlite3.OperationalError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class MigrationError(RuntimeError):
-    """A migration file is malformed or failed; nothing of it was applied."""
 
 
 class Database:
-    """Owns the connections. Writes go through one writer, one transaction at a time."""
+    """Owns the connections: one writer (see write), a few readers, and the inline reader."""
 
     def __init__(self, path: Path, *, readers: int = 4, group_commit: bool = True) -> None:
         self.path = path
-        # Off: every write() is its own transaction (kept to measure what batching buys).
+        # Off: every short write is its own transaction (kept to measure what batching buys).
         self._max_batch = _MAX_BATCH if group_commit else 1
         self._reader_count = max(1, readers)
-        self._writer: aiosqlite.Connection | None = None
+        # The writer: used on the loop for short writes and in _writer_thread for long ones, never
+        # both at once (_write_lock). Checkpoints run on a connection and thread of their own.
+        self._conn: sqlite3.Connection | None = None
+        self._writer_thread: ThreadPoolExecutor | None = None
         self._write_lock = asyncio.Lock()
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        self._all_readers: list[aiosqlite.Connection] = []
-        # Group commit: its own connection, used on the event loop under the same write lock;
-        # WAL checkpoints for it run in a thread of their own (see _checkpoint_in_background).
-        self._batch_conn: sqlite3.Connection | None = None
+        # Reads: a pool of threads, each with its own read-only connection (opened on first use).
+        self._read_threads: ThreadPoolExecutor | None = None
+        self._read_local = threading.local()
+        self._read_conns: list[sqlite3.Connection] = []
+        self._read_conns_lock = threading.Lock()
         self._checkpoint_thread: ThreadPoolExecutor | None = None
         self._checkpoint_conn: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[Any] | None = None
         self._units_since_checkpoint = 0
-        self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
+        self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
         self._inline: sqlite3.Connection | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._open()
-        self._batch_conn = _open_sync_connection(self.path)
+        loop = asyncio.get_running_loop()
+        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
+        self._conn = await loop.run_in_executor(self._writer_thread, open_connection, self.path)
         # A busy database (another process writing) must never make the loop wait: BEGIN fails
-        # at once and _commit_pending retries after a pause. Checkpoints are not done on commit.
-        self._batch_conn.execute("PRAGMA busy_timeout=0")
-        self._batch_conn.execute("PRAGMA wal_autocheckpoint=0")
+        # at once and _run_when_free retries after a pause (in the writer thread: patiently).
+        # Checkpoints are not done on commit but in the background.
+        self._conn.execute("PRAGMA busy_timeout=0")
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
-        self._checkpoint_conn = await asyncio.get_running_loop().run_in_executor(
-            self._checkpoint_thread, _open_sync_connection, self.path
+        self._checkpoint_conn = await loop.run_in_executor(
+            self._checkpoint_thread, open_connection, self.path
         )
-        for _ in range(self._reader_count):
-            conn = await self._open()
-            await conn.execute("PRAGMA query_only=ON")
-            self._all_readers.append(conn)
-            self._readers.put_nowait(conn)
-        self._inline = _open_sync_connection(self.path)
+        self._read_threads = ThreadPoolExecutor(
+            max_workers=self._reader_count, thread_name_prefix="reader"
+        )
+        self._inline = open_connection(self.path)
         self._inline.execute("PRAGMA query_only=ON")
         # WAL readers are almost never busy; if one is, the loop must not wait for seconds.
         self._inline.execute("PRAGMA busy_timeout=100")
 
-    async def _open(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in _PRAGMAS:
-            await conn.execute(pragma)
-        return conn
-
     async def close(self) -> None:
+        loop = asyncio.get_running_loop()
         if self._inline is not None:
             self._inline.close()
             self._inline = None
@@ -123,58 +186,64 @@ class Database:
         if self._checkpointing is not None:
             await asyncio.gather(self._checkpointing, return_exceptions=True)
             self._checkpointing = None
-        if self._batch_conn is not None:
-            self._batch_conn.close()
-            self._batch_conn = None
+        async with self._write_lock:  # a long write under way finishes first
+            if self._writer_thread is not None:
+                if self._conn is not None:
+                    await loop.run_in_executor(self._writer_thread, self._conn.close)
+                    self._conn = None
+                self._writer_thread.shutdown(wait=True)
+                self._writer_thread = None
         if self._checkpoint_thread is not None:
             if self._checkpoint_conn is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    self._checkpoint_thread, self._checkpoint_conn.close
-                )
+                await loop.run_in_executor(self._checkpoint_thread, self._checkpoint_conn.close)
                 self._checkpoint_conn = None
             self._checkpoint_thread.shutdown(wait=True)
             self._checkpoint_thread = None
-        for conn in self._all_readers:
-            await conn.close()
-        self._all_readers.clear()
-        self._readers = asyncio.Queue()
-        if self._writer is not None:
-            await self._writer.close()
-            self._writer = None
+        if self._read_threads is not None:
+            await loop.run_in_executor(None, self._read_threads.shutdown)
+            self._read_threads = None
+            for conn in self._read_conns:
+                conn.close()
+            self._read_conns.clear()
 
-    @property
-    def writer(self) -> aiosqlite.Connection:
-        if self._writer is None:
+    def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
+        if self._conn is None or self._writer_thread is None:
             raise RuntimeError("Database.connect() has not been called")
-        return self._writer
+        return self._conn, self._writer_thread
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One unit of work on the writer: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error."""
-        async with self._write_lock:
-            conn = self.writer
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                await conn.rollback()
-                raise
-            await conn.commit()
+    # --- writes ---------------------------------------------------------------------------
 
-    async def write(self, unit: WriteUnit[T]) -> T:
-        """Run `unit(conn)` in the next group commit and return its result once committed.
+    async def write(self, fn: WriteFn[T], *, long: bool = False) -> T:
+        """Run `fn(conn)` as one transaction; return its result once committed (module docstring).
 
-        Concurrent writes share one transaction (one commit instead of many), each inside its own
-        SAVEPOINT: a unit that raises is rolled back alone and its caller gets the exception, while
-        the others commit. The result is only returned after COMMIT, so an acknowledged write is
-        in the database (WAL). Units run on the event loop thread on a plain sqlite3 connection:
-        they must be synchronous and short (a few indexed statements), and do nothing but SQL.
+        Short (default): fn joins the next group commit on the event loop thread, inside its own
+        SAVEPOINT, so it must be a few indexed statements. long=True: fn runs in the writer
+        thread, alone, and the loop stays free.
         """
+        if long:
+            return await self._write_in_thread(fn)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((unit, future))
+        self._pending.append((fn, future))
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_pending())
         return await future
+
+    async def _write_in_thread(self, fn: WriteFn[T]) -> T:
+        conn, thread = self._writer()
+        loop = asyncio.get_running_loop()
+        async with self._write_lock:
+            try:
+                [(ok, value)] = await loop.run_in_executor(
+                    thread, patiently, conn, lambda: run_batch(conn, [fn])
+                )
+            except Busy as busy:
+                raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
+            except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
+                raise _engine_neutral(exc)  # noqa: B904 - its cause is set
+        self._checkpoint_in_background()  # a long write may have grown the WAL a lot
+        if not ok:
+            raise _engine_neutral(value)
+        return value  # type: ignore[no-any-return]
 
     async def _commit_pending(self) -> None:
         # Committing on the loop thread costs a few microseconds per unit; a hop to a thread and
@@ -196,7 +265,7 @@ class Database:
                     if isinstance(exc, asyncio.CancelledError):
                         future.cancel()
                     else:
-                        future.set_exception(exc)
+                        future.set_exception(_engine_neutral(exc))
                 if isinstance(exc, asyncio.CancelledError):
                     raise
                 continue
@@ -206,20 +275,19 @@ class Database:
                 if ok:
                     future.set_result(value)
                 else:
-                    future.set_exception(value)
+                    future.set_exception(_engine_neutral(value))
             self._units_since_checkpoint += len(units)
             if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
                 self._checkpoint_in_background()
 
-    async def _run_when_free(self, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
-        """_run_batch, retried while another process holds SQLite's write lock (busy_timeout)."""
-        if self._batch_conn is None:
-            raise RuntimeError("Database.connect() has not been called")
-        deadline = asyncio.get_running_loop().time() + _BUSY_SECONDS
+    async def _run_when_free(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
+        """run_batch on the loop, retried while another process holds SQLite's write lock."""
+        conn, _ = self._writer()
+        deadline = asyncio.get_running_loop().time() + BUSY_SECONDS
         while True:
             try:
-                return _run_batch(self._batch_conn, units)
-            except _Busy as busy:
+                return run_batch(conn, units)
+            except Busy as busy:
                 if asyncio.get_running_loop().time() > deadline:
                     raise busy.error from None
                 await asyncio.sleep(0.005)
@@ -233,16 +301,18 @@ class Database:
         self._units_since_checkpoint = 0
         conn = self._checkpoint_conn
         self._checkpointing = asyncio.get_running_loop().run_in_executor(
-            self._checkpoint_thread, _passive_checkpoint, conn
+            self._checkpoint_thread, passive_checkpoint, conn
         )
 
-    @asynccontextmanager
-    async def reader(self) -> AsyncIterator[aiosqlite.Connection]:
-        conn = await self._readers.get()
-        try:
-            yield conn
-        finally:
-            self._readers.put_nowait(conn)
+    async def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
+        conn, thread = self._writer()
+        async with self._write_lock:
+            await asyncio.get_running_loop().run_in_executor(
+                thread, patiently, conn, lambda: truncating_checkpoint(conn)
+            )
+
+    # --- reads ----------------------------------------------------------------------------
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Row]:
         """A short indexed read (by primary key or unique index) run right here on the event loop.
@@ -256,8 +326,21 @@ class Database:
         return self._inline.execute(sql, params).fetchall()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.reader() as conn:
-            return list(await conn.execute_fetchall(sql, params))
+        if self._read_threads is None:
+            raise RuntimeError("Database.connect() has not been called")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._read_threads, self._read, sql, params
+        )
+
+    def _read(self, sql: str, params: Params) -> list[Row]:
+        """In a reader thread, on that thread's own connection."""
+        conn: sqlite3.Connection | None = getattr(self._read_local, "conn", None)
+        if conn is None:
+            conn = self._read_local.conn = open_connection(self.path)
+            conn.execute("PRAGMA query_only=ON")
+            with self._read_conns_lock:
+                self._read_conns.append(conn)
+        return conn.execute(sql, params).fetchall()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -271,35 +354,12 @@ class Database:
 
     async def migrate(self, clock: Clock, directory: Path = MIGRATIONS_DIR) -> list[str]:
         """Apply the .sql files not yet recorded, each in one transaction with its record."""
-        conn = self.writer
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {
-            row[0] for row in await conn.execute_fetchall("SELECT version FROM schema_migrations")
-        }
-        applied = []
+        conn, thread = self._writer()
+        now = isoformat_utc(clock.now())
         async with self._write_lock:
-            for version, name, path in _migration_files(directory):
-                if version in done:
-                    continue
-                script = (
-                    "BEGIN IMMEDIATE;\n"
-                    f"{path.read_text(encoding='utf-8')}\n;\n"
-                    "INSERT INTO schema_migrations (version, name, applied_at) "
-                    f"VALUES ({version}, '{name}', '{isoformat_utc(clock.now())}');\n"
-                    "COMMIT;"
-                )
-                try:
-                    await conn.executescript(script)
-                except Exception as exc:
-                    if conn.in_transaction:
-                        await conn.rollback()
-                    raise MigrationError(f"migration {path.name} failed: {exc}") from exc
-                log.info("applied migration %s", path.name)
-                applied.append(path.name)
-        return applied
+            return await asyncio.get_running_loop().run_in_executor(
+                thread, patiently, conn, lambda: apply_migrations(conn, directory, now)
+            )
 
     async def tables(self) -> list[str]:
         rows = await self.fetchall(
@@ -313,90 +373,40 @@ class Database:
         return [row[0] for row in rows]
 
     async def foreign_keys(self, table: str) -> list[Row]:
+        """Rows with "table" (the referenced one), "from", "to" and "on_delete" ('CASCADE', …)."""
         return await self.fetchall(
             'SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?)', (table,)
         )
 
-    async def checkpoint(self) -> None:
-        """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
-        async with self._write_lock:
-            await self.writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+def _engine_neutral(exc: BaseException) -> BaseException:
+    """sqlite3's errors as this module's IntegrityError and Unavailable; others unchanged."""
+    error: Exception
+    if isinstance(exc, sqlite3.IntegrityError):
+        error = IntegrityError(str(exc))
+    elif isinstance(exc, sqlite3.OperationalError) and _passing(exc):
+        error = Unavailable(str(exc))
+    else:
+        return exc
+    error.__cause__ = exc
+    return error
 
 
-def _open_sync_connection(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    for pragma in _PRAGMAS:
-        conn.execute(pragma)
-    return conn
-
-
-def _run_batch(conn: sqlite3.Connection, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
-    """One transaction, one SAVEPOINT per unit."""
-    outcomes: list[tuple[bool, Any]] = []
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise _Busy(error) from error
-        raise
-    try:
-        for unit in units:
-            conn.execute("SAVEPOINT unit")
-            try:
-                value = unit(conn)
-            except Exception as exc:
-                if not conn.in_transaction:
-                    # SQLite abandoned the whole transaction (I/O error, full disk): the units
-                    # before this one are gone too, so the batch fails as a whole.
-                    raise
-                conn.execute("ROLLBACK TO unit")
-                conn.execute("RELEASE unit")
-                outcomes.append((False, exc))
-            else:
-                conn.execute("RELEASE unit")
-                outcomes.append((True, value))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return outcomes
-
-
-def _passive_checkpoint(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
-def _migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
-    seen: dict[int, str] = {}
-    for path in sorted(directory.glob("*.sql")):
-        if path.name.endswith(".postgresql.sql"):
-            continue  # PostgreSQL's own text of the migration of the same number (db_postgres.py)
-        match = _MIGRATION_NAME.match(path.name)
-        if match is None:
-            raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
-        version = int(match.group(1))
-        if version in seen:
-            raise MigrationError(f"{path.name} and {seen[version]} share number {version}")
-        seen[version] = path.name
-        yield version, match.group(2), path
+def _passing(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
 
 
 def open_database(settings: Settings, *, readers: int | None = None) -> Database:
     """The engine FOTFESTE_DATABASE_URL names: SQLite (the default) or PostgreSQL.
 
-    PostgreSQL's class offers the same public interface (db_postgres.py); it is only imported
+    PostgreSQL's class (db_postgres.py) offers the same public interface; it is imported only
     when asked for, so a SQLite deployment needs no PostgreSQL driver.
     """
     count = settings.reader_connections if readers is None else readers
     if settings.postgresql and settings.database_url is not None:
         from fotfeste.db_postgres import PostgresDatabase
 
-        return cast(
-            Database,
-            PostgresDatabase(
-                settings.database_url, readers=count, group_commit=settings.group_commit
-            ),
-        )
+        url, commit = settings.database_url, settings.group_commit
+        return cast(Database, PostgresDatabase(url, readers=count, group_commit=commit))
     return Database(settings.database_path, readers=count, group_commit=settings.group_commit)

@@ -6,15 +6,14 @@ on a sync connection, while reads use an async pool on the event loop. Writes ar
 per process as on SQLite (one transaction, one SAVEPOINT per unit); several processes write at
 once, and PostgreSQL's row locks keep them apart.
 
-Errors keep SQLite's types so the stores' handlers and the 503 mapping in web/errors.py hold:
-a unique or foreign key violation is sqlite3.IntegrityError, a lost server "busy" OperationalError.
+Errors are db.py's: a constraint violation is db.IntegrityError, a server that cannot be reached
+(restarting, failing over) db.Unavailable, which the API answers with 503 and Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -28,7 +27,8 @@ from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import MIGRATIONS_DIR, MigrationError, WriteUnit, _migration_files
+from fotfeste.db import MIGRATIONS_DIR, IntegrityError, MigrationError, Unavailable, WriteFn
+from fotfeste.db_sqlite import migration_files
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ class WriteConnection:
         try:
             cursor.execute(to_postgresql(sql), params or None)
         except psycopg.IntegrityError as exc:
-            raise sqlite3.IntegrityError(str(exc)) from exc
+            raise IntegrityError(str(exc)) from exc
         return cursor
 
     def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
@@ -105,40 +105,12 @@ class WriteConnection:
         try:
             cursor.executemany(to_postgresql(sql), list(seq))
         except psycopg.IntegrityError as exc:
-            raise sqlite3.IntegrityError(str(exc)) from exc
+            raise IntegrityError(str(exc)) from exc
         return cursor
 
 
-class _AsyncWriteConnection:
-    """aiosqlite's connection as transaction() call sites use it: execute, execute_fetchall."""
-
-    def __init__(self, conn: psycopg.AsyncConnection[Any]) -> None:
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Params = ()) -> psycopg.AsyncCursor[Any]:
-        cursor = psycopg.AsyncClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            await cursor.execute(to_postgresql(sql), params or None)
-        except psycopg.IntegrityError as exc:
-            raise sqlite3.IntegrityError(str(exc)) from exc
-        return cursor
-
-    async def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.AsyncCursor[Any]:
-        cursor = psycopg.AsyncClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            await cursor.executemany(to_postgresql(sql), list(seq))
-        except psycopg.IntegrityError as exc:
-            raise sqlite3.IntegrityError(str(exc)) from exc
-        return cursor
-
-    async def execute_fetchall(self, sql: str, params: Params = ()) -> list[Any]:
-        cursor = await self.execute(sql, params)
-        return await cursor.fetchall() if cursor.description else []
-
-
-def _unavailable(exc: BaseException) -> sqlite3.OperationalError:
-    # web/errors.py answers a "busy" database with 503 and Retry-After: the same for a lost server.
-    return sqlite3.OperationalError(f"database busy: PostgreSQL unavailable ({exc})")
+def _unavailable(exc: BaseException) -> Unavailable:
+    return Unavailable(f"PostgreSQL unavailable ({exc})")
 
 
 class PostgresDatabase:
@@ -154,7 +126,7 @@ class PostgresDatabase:
         self._pool: AsyncConnectionPool | None = None
         self._writer: psycopg.Connection[Any] | None = None
         self._thread: ThreadPoolExecutor | None = None
-        self._pending: list[tuple[WriteUnit[Any], asyncio.Future[Any]]] = []
+        self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
@@ -200,8 +172,17 @@ class PostgresDatabase:
             self._thread = None
 
     # --- writes ---------------------------------------------------------------------------
-    async def write(self, unit: WriteUnit[T]) -> T:
-        """Run `unit(conn)` in the next group commit; its result once committed (see db.py)."""
+    async def write(self, unit: WriteFn[T], *, long: bool = False) -> T:
+        """Run `unit(conn)` in the next group commit; its result once committed (see db.py).
+
+        Every unit runs in the writer thread here (a hop costs little next to a round trip to
+        the server); a long one runs alone in its transaction.
+        """
+        if long:
+            outcome = (await self._in_writer(self._run_batch, [unit]))[0]
+            if outcome[0]:
+                return outcome[1]  # type: ignore[no-any-return]
+            raise outcome[1]
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending.append((unit, future))
         if self._committer is None or self._committer.done():
@@ -236,7 +217,7 @@ class PostgresDatabase:
                 else:
                     future.set_exception(value)
 
-    def _run_batch(self, units: list[WriteUnit[Any]]) -> list[tuple[bool, Any]]:
+    def _run_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
         """In the writer thread: one transaction, one SAVEPOINT per unit."""
         try:
             if self._writer is None or self._writer.closed or self._writer.broken:
@@ -292,18 +273,6 @@ class PostgresDatabase:
         return None if row is None else row[0]
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[_AsyncWriteConnection]:
-        """db.py's older unit of work (BEGIN … COMMIT on one connection), for call sites not yet
-        written as write units: the same SQL, awaited statement by statement."""
-        if self._pool is None:
-            raise RuntimeError("Database.connect() has not been called")
-        try:
-            async with self._pool.connection() as conn, conn.transaction():
-                yield _AsyncWriteConnection(conn)
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise _unavailable(exc) from exc
-
-    @asynccontextmanager
     async def native(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         """A pooled connection in PostgreSQL's own SQL (advisory locks, LISTEN, copy-to)."""
         if self._pool is None:
@@ -327,7 +296,7 @@ class PostgresDatabase:
                 " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
             done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-            for version, name, path in _migration_files(directory):
+            for version, name, path in migration_files(directory):
                 if version in done:
                     continue
                 script = migration_script(path)

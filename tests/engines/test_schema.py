@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database, IntegrityError
 from tests.engines.conftest import CLOCK
 
 
@@ -35,11 +35,9 @@ async def test_checks_hold_on_postgresql_as_on_sqlite(
     sqlite_db: Database, postgresql_db: Database
 ) -> None:
     """The CHECKs written as functions on PostgreSQL refuse what SQLite's refuse."""
-    import sqlite3
-
     for db in (sqlite_db, postgresql_db):
 
-        def account(conn: sqlite3.Connection) -> None:
+        def account(conn: Conn) -> None:
             conn.execute(
                 "INSERT INTO accounts (id, role, locale, timezone, created_at)"
                 " VALUES ('a', 'self', 'sv', 'Europe/Stockholm', '2026-01-01T00:00:00Z')"
@@ -48,7 +46,7 @@ async def test_checks_hold_on_postgresql_as_on_sqlite(
         await db.write(account)
         for bad_date, substances in (("2026-13-01", "[]"), ("2026-3-1", "[]"), ("2026-03-01", "[")):
 
-            def checkin(conn: sqlite3.Connection, day: str = bad_date, s: str = substances) -> None:
+            def checkin(conn: Conn, day: str = bad_date, s: str = substances) -> None:
                 conn.execute(
                     "INSERT INTO checkins (account_id, date, used, substances, created_at,"
                     " updated_at) VALUES ('a', ?, 0, ?, 'x', 'x')",
@@ -57,7 +55,7 @@ async def test_checks_hold_on_postgresql_as_on_sqlite(
 
             try:
                 await db.write(checkin)
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 continue
             raise AssertionError(
                 f"{getattr(db, 'engine', 'sqlite')}: {bad_date} {substances} taken"

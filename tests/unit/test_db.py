@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fotfeste.clock import FixedClock
-from fotfeste.db import Database, MigrationError
+from fotfeste.db import Conn, Database, MigrationError
 
 CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 
@@ -65,19 +65,22 @@ async def test_misnamed_or_duplicate_migrations_are_refused(tmp_path: Path) -> N
         await db.close()
 
 
-async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+async def test_a_write_rolls_back_on_error(tmp_path: Path) -> None:
     db = await _open(tmp_path)
     try:
-        async with db.transaction() as conn:
-            await conn.execute("CREATE TABLE t (x INTEGER)")
 
-        async def failing_unit() -> None:
-            async with db.transaction() as conn:
-                await conn.execute("INSERT INTO t VALUES (1)")
-                raise RuntimeError("boom")
+        def create(conn: Conn) -> None:
+            conn.execute("CREATE TABLE t (x INTEGER)")
 
+        def failing(conn: Conn) -> None:
+            conn.execute("INSERT INTO t VALUES (1)")
+            raise RuntimeError("boom")
+
+        await db.write(create)
         with pytest.raises(RuntimeError):
-            await failing_unit()
+            await db.write(failing)
+        with pytest.raises(RuntimeError):
+            await db.write(failing, long=True)
         assert await db.fetchval("SELECT count(*) FROM t") == 0
     finally:
         await db.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import sqlite3
 import weakref
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from fotfeste.accounts.logic import RecoveryCode
 from fotfeste.accounts.models import Account
 from fotfeste.accounts.ownership import SECRET_COLUMNS
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database, Unavailable
 from fotfeste.errors import NotFound, Unauthorized
 from fotfeste.ids import new_id, new_token, token_digest
 from fotfeste.kdf import Argon2id, KdfPool
@@ -48,8 +47,9 @@ async def create_account(
     account_id, token, code = new_id(), new_token(), RecoveryCode.generate()
     recovery_hash = await _new_codes.hash(code.secret)
     now = isoformat_utc(clock.now())
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def insert(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO accounts (id, role, locale, timezone, country, created_at, referral_code,"
             " recovery_lookup, recovery_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -64,12 +64,14 @@ async def create_account(
                 recovery_hash,
             ),
         )
-        await _insert_token(conn, account_id, token, now)
+        _insert_token(conn, account_id, token, now)
+
+    await db.write(insert)
     return account_id, token, code
 
 
-async def _insert_token(conn: Any, account_id: str, token: str, now: str) -> None:
-    await conn.execute(
+def _insert_token(conn: Conn, account_id: str, token: str, now: str) -> None:
+    conn.execute(
         "INSERT INTO tokens (id, account_id, token_hash, created_at, last_used_at)"
         " VALUES (?, ?, ?, ?, ?)",
         (new_id(), account_id, token_digest(token), now, now),
@@ -161,13 +163,14 @@ async def account_for_token(db: Database, clock: Clock, token: str) -> Account |
     # Best effort: a locked or full database must not turn a read into an error.
     if now > touch_after:
         recent.put(digest, account, now + _TOUCH_EVERY)
+        touched, token_id = isoformat_utc(now), account.token_id
+
+        def touch(conn: Conn) -> None:
+            conn.execute("UPDATE tokens SET last_used_at = ? WHERE id = ?", (touched, token_id))
+
         try:
-            async with db.transaction() as conn:
-                await conn.execute(
-                    "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-                    (isoformat_utc(now), account.token_id),
-                )
-        except sqlite3.OperationalError as exc:
+            await db.write(touch)
+        except Unavailable as exc:
             log.warning("could not record token use: %s", exc)
     return account
 
@@ -188,9 +191,10 @@ async def recover(
     token, fresh = new_token(), RecoveryCode.generate()
     fresh_hash = await _hasher.hash(fresh.secret)
     now = isoformat_utc(clock.now())
-    async with db.transaction() as conn:
+
+    def trade(conn: Conn) -> None:
         # The lookup in the WHERE makes a code usable once even when two recoveries race.
-        cursor = await conn.execute(
+        cursor = conn.execute(
             "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ?"
             " WHERE id = ? AND recovery_lookup = ?",
             (fresh.lookup, fresh_hash, account_id, code.lookup),
@@ -198,8 +202,10 @@ async def recover(
         if cursor.rowcount != 1:
             raise Unauthorized("That recovery code has already been used")
         if not keep_other_devices:
-            await conn.execute("DELETE FROM tokens WHERE account_id = ?", (account_id,))
-        await _insert_token(conn, account_id, token, now)
+            conn.execute("DELETE FROM tokens WHERE account_id = ?", (account_id,))
+        _insert_token(conn, account_id, token, now)
+
+    await db.write(trade)
     recent_tokens(db).forget(account_id)
     return account_id, token, fresh
 
@@ -207,11 +213,14 @@ async def recover(
 async def renew_recovery_code(db: Database, account_id: str) -> RecoveryCode:
     fresh = RecoveryCode.generate()
     fresh_hash = await _new_codes.hash(fresh.secret)
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def replace(conn: Conn) -> None:
+        conn.execute(
             "UPDATE accounts SET recovery_lookup = ?, recovery_hash = ? WHERE id = ?",
             (fresh.lookup, fresh_hash, account_id),
         )
+
+    await db.write(replace)
     return fresh
 
 
@@ -233,11 +242,14 @@ async def update_profile(db: Database, account_id: str, changes: dict[str, Any])
     allowed = {"locale", "timezone", "country", "discreet"}
     columns = [name for name in changes if name in allowed]
     assignments = ", ".join(f"{name} = ?" for name in columns)
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def update(conn: Conn) -> None:
+        conn.execute(
             f"UPDATE accounts SET {assignments} WHERE id = ?",  # noqa: S608 - names from a fixed set
             (*(changes[name] for name in columns), account_id),
         )
+
+    await db.write(update)
     recent_tokens(db).forget(account_id)
 
 
@@ -249,12 +261,14 @@ async def devices(db: Database, account_id: str) -> list[Any]:
 
 
 async def revoke_device(db: Database, account_id: str, token_id: str) -> None:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    def delete(conn: Conn) -> int:
+        return conn.execute(
             "DELETE FROM tokens WHERE id = ? AND account_id = ?", (token_id, account_id)
-        )
+        ).rowcount
+
+    deleted = await db.write(delete)
     recent_tokens(db).forget(account_id)
-    if cursor.rowcount == 0:
+    if deleted == 0:
         raise NotFound("No such device")
 
 
@@ -279,8 +293,12 @@ async def export(db: Database, account_id: str) -> dict[str, list[dict[str, Any]
 
 async def delete_account(db: Database, account_id: str) -> None:
     """Delete the account row; ON DELETE CASCADE removes every account table's rows with it."""
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    def delete(conn: Conn) -> None:
+        conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+
+    # Years of check-ins, responses and outbox rows may go with it: in the writer thread.
+    await db.write(delete, long=True)
     recent_tokens(db).forget(account_id)
     await db.checkpoint()
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.errors import Conflict, NotFound
 from fotfeste.meetings.store import meeting_row
 
@@ -17,40 +17,43 @@ async def record_attendance(
 ) -> Row:
     """Log one "I went"; a date holds at most `cap` meetings (a replay of one logged is fine)."""
     name = (await meeting_row(db, meeting_id))["name"] if meeting_id else None
-    async with db.transaction() as conn:
-        logged = list(
-            await conn.execute_fetchall(
-                "SELECT meeting_id FROM meeting_attendance WHERE account_id = ? AND date = ?",
-                (account_id, on.isoformat()),
-            )
-        )
+    now = isoformat_utc(clock.now())
+
+    def record(conn: Conn) -> Row:
+        logged = conn.execute(
+            "SELECT meeting_id FROM meeting_attendance WHERE account_id = ? AND date = ?",
+            (account_id, on.isoformat()),
+        ).fetchall()
         if len(logged) >= cap and (meeting_id or "") not in {row[0] for row in logged}:
             raise Conflict(
                 f"The log holds at most {cap} meetings on one day; {on} has as many", field="date"
             )
         # The natural key (account, date, meeting) makes a replayed "I went" harmless.
-        await conn.execute(
+        conn.execute(
             "INSERT OR IGNORE INTO meeting_attendance"
             " (account_id, date, meeting_id, meeting_name, created_at) VALUES (?, ?, ?, ?, ?)",
-            (account_id, on.isoformat(), meeting_id or "", name, isoformat_utc(clock.now())),
+            (account_id, on.isoformat(), meeting_id or "", name, now),
         )
-        rows = await conn.execute_fetchall(
+        row: Row = conn.execute(
             "SELECT date, meeting_id, meeting_name, created_at FROM meeting_attendance"
             " WHERE account_id = ? AND date = ? AND meeting_id = ?",
             (account_id, on.isoformat(), meeting_id or ""),
-        )
-    return next(iter(rows))
+        ).fetchone()
+        return row
+
+    return await db.write(record)
 
 
 async def remove_attendance(
     db: Database, account_id: str, on: date, meeting_id: str | None
 ) -> None:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    def remove(conn: Conn) -> int:
+        return conn.execute(
             "DELETE FROM meeting_attendance WHERE account_id = ? AND date = ? AND meeting_id = ?",
             (account_id, on.isoformat(), meeting_id or ""),
-        )
-    if cursor.rowcount == 0:
+        ).rowcount
+
+    if await db.write(remove) == 0:
         raise NotFound("No such attendance entry")
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import aiohttp
 
 from fotfeste.clock import isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database
 from fotfeste.meetings.fetching import new_session
 from fotfeste.meetings.importer import (
     ImportReport,
@@ -115,8 +115,8 @@ async def refresh_feed(
 
 
 async def _note(db: Database, feed: MeetingFeed, now: str, *, error: str | None) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def note(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO meeting_sources (name, format, location, checked_at, last_error)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
             " checked_at = excluded.checked_at, last_error = excluded.last_error,"
@@ -125,3 +125,5 @@ async def _note(db: Database, feed: MeetingFeed, now: str, *, error: str | None)
             " location = excluded.location",
             (feed.name, feed.format, feed.url, now, error),
         )
+
+    await db.write(note)

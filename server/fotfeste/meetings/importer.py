@@ -13,7 +13,7 @@ import aiohttp
 import msgspec
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database
 from fotfeste.meetings import bmlt, meeting_guide
 from fotfeste.meetings.fetching import Fetched, fetch, new_session
 from fotfeste.meetings.logic import (
@@ -305,33 +305,32 @@ async def replace_source(
     """
     now = isoformat_utc(clock.now())
     rows = [_row(source, m) for m in result.meetings]
-    async with db.transaction() as conn:
-        current = await conn.execute_fetchall(
-            "SELECT count(*) FROM meetings WHERE source = ?", (source,)
-        )
-        have = next(iter(current))[0]
+
+    def replace(conn: Conn) -> None:
+        count = conn.execute("SELECT count(*) FROM meetings WHERE source = ?", (source,))
+        have = count.fetchone()[0]
         if not allow_shrink and have and (not rows or len(rows) * 2 < have):
             raise ShrinkRefused(
                 f"the answer has {len(rows)} meetings and {source} has {have} now; a source"
                 " is not replaced by fewer than half of its meetings (nothing changed;"
                 " the CLI's --allow-shrink replaces it anyway)"
             )
-        await conn.execute(
+        conn.execute(
             "INSERT INTO meeting_sources (name, format, location) VALUES (?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET format = excluded.format,"
             " location = excluded.location",
             (source, fmt, location),
         )
-        await conn.execute(
+        conn.execute(
             "DELETE FROM meetings_geo WHERE pk IN (SELECT pk FROM meetings WHERE source = ?)",
             (source,),
         )
-        await conn.execute("DELETE FROM meetings WHERE source = ?", (source,))
+        conn.execute("DELETE FROM meetings WHERE source = ?", (source,))
         for start in range(0, len(rows), _CHUNK):
-            await conn.executemany(_INSERT, rows[start : start + _CHUNK])
+            conn.executemany(_INSERT, rows[start : start + _CHUNK])
             progress("store", min(start + _CHUNK, len(rows)), len(rows))
         # Inserting in a rough spatial order (1° cells) keeps R*Tree node splits local: faster.
-        await conn.execute(
+        conn.execute(
             "INSERT INTO meetings_geo (pk, min_lat, max_lat, min_lon, max_lon)"
             " SELECT pk, lat, lat, lon, lon FROM meetings"
             # A temporarily closed place is never a place to go: it stays out of nearby search.
@@ -339,7 +338,7 @@ async def replace_source(
             " ORDER BY CAST(lat AS INTEGER), CAST(lon AS INTEGER)",
             (source,),
         )
-        await conn.execute(
+        conn.execute(
             "UPDATE meeting_sources SET imported_at = ?, checked_at = ?, meetings = ?,"
             " rejected = ?, last_error = NULL, etag = ?, last_modified = ? WHERE name = ?",
             (
@@ -352,3 +351,6 @@ async def replace_source(
                 source,
             ),
         )
+
+    # 100,000 records take seconds: in the writer thread, so the API keeps answering meanwhile.
+    await db.write(replace, long=True)

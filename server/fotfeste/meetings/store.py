@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.errors import NotFound
 from fotfeste.meetings.logic import (
     EARTH_RADIUS_KM,
@@ -302,20 +302,26 @@ async def meetings_by_id(db: Database, ids: list[str]) -> dict[str, Row]:
 
 async def add_favourite(db: Database, clock: Clock, account_id: str, meeting_id: str) -> None:
     await meeting_row(db, meeting_id)
-    async with db.transaction() as conn:
-        await conn.execute(
+    now = isoformat_utc(clock.now())
+
+    def add(conn: Conn) -> None:
+        conn.execute(
             "INSERT OR IGNORE INTO meeting_favourites (account_id, meeting_id, created_at)"
             " VALUES (?, ?, ?)",
-            (account_id, meeting_id, isoformat_utc(clock.now())),
+            (account_id, meeting_id, now),
         )
+
+    await db.write(add)
 
 
 async def remove_favourite(db: Database, account_id: str, meeting_id: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def remove(conn: Conn) -> None:
+        conn.execute(
             "DELETE FROM meeting_favourites WHERE account_id = ? AND meeting_id = ?",
             (account_id, meeting_id),
         )
+
+    await db.write(remove)
 
 
 async def favourite_rows(db: Database, account_id: str) -> list[Row]:

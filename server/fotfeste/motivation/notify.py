@@ -13,7 +13,7 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.motivation.texts import supporter_milestone
 from fotfeste.push import outbox
 from fotfeste.recovery.api import progress_for_account
@@ -48,7 +48,6 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
     known = link["notified_milestone"]
     if known is not None and top == known:
         return 0
-    queued = 0
     now = clock.now()
     news: dict[str, object] | None = None  # the outbox row's parameters, when there is news
     if known is not None and top > known:
@@ -62,11 +61,15 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
         news = outbox.Notification(
             link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
         ).params(now, after_quiet_hours(now, ZoneInfo(link["timezone"]), hours))
-    async with db.transaction() as conn:
+    link_id = link["id"]
+
+    def queue(conn: Conn) -> int:
+        queued = 0
         if news is not None:
-            cursor = await conn.execute(outbox.INSERT_FOR_ACCOUNT, news)
-            queued = max(cursor.rowcount, 0)
-        await conn.execute(
-            "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link["id"])
+            queued = max(conn.execute(outbox.INSERT_FOR_ACCOUNT, news).rowcount, 0)
+        conn.execute(
+            "UPDATE supporter_links SET notified_milestone = ? WHERE id = ?", (top, link_id)
         )
-    return queued
+        return queued
+
+    return await db.write(queue)

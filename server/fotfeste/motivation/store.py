@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 
 
 async def spending(db: Database, account_id: str) -> Row | None:
@@ -15,16 +15,22 @@ async def spending(db: Database, account_id: str) -> Row | None:
 async def put_spending(
     db: Database, clock: Clock, account_id: str, amount_minor: int, per: str, currency: str
 ) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    now = isoformat_utc(clock.now())
+
+    def put(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO spending (account_id, amount_minor, per, currency, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET"
             " amount_minor = excluded.amount_minor, per = excluded.per,"
             " currency = excluded.currency, updated_at = excluded.updated_at",
-            (account_id, amount_minor, per, currency, isoformat_utc(clock.now())),
+            (account_id, amount_minor, per, currency, now),
         )
+
+    await db.write(put)
 
 
 async def delete_spending(db: Database, account_id: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM spending WHERE account_id = ?", (account_id,))
+    def delete(conn: Conn) -> None:
+        conn.execute("DELETE FROM spending WHERE account_id = ?", (account_id,))
+
+    await db.write(delete)

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.ids import new_id
 
 CODE_VALID = timedelta(hours=48)
@@ -40,17 +40,20 @@ async def create_invitation(
 ) -> tuple[str, datetime]:
     now = clock.now()
     code, expires = new_code(), now + CODE_VALID
-    async with db.transaction() as conn:
+
+    def invite(conn: Conn) -> None:
         # Expired codes of this person go as new ones come.
-        await conn.execute(
+        conn.execute(
             "DELETE FROM supporter_invitations WHERE account_id = ? AND expires_at <= ?",
             (account_id, isoformat_utc(now)),
         )
-        await conn.execute(
+        conn.execute(
             "INSERT INTO supporter_invitations (code_hash, account_id, shares, created_at,"
             " expires_at) VALUES (?, ?, ?, ?, ?)",
             (code_hash(code), account_id, shares, isoformat_utc(now), isoformat_utc(expires)),
         )
+
+    await db.write(invite)
     return code, expires
 
 
@@ -58,23 +61,27 @@ async def accept(db: Database, clock: Clock, supporter_id: str, code: str) -> Ro
     """Turn a live code into a link; None for an unknown or expired code, or one's own."""
     now = isoformat_utc(clock.now())
     link_id = new_id()
-    async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
+
+    def link(conn: Conn) -> bool:
+        found = conn.execute(
             "DELETE FROM supporter_invitations WHERE code_hash = ? AND expires_at > ?"
             " AND account_id != ? RETURNING account_id, shares",
             (code_hash(code), now, supporter_id),
-        )
-        found = next(iter(rows), None)
+        ).fetchone()
         if found is None:
-            return None
-        await conn.execute(
+            return False
+        conn.execute(
             "INSERT INTO supporter_links (id, account_id, shares, created_at) VALUES (?, ?, ?, ?)",
             (link_id, found[0], found[1], now),
         )
-        await conn.execute(
+        conn.execute(
             "INSERT INTO supporting (link_id, account_id, created_at) VALUES (?, ?, ?)",
             (link_id, supporter_id, now),
         )
+        return True
+
+    if not await db.write(link):
+        return None
     return await db.fetchone(
         "SELECT l.id, l.shares FROM supporter_links l WHERE l.id = ?", (link_id,)
     )
@@ -104,23 +111,29 @@ async def supporting(db: Database, supporter_id: str) -> list[Row]:
 
 
 async def end_as_person(db: Database, clock: Clock, account_id: str, link_id: str) -> bool:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    now = isoformat_utc(clock.now())
+
+    def end(conn: Conn) -> int:
+        return conn.execute(
             "UPDATE supporter_links SET ended_at = ? WHERE id = ? AND account_id = ?"
             " AND ended_at IS NULL AND EXISTS (SELECT 1 FROM supporting WHERE link_id = id)",
-            (isoformat_utc(clock.now()), link_id, account_id),
-        )
-    return cursor.rowcount > 0
+            (now, link_id, account_id),
+        ).rowcount
+
+    return await db.write(end) > 0
 
 
 async def end_as_supporter(db: Database, clock: Clock, supporter_id: str, link_id: str) -> bool:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    now = isoformat_utc(clock.now())
+
+    def end(conn: Conn) -> int:
+        return conn.execute(
             "UPDATE supporter_links SET ended_at = ? WHERE id = ? AND ended_at IS NULL"
             " AND id IN (SELECT link_id FROM supporting WHERE account_id = ?)",
-            (isoformat_utc(clock.now()), link_id, supporter_id),
-        )
-    return cursor.rowcount > 0
+            (now, link_id, supporter_id),
+        ).rowcount
+
+    return await db.write(end) > 0
 
 
 async def live_person(db: Database, supporter_id: str, link_id: str) -> Row | None:
@@ -136,18 +149,22 @@ async def live_person(db: Database, supporter_id: str, link_id: str) -> Row | No
 async def add_encouragement(db: Database, clock: Clock, person_id: str, kind: str) -> bool:
     """Store one encouragement; False when the person already got today's share of them."""
     now = clock.now()
-    async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
+
+    def add(conn: Conn) -> bool:
+        # Counted in the same transaction as the insert, so racing ones cannot pass the cap.
+        count = conn.execute(
             "SELECT count(*) FROM encouragements WHERE account_id = ? AND at > ?",
             (person_id, isoformat_utc(now - timedelta(days=1))),
-        )
-        if next(iter(rows))[0] >= ENCOURAGEMENTS_PER_DAY:
+        ).fetchone()[0]
+        if count >= ENCOURAGEMENTS_PER_DAY:
             return False
-        await conn.execute(
+        conn.execute(
             "INSERT INTO encouragements (id, account_id, kind, at) VALUES (?, ?, ?, ?)",
             (new_id(), person_id, kind, isoformat_utc(now)),
         )
-    return True
+        return True
+
+    return await db.write(add)
 
 
 async def encouragements(db: Database, account_id: str, limit: int = 50) -> list[Row]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Literal
 
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.errors import InvalidInput, NotFound
 from fotfeste.plan.logic import MAX_ENTRIES_PER_SECTION, MAX_PEOPLE
 
@@ -26,12 +26,12 @@ _SLOT_SQL = {
 }
 
 
-async def _slot(
-    conn: Any, rows: Literal["entries", "people"], params: dict[str, str]
+def _slot(
+    conn: Conn, rows: Literal["entries", "people"], params: dict[str, str]
 ) -> tuple[int, int]:
     """(how many other rows share the scope, the position the row keeps or gets: its own if it
     exists, else after the last)."""
-    others, last, current = next(iter(await conn.execute_fetchall(_SLOT_SQL[rows], params)))
+    others, last, current = conn.execute(_SLOT_SQL[rows], params).fetchone()
     return others, current if current is not None else last + 1
 
 
@@ -59,19 +59,22 @@ async def replace_plan(
     now: str,
 ) -> None:
     """The whole plan in one transaction: what is not in the new one is gone."""
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM plan_entries WHERE account_id = ?", (account_id,))
-        await conn.execute("DELETE FROM plan_people WHERE account_id = ?", (account_id,))
-        await conn.executemany(
+
+    def replace(conn: Conn) -> None:
+        conn.execute("DELETE FROM plan_entries WHERE account_id = ?", (account_id,))
+        conn.execute("DELETE FROM plan_people WHERE account_id = ?", (account_id,))
+        conn.executemany(
             "INSERT INTO plan_entries (account_id, id, section, position, text, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(account_id, *values, now) for values in new_entries],
         )
-        await conn.executemany(
+        conn.executemany(
             "INSERT INTO plan_people (account_id, id, position, name, phone, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(account_id, *values, now) for values in new_people],
         )
+
+    await db.write(replace)
 
 
 async def clear_plan(db: Database, account_id: str) -> None:
@@ -100,31 +103,34 @@ async def put_entry(
     now: str,
 ) -> None:
     """Create or change one line; a new line goes last in its section unless placed."""
-    async with db.transaction() as conn:
-        others, placed = await _slot(
+
+    def put(conn: Conn) -> None:
+        others, placed = _slot(
             conn, "entries", {"id": entry_id, "account": account_id, "section": section}
         )
         if others >= MAX_ENTRIES_PER_SECTION:
             raise InvalidInput(
                 f"A plan section holds at most {MAX_ENTRIES_PER_SECTION} lines", field="section"
             )
-        position = placed if position is None else position
-        await conn.execute(
+        conn.execute(
             "INSERT INTO plan_entries (account_id, id, section, position, text, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (account_id, id) DO UPDATE SET section = excluded.section,"
             " position = excluded.position, text = excluded.text,"
             " updated_at = excluded.updated_at",
-            (account_id, entry_id, section, position, text, now),
+            (account_id, entry_id, section, placed if position is None else position, text, now),
         )
+
+    await db.write(put)
 
 
 async def delete_entry(db: Database, account_id: str, entry_id: str) -> None:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    def delete(conn: Conn) -> int:
+        return conn.execute(
             "DELETE FROM plan_entries WHERE account_id = ? AND id = ?", (account_id, entry_id)
-        )
-    if cursor.rowcount == 0:
+        ).rowcount
+
+    if await db.write(delete) == 0:
         raise NotFound("No such entry in your plan")
 
 
@@ -149,26 +155,28 @@ async def put_person(
     position: int | None,
     now: str,
 ) -> None:
-    async with db.transaction() as conn:
-        others, placed = await _slot(conn, "people", {"id": person_id, "account": account_id})
+    def put(conn: Conn) -> None:
+        others, placed = _slot(conn, "people", {"id": person_id, "account": account_id})
         if others >= MAX_PEOPLE:
             raise InvalidInput(f"A plan holds at most {MAX_PEOPLE} people", field="people")
-        position = placed if position is None else position
-        await conn.execute(
+        conn.execute(
             "INSERT INTO plan_people (account_id, id, position, name, phone, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (account_id, id) DO UPDATE SET position = excluded.position,"
             " name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at",
-            (account_id, person_id, position, name, phone, now),
+            (account_id, person_id, placed if position is None else position, name, phone, now),
         )
+
+    await db.write(put)
 
 
 async def delete_person(db: Database, account_id: str, person_id: str) -> None:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+    def delete(conn: Conn) -> int:
+        return conn.execute(
             "DELETE FROM plan_people WHERE account_id = ? AND id = ?", (account_id, person_id)
-        )
-    if cursor.rowcount == 0:
+        ).rowcount
+
+    if await db.write(delete) == 0:
         raise NotFound("No such person in your plan")
 
 
@@ -186,15 +194,17 @@ async def set_treatment_status(
     db: Database, account_id: str, *, status: str, since: str, now: str
 ) -> str | None:
     """Store the new status; answers the previous one (None if never set), read in the same unit."""
-    async with db.transaction() as conn:
-        rows: Any = await conn.execute_fetchall(
+
+    def put(conn: Conn) -> str | None:
+        row = conn.execute(
             "SELECT status FROM treatment_status WHERE account_id = ?", (account_id,)
-        )
-        previous = rows[0][0] if rows else None
-        await conn.execute(
+        ).fetchone()
+        conn.execute(
             "INSERT INTO treatment_status (account_id, status, since, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET"
             " status = excluded.status, since = excluded.since, updated_at = excluded.updated_at",
             (account_id, status, since, now),
         )
-    return str(previous) if previous is not None else None
+        return None if row is None or row[0] is None else str(row[0])
+
+    return await db.write(put)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database, Row
 from fotfeste.push.logic import Outcome, classify, next_retry, parse_retry_after, service_name
 
 log = logging.getLogger(__name__)
@@ -73,36 +73,39 @@ class Result:
 
 async def enqueue(db: Database, clock: Clock, notification: Notification) -> int:
     """Queue a notification for every subscription of the account; returns how many rows."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(INSERT_FOR_ACCOUNT, notification.params(clock.now()))
-    return max(cursor.rowcount, 0)
+    params = notification.params(clock.now())
+    rowcount = await db.write(lambda conn: conn.execute(INSERT_FOR_ACCOUNT, params).rowcount)
+    return max(rowcount, 0)
 
 
 async def claim(db: Database, now: datetime, limit: int, lease: timedelta) -> list[Message]:
     """Take up to `limit` available rows and hide them for the lease (FOTFESTE_PUSH_LEASE_SECONDS):
     if the sender dies, they come back when it runs out."""
-    async with db.transaction() as conn:
-        claimed = list(
-            await conn.execute_fetchall(
-                "UPDATE push_outbox SET available_at = ?, attempts = attempts + 1"
-                " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= ?"
-                "  ORDER BY available_at LIMIT ?)"
-                " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at,"
-                " attempts",
-                (isoformat_utc(now + lease), isoformat_utc(now), limit),
-            )
-        )
+
+    def take(conn: Conn) -> tuple[list[Row], dict[str, Row]]:
+        claimed = conn.execute(
+            "UPDATE push_outbox SET available_at = ?, attempts = attempts + 1"
+            " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= ?"
+            "  ORDER BY available_at LIMIT ?)"
+            " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at,"
+            " attempts",
+            (isoformat_utc(now + lease), isoformat_utc(now), limit),
+        ).fetchall()
         if not claimed:
-            return []
+            return [], {}
         ids = json.dumps(sorted({row["subscription_id"] for row in claimed}))
         subscriptions = {
             row["id"]: row
-            for row in await conn.execute_fetchall(
+            for row in conn.execute(
                 "SELECT id, endpoint, p256dh, auth FROM push_subscriptions"
                 " WHERE id IN (SELECT value FROM json_each(?))",
                 (ids,),
-            )
+            ).fetchall()
         }
+        return claimed, subscriptions
+
+    # A batch of rows: in the writer thread, so the loop keeps sending meanwhile.
+    claimed, subscriptions = await db.write(take, long=True)
     return [
         Message(
             id=row["id"],
@@ -166,14 +169,17 @@ async def settle(db: Database, clock: Clock, results: Sequence[Result]) -> dict[
                 )
             delete_rows.append((message.id,))
         counts[outcome.value] = counts.get(outcome.value, 0) + 1
-    async with db.transaction() as conn:
+
+    def record(conn: Conn) -> None:
         if delete_rows:
-            await conn.executemany("DELETE FROM push_outbox WHERE id = ?", delete_rows)
+            conn.executemany("DELETE FROM push_outbox WHERE id = ?", delete_rows)
         if retries:
-            await conn.executemany("UPDATE push_outbox SET available_at = ? WHERE id = ?", retries)
+            conn.executemany("UPDATE push_outbox SET available_at = ? WHERE id = ?", retries)
         if gone:
             # The push service says the browser unsubscribed: ON DELETE CASCADE drops its rows.
-            await conn.executemany("DELETE FROM push_subscriptions WHERE id = ?", gone)
+            conn.executemany("DELETE FROM push_subscriptions WHERE id = ?", gone)
+
+    await db.write(record, long=True)
     return counts
 
 

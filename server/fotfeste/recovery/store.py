@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import Any
 
 import msgspec
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database
+from fotfeste.db import Conn, Database
 from fotfeste.recovery import logic
 from fotfeste.recovery.models import Checkin
 
@@ -31,7 +30,7 @@ def checkin_from_row(row: Any) -> Checkin:
 async def set_start_date(db: Database, clock: Clock, account_id: str, start: date) -> None:
     now = isoformat_utc(clock.now())
 
-    def unit(conn: sqlite3.Connection) -> None:
+    def unit(conn: Conn) -> None:
         conn.execute(
             "INSERT INTO sobriety (account_id, start_date, updated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (account_id) DO UPDATE SET start_date = excluded.start_date,"
@@ -71,7 +70,7 @@ async def put_checkin(
         note,
     )
 
-    def unit(conn: sqlite3.Connection) -> None:
+    def unit(conn: Conn) -> None:
         conn.execute(
             "INSERT INTO checkins (account_id, date, used, craving, mood, substances, note,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import msgspec
 
 from fotfeste.clock import isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 
 _COLUMNS = (
     "account_id, kind, enabled, local_time, days, minutes_before, zone, next_fire_at, last_fired_at"
@@ -39,14 +39,17 @@ async def save_quiet_hours(
     db: Database, account_id: str, quiet: tuple[str, str] | None, now: datetime
 ) -> None:
     start, end = quiet or (None, None)
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def put(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO reminder_settings (account_id, quiet_start, quiet_end, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET"
             " quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,"
             " updated_at = excluded.updated_at",
             (account_id, start, end, isoformat_utc(now)),
         )
+
+    await db.write(put)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class Saved:
 async def save_reminders(
     db: Database, account_id: str, reminders: Sequence[Saved], now: datetime
 ) -> None:
-    async with db.transaction() as conn:
-        await conn.executemany(
+    def put(conn: Conn) -> None:
+        conn.executemany(
             "INSERT INTO reminders (account_id, kind, enabled, local_time, days, minutes_before,"
             " zone, next_fire_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (account_id, kind) DO UPDATE SET enabled = excluded.enabled,"
@@ -88,6 +91,8 @@ async def save_reminders(
                 for r in reminders
             ],
         )
+
+    await db.write(put)
 
 
 # The due query's columns, in this order: the scheduler groups rows on everything after the
@@ -193,11 +198,14 @@ async def record_fires(db: Database, fires: Sequence[Fire], now: datetime) -> in
             )
         fired = stamp if note is not None else None
         moves.append({**where, "next": following, "zone": zone, "fired": fired})
-    async with db.transaction() as conn:
+
+    def record(conn: Conn) -> int:
         queued = 0
         if queues:
             # First, while next_fire_at still says which reminders are unchanged.
-            cursor = await conn.executemany(_QUEUE, queues)
-            queued = max(int(cursor.rowcount), 0)
-        await conn.executemany(_MOVE, moves)
-    return queued
+            queued = max(int(conn.executemany(_QUEUE, queues).rowcount), 0)
+        conn.executemany(_MOVE, moves)
+        return queued
+
+    # A round may queue a hundred thousand rows: in the writer thread, the loop stays free.
+    return await db.write(record, long=True)

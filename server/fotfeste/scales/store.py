@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.ids import new_id
 
 _RESPONSE_COLUMNS = (
@@ -36,16 +36,17 @@ async def insert_response(
     None, and nothing stored, when the account already answered `instrument` `per_day` times
     on `answered_on` (a retry of one of those still returns it)."""
     response_id = new_id()
-    async with db.transaction() as conn:
-        today = await conn.execute_fetchall(
+
+    def insert(conn: Conn) -> Row | None:
+        today = conn.execute(
             "SELECT count(*) FROM scale_responses"
             " WHERE account_id = ? AND instrument = ? AND answered_on = ?"
             "  AND (? IS NULL OR client_id IS NOT ?)",
             (account_id, instrument, answered_on.isoformat(), client_id, client_id),
-        )
-        if next(iter(today))[0] >= per_day:
+        ).fetchone()[0]
+        if today >= per_day:
             return None
-        await conn.execute(
+        conn.execute(
             "INSERT INTO scale_responses (id, account_id, client_id, instrument, version, answers,"
             " score, band, safety, answered_at, answered_on)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -64,12 +65,14 @@ async def insert_response(
                 answered_on.isoformat(),
             ),
         )
-        rows = await conn.execute_fetchall(
+        stored: Row = conn.execute(
             f"SELECT {_RESPONSE_COLUMNS} FROM scale_responses"  # noqa: S608 - fixed columns
             " WHERE account_id = ? AND (id = ? OR client_id = ?)",
             (account_id, response_id, client_id),
-        )
-    return next(iter(rows))
+        ).fetchone()
+        return stored
+
+    return await db.write(insert)
 
 
 async def responses(db: Database, account_id: str, instrument: str | None) -> list[Row]:
@@ -119,13 +122,15 @@ async def enrolment(db: Database, account_id: str) -> tuple[str, date] | None:
 
 
 async def set_enrolment(db: Database, account_id: str, programme: str, start: date) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def put(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO enrolments (account_id, programme, start_date) VALUES (?, ?, ?)"
             " ON CONFLICT (account_id) DO UPDATE SET programme = excluded.programme,"
             " start_date = excluded.start_date",
             (account_id, programme, start.isoformat()),
         )
+
+    await db.write(put)
 
 
 async def cutoff_set(db: Database, account_id: str) -> str | None:
@@ -136,12 +141,14 @@ async def cutoff_set(db: Database, account_id: str) -> str | None:
 
 
 async def set_cutoff_set(db: Database, account_id: str, value: str | None) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def put(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO scale_settings (account_id, cutoff_set) VALUES (?, ?)"
             " ON CONFLICT (account_id) DO UPDATE SET cutoff_set = excluded.cutoff_set",
             (account_id, value),
         )
+
+    await db.write(put)
 
 
 async def help_region(db: Database, account_id: str) -> str | None:
@@ -152,12 +159,14 @@ async def help_region(db: Database, account_id: str) -> str | None:
 
 
 async def set_help_region(db: Database, account_id: str, region: str | None) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def put(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO help_settings (account_id, region) VALUES (?, ?)"
             " ON CONFLICT (account_id) DO UPDATE SET region = excluded.region",
             (account_id, region),
         )
+
+    await db.write(put)
 
 
 async def checkup_responses(db: Database, account_ids: Sequence[str] | None) -> list[Row]:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-import aiosqlite
-
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, IntegrityError, Row
 from fotfeste.errors import Conflict, NotFound
 from fotfeste.ids import new_id
 from fotfeste.staff.logic import new_referral_code
@@ -17,13 +14,11 @@ from fotfeste.staff.logic import new_referral_code
 # --- clinics and users ---------------------------------------------------------------------------
 async def create_clinic(db: Database, clock: Clock, name: str) -> str:
     clinic_id = new_id()
+    now = isoformat_utc(clock.now())
+    insert = "INSERT INTO clinics (id, name, created_at) VALUES (?, ?, ?)"
     try:
-        async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO clinics (id, name, created_at) VALUES (?, ?, ?)",
-                (clinic_id, name, isoformat_utc(clock.now())),
-            )
-    except sqlite3.IntegrityError:
+        await db.write(lambda conn: conn.execute(insert, (clinic_id, name, now)))
+    except IntegrityError:
         raise Conflict(f"A clinic named {name!r} already exists") from None
     return clinic_id
 
@@ -40,15 +35,18 @@ async def create_user(
 ) -> str:
     staff_id = new_id()
     now = isoformat_utc(clock.now())
+
+    def create(conn: Conn) -> None:
+        conn.execute(
+            "INSERT INTO staff_users (id, clinic_id, email, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (staff_id, clinic_id, email, password_hash, now),
+        )
+        audit(conn, clinic_id, staff_id, email, "user.created", email, now)
+
     try:
-        async with db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO staff_users (id, clinic_id, email, password_hash, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (staff_id, clinic_id, email, password_hash, now),
-            )
-            await audit(conn, clinic_id, staff_id, email, "user.created", email, now)
-    except sqlite3.IntegrityError:
+        await db.write(create)
+    except IntegrityError:
         raise Conflict(f"A staff user with the e-mail {email!r} already exists") from None
     return staff_id
 
@@ -73,69 +71,75 @@ async def set_password(
 ) -> None:
     """A new password: every session of the user ends (the caller opens a new one if it wants)."""
     now = isoformat_utc(clock.now())
-    async with db.transaction() as conn:
-        row = await _user(conn, staff_id)
-        await conn.execute(
+
+    def change(conn: Conn) -> None:
+        row = _user(conn, staff_id)
+        conn.execute(
             "UPDATE staff_users SET password_hash = ?, must_change_password = ?, failed_logins = 0,"
             " locked_until = NULL WHERE id = ?",
             (hashed, int(must_change), staff_id),
         )
-        await conn.execute("DELETE FROM staff_sessions WHERE staff_id = ?", (staff_id,))
+        conn.execute("DELETE FROM staff_sessions WHERE staff_id = ?", (staff_id,))
         action = "password.reset" if must_change else "password.changed"
-        await audit(conn, row["clinic_id"], staff_id, row["email"], action, "", now)
+        audit(conn, row["clinic_id"], staff_id, row["email"], action, "", now)
+
+    await db.write(change)
 
 
-async def _user(conn: aiosqlite.Connection, staff_id: str) -> Any:
-    rows = list(
-        await conn.execute_fetchall(
-            "SELECT clinic_id, email FROM staff_users WHERE id = ?", (staff_id,)
-        )
-    )
-    if not rows:
+def _user(conn: Conn, staff_id: str) -> Any:
+    row = conn.execute("SELECT clinic_id, email FROM staff_users WHERE id = ?", (staff_id,))
+    found = row.fetchone()
+    if found is None:
         raise NotFound("No such staff user")
-    return rows[0]
+    return found
 
 
 async def record_login_failure(
     db: Database, staff_id: str, failed: int, locked_until: str | None, now: str
 ) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def record(conn: Conn) -> None:
+        conn.execute(
             "UPDATE staff_users SET failed_logins = ?, locked_until = ? WHERE id = ?",
             (failed, locked_until, staff_id),
         )
         if locked_until is not None:
-            row = await _user(conn, staff_id)
-            await audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
+            row = _user(conn, staff_id)
+            audit(conn, row["clinic_id"], staff_id, row["email"], "login.locked", "", now)
+
+    await db.write(record)
 
 
 async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:
     """`chosen`: the staff member picked it (kept from then on); otherwise the login page's."""
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    await db.write(
+        lambda conn: conn.execute(
             "UPDATE staff_users SET locale = ?, locale_chosen = ? WHERE id = ?",
             (locale, int(chosen), staff_id),
         )
+    )
 
 
 # --- sessions ------------------------------------------------------------------------------------
 async def open_session(
     db: Database, staff_id: str, token_hash: str, csrf: str, now: str, expires: str
 ) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    def open_(conn: Conn) -> None:
+        conn.execute(
             "UPDATE staff_users SET failed_logins = 0, locked_until = NULL WHERE id = ?",
             (staff_id,),
         )
         # Expired sessions of anyone are cleared here: logins are rare, so this stays cheap.
-        await conn.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", (now,))
-        await conn.execute(
+        conn.execute("DELETE FROM staff_sessions WHERE expires_at <= ?", (now,))
+        conn.execute(
             "INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, created_at,"
             " last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
             (token_hash, staff_id, csrf, now, now, expires),
         )
-        row = await _user(conn, staff_id)
-        await audit(conn, row["clinic_id"], staff_id, row["email"], "login", "", now)
+        row = _user(conn, staff_id)
+        audit(conn, row["clinic_id"], staff_id, row["email"], "login", "", now)
+
+    await db.write(open_)
 
 
 async def session_row(db: Database, token_hash: str, now: str) -> Row | None:
@@ -149,21 +153,23 @@ async def session_row(db: Database, token_hash: str, now: str) -> Row | None:
 
 
 async def touch_session(db: Database, token_hash: str, now: str, expires: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    await db.write(
+        lambda conn: conn.execute(
             "UPDATE staff_sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
             (now, expires, token_hash),
         )
+    )
 
 
 async def close_session(db: Database, token_hash: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (token_hash,))
+    await db.write(
+        lambda conn: conn.execute("DELETE FROM staff_sessions WHERE token_hash = ?", (token_hash,))
+    )
 
 
 # --- audit ---------------------------------------------------------------------------------------
-async def audit(
-    conn: aiosqlite.Connection,
+def audit(
+    conn: Conn,
     clinic_id: str,
     staff_id: str | None,
     email: str,
@@ -171,7 +177,7 @@ async def audit(
     subject: str,
     at: str,
 ) -> None:
-    await conn.execute(
+    conn.execute(
         "INSERT INTO staff_audit (id, clinic_id, staff_id, staff_email, action, subject, at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (new_id(), clinic_id, staff_id, email, action, subject, at),
@@ -208,23 +214,26 @@ async def create_code(
     db: Database, clock: Clock, clinic_id: str, staff_id: str, email: str, fields: dict[str, Any]
 ) -> str:
     now = isoformat_utc(clock.now())
-    async with db.transaction() as conn:
+
+    def create(conn: Conn) -> str:
         for _ in range(20):  # 1.4 million codes: a clash is rare, and retried
             code = new_referral_code()
-            taken = await conn.execute_fetchall(
-                "SELECT 1 FROM referral_codes WHERE code = ?", (code,)
-            )
-            if not list(taken):
+            if (
+                conn.execute("SELECT 1 FROM referral_codes WHERE code = ?", (code,)).fetchone()
+                is None
+            ):
                 break
         else:
             raise Conflict("Could not find a free code; please try again")
-        await conn.execute(
+        conn.execute(
             _INSERT_CODE, (code, clinic_id, staff_id, now, *(fields[n] for n in CODE_FIELDS))
         )
-        await audit(
+        audit(
             conn, clinic_id, staff_id, email, "code.created", f"{code} {fields['programme']}", now
         )
-    return code
+        return code
+
+    return await db.write(create)
 
 
 _CODE_COLUMNS = "code, " + ", ".join(CODE_FIELDS) + ", activations, created_at, revoked_at"
@@ -252,14 +261,17 @@ async def revoke_code(
     db: Database, clock: Clock, clinic_id: str, staff_id: str, email: str, code: str
 ) -> None:
     now = isoformat_utc(clock.now())
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
+
+    def revoke(conn: Conn) -> None:
+        cursor = conn.execute(
             "UPDATE referral_codes SET revoked_at = ?"
             " WHERE clinic_id = ? AND code = ? AND revoked_at IS NULL",
             (now, clinic_id, code),
         )
         if cursor.rowcount == 1:
-            await audit(conn, clinic_id, staff_id, email, "code.revoked", code, now)
+            audit(conn, clinic_id, staff_id, email, "code.revoked", code, now)
+
+    await db.write(revoke)
 
 
 async def outcome_release(db: Database, clinic_id: str, period: str) -> bytes | None:
@@ -288,19 +300,20 @@ async def keep_outcome_release(
         if replace
         else "DO NOTHING"
     )
-    async with db.transaction() as conn:
-        sql = (
-            "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"  # noqa: S608 - fixed text
-            f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) {conflict}"
-        )
-        await conn.execute(sql, (clinic_id, period, epsilon, made_at, report))
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
-                (clinic_id, period),
-            )
-        )
-    return bytes(rows[0]["report"])
+    sql = (
+        "INSERT INTO staff_outcome_releases (clinic_id, period, epsilon, made_at, report)"  # noqa: S608 - fixed text
+        f" VALUES (?, ?, ?, ?, ?) ON CONFLICT (clinic_id, period) {conflict}"
+    )
+
+    def keep(conn: Conn) -> bytes:
+        conn.execute(sql, (clinic_id, period, epsilon, made_at, report))
+        stored = conn.execute(
+            "SELECT report FROM staff_outcome_releases WHERE clinic_id = ? AND period = ?",
+            (clinic_id, period),
+        ).fetchone()
+        return bytes(stored["report"])
+
+    return await db.write(keep)
 
 
 async def programme_counts(db: Database, clinic_id: str) -> list[Row]:
@@ -330,15 +343,14 @@ async def answer(db: Database, account_id: str, code: str, *, accept: bool, now:
     The first acceptance of a code by an account counts as its activation; linking again after
     leaving, declining or another code does not count again.
     """
-    async with db.transaction() as conn:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT counted FROM clinic_code_answers WHERE account_id = ? AND code = ?",
-                (account_id, code),
-            )
-        )
-        first_acceptance = accept and not (rows and rows[0]["counted"])
-        await conn.execute(
+
+    def record(conn: Conn) -> None:
+        row = conn.execute(
+            "SELECT counted FROM clinic_code_answers WHERE account_id = ? AND code = ?",
+            (account_id, code),
+        ).fetchone()
+        first_acceptance = accept and not (row is not None and row["counted"])
+        conn.execute(
             "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at, counted)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
             " accepted = excluded.accepted, answered_at = excluded.answered_at,"
@@ -346,11 +358,13 @@ async def answer(db: Database, account_id: str, code: str, *, accept: bool, now:
             (account_id, code, int(accept), now, int(accept)),
         )
         if accept:
-            await _link(conn, account_id, code, now)
+            _link(conn, account_id, code, now)
         if first_acceptance:
-            await conn.execute(
+            conn.execute(
                 "UPDATE referral_codes SET activations = activations + 1 WHERE code = ?", (code,)
             )
+
+    await db.write(record)
 
 
 async def answered(db: Database, account_id: str, code: str) -> bool:
@@ -360,16 +374,14 @@ async def answered(db: Database, account_id: str, code: str) -> bool:
     return row is not None
 
 
-async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str) -> None:
+def _link(conn: Conn, account_id: str, code: str, now: str) -> None:
     """Link the account to the code's clinic (linked_at stays when it already is)."""
-    current = list(
-        await conn.execute_fetchall(
-            "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
-        )
-    )
-    if current and current[0]["code"] == code:
+    current = conn.execute(
+        "SELECT code FROM clinic_links WHERE account_id = ?", (account_id,)
+    ).fetchone()
+    if current is not None and current["code"] == code:
         return
-    await conn.execute(
+    conn.execute(
         "INSERT INTO clinic_links (account_id, code, linked_at) VALUES (?, ?, ?)"
         " ON CONFLICT (account_id) DO UPDATE SET code = excluded.code,"
         " linked_at = excluded.linked_at",
@@ -378,8 +390,9 @@ async def _link(conn: aiosqlite.Connection, account_id: str, code: str, now: str
 
 
 async def unlink(db: Database, account_id: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM clinic_links WHERE account_id = ?", (account_id,))
+    await db.write(
+        lambda conn: conn.execute("DELETE FROM clinic_links WHERE account_id = ?", (account_id,))
+    )
 
 
 async def link_of(db: Database, account_id: str) -> Row | None:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from fotfeste.clock import isoformat_utc
-from fotfeste.db import Database, Row
+from fotfeste.db import Conn, Database, Row
 from fotfeste.staff import logic
 
 
@@ -83,8 +83,9 @@ async def _record_failure(
     capacity: int,
 ) -> None:
     """Store an unknown address's failures; forget lifted locks and all but the newest rows."""
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def record(conn: Conn) -> None:
+        conn.execute(
             "INSERT INTO staff_unknown_logins (address_hash, failed_logins, locked_until,"
             " updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (address_hash) DO UPDATE SET"
             " failed_logins = excluded.failed_logins, locked_until = excluded.locked_until,"
@@ -92,12 +93,14 @@ async def _record_failure(
             (address_hash, failed, locked_until, now),
         )
         # A lifted lock with no failures since is the same as no row at all.
-        await conn.execute(
+        conn.execute(
             "DELETE FROM staff_unknown_logins WHERE locked_until <= ? AND failed_logins = 0",
             (now,),
         )
-        await conn.execute(
+        conn.execute(
             "DELETE FROM staff_unknown_logins WHERE address_hash IN (SELECT address_hash"
             " FROM staff_unknown_logins ORDER BY updated_at DESC LIMIT -1 OFFSET ?)",
             (capacity,),
         )
+
+    await db.write(record)

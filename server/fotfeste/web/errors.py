@@ -10,6 +10,7 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 from litestar.types import ExceptionHandlersMap
 
+from fotfeste.db import Unavailable
 from fotfeste.errors import DomainError, TooManyWrites
 from fotfeste.kdf import KdfBusy
 
@@ -31,10 +32,15 @@ def domain_error(_: Request, exc: DomainError) -> Response[dict[str, object]]:  
     return _json(exc.status_code, exc.detail, extra, headers)
 
 
-def database_error(request: Request, exc: sqlite3.OperationalError) -> Response[dict[str, object]]:  # type: ignore[type-arg]
+def database_error(
+    request: Request,  # type: ignore[type-arg]
+    exc: sqlite3.OperationalError | Unavailable,
+) -> Response[dict[str, object]]:
     """A busy, locked or full database is a passing condition: 503 with Retry-After, not a 500."""
     message = str(exc).lower()
-    if any(word in message for word in ("locked", "busy", "full", "disk i/o")):
+    if isinstance(exc, Unavailable) or any(
+        word in message for word in ("locked", "busy", "full", "disk i/o")
+    ):
         log.warning("database unavailable on %s %s: %s", request.method, _route(request), exc)
         return _json(
             HTTP_503_SERVICE_UNAVAILABLE,
@@ -71,6 +77,7 @@ def _route(request: Request) -> str:  # type: ignore[type-arg]
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error,
     sqlite3.OperationalError: database_error,
+    Unavailable: database_error,
     KdfBusy: kdf_busy,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }

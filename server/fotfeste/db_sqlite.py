@@ -1,0 +1,152 @@
+"""SQLite underneath db.py: connections, a batch of write functions in one transaction, migrations.
+
+Synchronous functions on sqlite3 connections, called by fotfeste.db (on the event loop or in its
+writer and reader threads), and by backup.py for the migration numbers. Stores use fotfeste.db.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger("fotfeste.db")
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+# Every connection gets these. secure_delete overwrites deleted rows on disk: the data is sensitive
+# and "delete my account" must not leave it readable in free pages.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+    "PRAGMA temp_store=MEMORY",
+)
+# How long a write waits for another process to release SQLite's write lock.
+BUSY_SECONDS = 5.0
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """BEGIN IMMEDIATE found the database locked by another connection; nothing was done."""
+
+    def __init__(self, error: sqlite3.OperationalError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class MigrationError(RuntimeError):
+    """A migration file is malformed or failed; nothing of it was applied."""
+
+
+def open_connection(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def patiently(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
+    """Run work in the writer thread, where waiting for another process's lock blocks no one."""
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+    try:
+        return work()
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def run_batch(
+    conn: sqlite3.Connection, units: Sequence[Callable[[Any], Any]]
+) -> list[tuple[bool, Any]]:
+    """One transaction, one SAVEPOINT per unit."""
+    outcomes: list[tuple[bool, Any]] = []
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise Busy(error) from error
+        raise
+    try:
+        for unit in units:
+            conn.execute("SAVEPOINT unit")
+            try:
+                value = unit(conn)
+                if asyncio.iscoroutine(value):
+                    value.close()
+                    raise TypeError(f"{unit!r} is async; write functions are plain functions")
+            except Exception as exc:
+                if not conn.in_transaction:
+                    # SQLite abandoned the whole transaction (I/O error, full disk): the units
+                    # before this one are gone too, so the batch fails as a whole.
+                    raise
+                conn.execute("ROLLBACK TO unit")
+                conn.execute("RELEASE unit")
+                outcomes.append((False, exc))
+            else:
+                conn.execute("RELEASE unit")
+                outcomes.append((True, value))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+def truncating_checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def passive_checkpoint(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> list[str]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+    applied = []
+    for version, name, path in migration_files(directory):
+        if version in done:
+            continue
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"{path.read_text(encoding='utf-8')}\n;\n"
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            f"VALUES ({version}, '{name}', '{now}');\n"
+            "COMMIT;"
+        )
+        try:
+            conn.executescript(script)
+        except Exception as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise MigrationError(f"migration {path.name} failed: {exc}") from exc
+        log.info("applied migration %s", path.name)
+        applied.append(path.name)
+    return applied
+
+
+def migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
+    seen: dict[int, str] = {}
+    for path in sorted(directory.glob("*.sql")):
+        if path.name.endswith(".postgresql.sql"):
+            continue  # PostgreSQL's own text of the migration of that number (db_postgres.py)
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")
+        version = int(match.group(1))
+        if version in seen:
+            raise MigrationError(f"{path.name} and {seen[version]} share number {version}")
+        seen[version] = path.name
+        yield version, match.group(2), path
