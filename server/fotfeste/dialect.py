@@ -2,8 +2,9 @@
 
 Each statement is translated once and cached. What is translated: `?` and `:name` placeholders,
 `INSERT OR IGNORE`, scalar min()/max(), `IS [NOT] ?`, json_each(?), instr(), `COLLATE NOCASE`,
-`LIMIT -1`, randomblob() ids, printf() of hex ids, R*Tree box tests and rowid (PostgreSQL's
-tables carry a `seq` column in its place). String literals are left alone.
+`LIMIT -1`, randomblob() ids, printf() of hex ids, R*Tree box tests, claims (FOR UPDATE SKIP
+LOCKED) and rowid (PostgreSQL's tables carry a `seq` column in its place). String literals are
+left alone.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ _RANDOM_ID = re.compile(r"lower\(hex\(randomblob\(16\)\)\)", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
 _MINMAX = re.compile(r"\b(min|max)\(", re.IGNORECASE)
 _PRINTF_HEX = re.compile(r"%0(\d+)x")
+# A claim: UPDATE t … WHERE id IN (SELECT id FROM t … LIMIT n). SQLite runs one writer at a time;
+# on PostgreSQL two processes would pick the same rows, so the inner SELECT locks what it picks
+# and skips what another claim holds.
+_CLAIM = re.compile(
+    r"^(\s*UPDATE\s+(\w+)\s+SET\b.*?\bIN\s*\(\s*SELECT\s+\w+\s+FROM\s+\2\b[^()]*?"
+    r"\bLIMIT\s+(?:%s|%\(\w+\)s|\d+))(\s*\))",
+    re.IGNORECASE | re.DOTALL,
+)
 # An R*Tree overlap test, as meetings/store.py writes it: the same boxes, `&&` on GiST's index.
 _RTREE_BOX = re.compile(
     r"\((\w+)\.max_lat >= (%\(\w+\)s) AND \1\.min_lat <= (%\(\w+\)s)"
@@ -143,6 +152,7 @@ def to_postgresql(sql: str) -> str:
     sql = _LIMIT_ALL.sub("LIMIT ALL", sql)
     sql = _ROWID.sub("seq", sql)
     sql = _RTREE_BOX.sub(_BOX, sql)
+    sql = _CLAIM.sub(r"\1 FOR UPDATE SKIP LOCKED\3", sql)
     sql = _scalar_minmax(sql)
     if ignore:
         returning = _RETURNING.search(sql)
