@@ -6,7 +6,10 @@ and gives every server a fresh database of its own, as every SQLite server has i
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fotfeste.pgcluster import Cluster
@@ -15,6 +18,7 @@ ENGINES = ("sqlite", "postgresql")
 engine = "sqlite"
 _cluster: Cluster | None = None
 _numbers = itertools.count(1)
+_template: str | None = None
 
 
 def cluster() -> Cluster:
@@ -25,13 +29,42 @@ def cluster() -> Cluster:
     return _cluster
 
 
-def new_postgresql_database() -> str:
+def _migrated_template(server: Cluster) -> str:
+    """A database with every migration applied, copied for each server (a copy is ~10x faster)."""
+    global _template
+    if _template is None:
+        import psycopg
+
+        from fotfeste.clock import FixedClock
+        from fotfeste.db_postgres import PostgresDatabase
+
+        with psycopg.connect(server.url_for("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE fotfeste_template")
+
+        async def migrate() -> None:
+            db = PostgresDatabase(server.url_for("fotfeste_template"), readers=1)
+            await db.connect()
+            try:
+                await db.migrate(FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+            finally:
+                await db.close()
+
+        # Called from sync fixtures, possibly under a running loop: a thread of its own.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, migrate()).result()
+        _template = "fotfeste_template"
+    return _template
+
+
+def new_postgresql_database(*, migrated: bool = True) -> str:
+    """A fresh database: with every migration applied (the default) or empty."""
     import psycopg
 
     server = cluster()
     name = f"test_{next(_numbers)}"
+    template = f" TEMPLATE {_migrated_template(server)}" if migrated else ""
     with psycopg.connect(server.url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}{template}")
     return server.url_for(name)
 
 
@@ -43,7 +76,8 @@ def database_url(data_dir: Path) -> str | None:
 
 
 def stop() -> None:
-    global _cluster
+    global _cluster, _template
     if _cluster is not None:
         _cluster.stop()
         _cluster = None
+        _template = None

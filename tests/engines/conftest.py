@@ -34,7 +34,7 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
 async def postgresql_db() -> AsyncIterator[Database]:
     from fotfeste.db_postgres import PostgresDatabase
 
-    db = PostgresDatabase(engine.new_postgresql_database(), readers=2)
+    db = PostgresDatabase(engine.new_postgresql_database(migrated=False), readers=2)
     await db.connect()
     await db.migrate(CLOCK)
     yield db  # type: ignore[misc]
