@@ -19,6 +19,7 @@ engine = "sqlite"
 _cluster: Cluster | None = None
 _numbers = itertools.count(1)
 _template: str | None = None
+_by_data_dir: dict[Path, str] = {}
 
 
 def cluster() -> Cluster:
@@ -69,10 +70,15 @@ def new_postgresql_database(*, migrated: bool = True) -> str:
 
 
 def database_url(data_dir: Path) -> str | None:
-    """FOTFESTE_DATABASE_URL for a server with this data dir: None means its SQLite file."""
-    if engine == "postgresql":
-        return new_postgresql_database()
-    return None
+    """FOTFESTE_DATABASE_URL for a server with this data dir: None means its SQLite file.
+
+    One database per data dir, so a server restarted on the same dir finds its data again.
+    """
+    if engine != "postgresql":
+        return None
+    if data_dir not in _by_data_dir:
+        _by_data_dir[data_dir] = new_postgresql_database()
+    return _by_data_dir[data_dir]
 
 
 def stop() -> None:
@@ -81,3 +87,4 @@ def stop() -> None:
         _cluster.stop()
         _cluster = None
         _template = None
+        _by_data_dir.clear()
