@@ -27,7 +27,7 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    from fotfeste import backup
+    from fotfeste import backup, copy_to
     from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
     from fotfeste.scales import cli as resources_cli
@@ -46,6 +46,12 @@ def _extensions() -> list[Extension]:
             "replace the database with the backup at PATH (server stopped)",
             backup.add_restore_arguments,
             backup.run_restore,
+        ),
+        Extension(
+            "copy-to",
+            "copy the SQLite database into an empty PostgreSQL one (server stopped)",
+            copy_to.add_arguments,
+            copy_to.run,
         ),
         Extension(
             "resources",
