@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests import engine
+
 # Stockholm Centralstation is the search point; the others are at known distances from it.
 CENTRAL = (59.3303, 18.0588)
 FEED: list[dict[str, Any]] = [
@@ -103,6 +105,9 @@ FEED: list[dict[str, Any]] = [
 def run_import(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`fotfeste meetings import …` against a data dir, as an operator runs it."""
     env = {**os.environ, "FOTFESTE_DATA_DIR": str(data_dir)}
+    url = engine.database_url(data_dir)  # the server's own database when it is not SQLite
+    if url is not None:
+        env["FOTFESTE_DATABASE_URL"] = url
     return subprocess.run(
         [sys.executable, "-m", "fotfeste", "meetings", "import", *args],
         env=env,
