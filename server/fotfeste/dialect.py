@@ -24,6 +24,16 @@ _INSERT_OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?(?=%s|%\(\w+\)s)", re.IGNORECASE)
 _JSON_EACH = re.compile(r"\bjson_each\(\s*(%s|%\(\w+\)s)\s*\)", re.IGNORECASE)
+_JSON_EACH_AS = re.compile(
+    r"\bjson_each\(\s*(%s|%\(\w+\)s)\s*\)\s+(?!(?:WHERE|CROSS|JOIN|ON|AND|OR|GROUP|ORDER|LIMIT)\b)(\w+)",
+    re.IGNORECASE,
+)
+# SQLite's tricks to steer its planner: `CROSS JOIN … ON` fixes the join order, a unary `+`
+# keeps a column off an index. PostgreSQL has neither spelling (and plans for itself).
+_CROSS_JOIN_ON = re.compile(
+    r"\bCROSS\s+JOIN\s+(\w+(?:\s+(?:AS\s+)?\w+)?)(?=\s+ON\b)", re.IGNORECASE
+)
+_UNARY_PLUS = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])")
 _INSTR = re.compile(r"\binstr\(", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s*=\s*(%s|%\(\w+\)s)\s+COLLATE\s+NOCASE", re.IGNORECASE)
 _LIMIT_ALL = re.compile(r"\bLIMIT\s+-1\b", re.IGNORECASE)
@@ -146,7 +156,12 @@ def to_postgresql(sql: str) -> str:
     sql = _IS_PARAM.sub(
         lambda m: "IS DISTINCT FROM " if m.group(1) else "IS NOT DISTINCT FROM ", sql
     )
+    sql = _JSON_EACH_AS.sub(
+        r"json_array_elements_text(\1::json) WITH ORDINALITY AS \2(value, key)", sql
+    )
     sql = _JSON_EACH.sub(r"json_array_elements_text(\1::json)", sql)
+    sql = _CROSS_JOIN_ON.sub(r"JOIN \1", sql)
+    sql = _UNARY_PLUS.sub("", sql)
     sql = _INSTR.sub("strpos(", sql)
     sql = _NOCASE.sub(r"lower(\1) = lower(\2)", sql)
     sql = _LIMIT_ALL.sub("LIMIT ALL", sql)
