@@ -73,3 +73,21 @@ def _fields(settings: object) -> dict[str, object]:
     import msgspec
 
     return msgspec.structs.asdict(settings)  # type: ignore[arg-type]
+
+
+def test_backup_and_restore_point_postgresql_to_its_own_tools(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = engine.new_postgresql_database(migrated=False)
+    for command in (["backup", str(tmp_path / "b.sqlite3")], ["restore", str(tmp_path / "b")]):
+        done = subprocess.run(
+            [sys.executable, "-m", "fotfeste", *command],
+            env={"FOTFESTE_DATABASE_URL": url, "FOTFESTE_DATA_DIR": str(tmp_path), "PATH": ""},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "pg_basebackup" in done.stdout
