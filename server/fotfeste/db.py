@@ -1,39 +1,44 @@
-"""The database: one way to write (`write(fn)`), reads, migrations; the only module knowing SQLite.
+"""The database: one way to write, `await db.write(fn)`; reads; migrations. Stores see only this.
 
-How to use it (the whole public interface; a PostgreSQL backend offers the same):
+The whole public interface (a PostgreSQL backend, issue 19, offers the same):
 
-Writes. `await db.write(fn)` runs `fn(conn)`, a plain synchronous function, as one transaction and
-returns what fn returned once that transaction is committed. If fn raises, nothing it did is kept
-and the exception reaches the caller (a constraint violation arrives as `db.IntegrityError`).
-fn does SQL only: everything it needs (hashes, the time, fetched feeds, other reads that may wait)
-is computed before, outside; it cannot await, so no transaction is ever held open across an await.
-This is Datasette's `execute_write_fn(fn)`, with two differences measured on bench.checkins:
+Writes. `await db.write(fn)` runs `fn(conn)`, a plain synchronous function, as one transaction,
+and returns what fn returned once that transaction is committed. If fn raises, nothing it did is
+kept and the exception reaches the caller (a constraint violation as `IntegrityError`, a locked or
+full database as `Unavailable`, which the API answers with 503). fn does SQL and nothing else: what
+it needs (argon2 hashes, the time, fetched feeds, reads that may wait) is computed before it, and
+what it returns is acted on after; it cannot await, so no transaction is ever held open across an
+await. One statement reads well as a lambda: `await db.write(lambda conn: conn.execute(sql, args))`.
+This is Datasette's `execute_write_fn(fn)`; how it runs, measured on bench.checkins:
 
-- short writes (a few indexed statements: a check-in, a setting, a login) run on the event loop
-  thread, and concurrent ones share one commit (group commit), each in its own SAVEPOINT so a
-  failing fn is rolled back alone;
-- `await db.write(fn, long=True)` is for writes that may take longer than a few milliseconds
-  (deleting an account, importing 100k meetings, a batch over many rows): fn runs in the writer
-  thread, alone in its transaction, and the event loop keeps serving requests meanwhile.
-  Same contract otherwise. When in doubt, say long=True: it costs a thread hop, never correctness.
+- short writes (the default; a few indexed statements: a check-in, a setting, a login) run on the
+  event loop thread, and those that arrive together share one commit (group commit), each inside
+  its own SAVEPOINT so a failing fn is rolled back alone (bench.checkins, 64 clients, 2026-12-03:
+  1,840 check-ins/s at 143 µs of CPU each; one transaction each, 1,506/s at 197 µs; Datasette's
+  way, each in the writer thread, 1,260/s at 460 µs);
+- `await db.write(fn, long=True)`: for writes that may take more than a few milliseconds (deleting
+  an account, importing 100,000 meetings, a scheduler round, a batch of outbox rows). fn runs in
+  the writer thread, alone in its transaction, while the event loop keeps serving requests. Same
+  contract otherwise. When in doubt, say long=True: it costs a thread hop, never correctness.
 
-Writes are serialised: one transaction at a time, across both kinds.
+Writes are serialised: one transaction at a time, of either kind.
 
-Reads run on reader threads and see committed data:
-- `await db.fetchall(sql, params)` -> list of rows; `fetchone` -> row or None; `fetchval` -> the
-  first column of the first row or None. Use these by default.
+Reads see committed data:
+- `await db.fetchall(sql, params)` -> list of rows, `fetchone` -> a row or None, `fetchval` -> the
+  first column of the first row or None: run in a pool of reader threads. Use these by default.
 - `await db.lookup(sql, params)` -> list of rows, run right on the event loop: only for reads by
-  primary key or unique index on the hottest paths (the token check), where the hop to a thread
-  costs more than the read. Anything that may touch many rows must use fetchall.
+  primary key or unique index on hot paths (the token check, GET /api/me), where the hop to a
+  thread costs more than the read (about a quarter of the CPU of fetchall for such a read). Never
+  for anything that may touch many rows.
 
-The connection fn receives is typed as `Conn` below, and stores use only that: `conn.execute(sql,
-params)` returning a cursor with fetchone/fetchall/rowcount, and `conn.executemany(sql, rows)`.
+The connection fn gets is typed as `Conn` below, and stores use nothing else: `conn.execute(sql,
+params)` returning a `Cursor` (fetchone, fetchall, rowcount) and `conn.executemany(sql, rows)`.
 SQL uses `?` or `:name` placeholders; rows are read as row["col"] or row[0]; new ids come back
-with RETURNING (there is no lastrowid). Nothing SQLite-specific (PRAGMA, executescript, sqlite3
-errors) leaves this module.
+with RETURNING (there is no lastrowid). SQLite itself (PRAGMAs, executescript, sqlite3's errors)
+stays in this module and db_sqlite.py.
 
 Schema: `migrate(clock)` applies the numbered .sql files; `tables()`, `columns(table)` and
-`foreign_keys(table)` describe the schema (account export/delete is derived from it);
+`foreign_keys(table)` describe the schema (account export and delete are derived from it);
 `checkpoint()` makes deleted personal data unreadable on disk (a no-op where that does not apply).
 """
 
@@ -48,14 +53,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from fotfeste.clock import Clock, isoformat_utc
-
-if TYPE_CHECKING:
-    from fotfeste.settings import Settings
 from fotfeste.db_sqlite import (
     BUSY_SECONDS,
     MIGRATIONS_DIR,
     Busy,
-    MigrationError,
     apply_migrations,
     open_connection,
     passive_checkpoint,
@@ -63,24 +64,15 @@ from fotfeste.db_sqlite import (
     run_batch,
     truncating_checkpoint,
 )
+from fotfeste.db_sqlite import (
+    MigrationError as MigrationError,
+)
 
-__all__ = [
-    "MIGRATIONS_DIR",
-    "Conn",
-    "Cursor",
-    "Database",
-    "IntegrityError",
-    "MigrationError",
-    "Params",
-    "Row",
-    "Unavailable",
-    "WriteFn",
-    "open_database",
-]
+if TYPE_CHECKING:
+    from fotfeste.settings import Settings
 
 Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
 
 class Row(Protocol):
@@ -142,6 +134,10 @@ class Database:
         self._write_lock = asyncio.Lock()
         # Reads: a pool of threads, each with its own read-only connection (opened on first use).
         self._read_threads: ThreadPoolExecutor | None = None
+        # A read is handed to a thread only when one is free: queued reads wait on the loop, so
+        # busy reader threads do not run back to back and starve the loop of the GIL (measured
+        # on bench.loadtest: without this, the p50 of check-ins was 4 times as long).
+        self._read_slots = asyncio.Semaphore(self._reader_count)
         self._read_local = threading.local()
         self._read_conns: list[sqlite3.Connection] = []
         self._read_conns_lock = threading.Lock()
@@ -232,6 +228,7 @@ class Database:
         conn, thread = self._writer()
         loop = asyncio.get_running_loop()
         async with self._write_lock:
+            changes = conn.total_changes
             try:
                 [(ok, value)] = await loop.run_in_executor(
                     thread, patiently, conn, lambda: run_batch(conn, [fn])
@@ -240,7 +237,10 @@ class Database:
                 raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
             except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
                 raise _engine_neutral(exc)  # noqa: B904 - its cause is set
-        self._checkpoint_in_background()  # a long write may have grown the WAL a lot
+            # Counted in rows: a long write may have grown the WAL a lot.
+            self._units_since_checkpoint += max(1, conn.total_changes - changes)
+        if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
+            self._checkpoint_in_background()
         if not ok:
             raise _engine_neutral(value)
         return value  # type: ignore[no-any-return]
@@ -323,14 +323,21 @@ class Database:
         """
         if self._inline is None:
             raise RuntimeError("Database.connect() has not been called")
-        return self._inline.execute(sql, params).fetchall()
+        try:
+            return self._inline.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise _engine_neutral(exc)  # noqa: B904 - its cause is set
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         if self._read_threads is None:
             raise RuntimeError("Database.connect() has not been called")
-        return await asyncio.get_running_loop().run_in_executor(
-            self._read_threads, self._read, sql, params
-        )
+        try:
+            async with self._read_slots:
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._read_threads, self._read, sql, params
+                )
+        except sqlite3.OperationalError as exc:
+            raise _engine_neutral(exc)  # noqa: B904 - its cause is set
 
     def _read(self, sql: str, params: Params) -> list[Row]:
         """In a reader thread, on that thread's own connection."""

@@ -27,8 +27,8 @@ from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import MIGRATIONS_DIR, IntegrityError, MigrationError, Unavailable, WriteFn
-from fotfeste.db_sqlite import migration_files
+from fotfeste.db import IntegrityError, MigrationError, Unavailable, WriteFn
+from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
 log = logging.getLogger(__name__)

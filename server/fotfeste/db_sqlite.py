@@ -64,7 +64,7 @@ def patiently(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
 
 
 def run_batch(
-    conn: sqlite3.Connection, units: Sequence[Callable[[Any], Any]]
+    conn: sqlite3.Connection, units: Sequence[Callable[[sqlite3.Connection], Any]]
 ) -> list[tuple[bool, Any]]:
     """One transaction, one SAVEPOINT per unit."""
     outcomes: list[tuple[bool, Any]] = []
