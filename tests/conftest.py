@@ -16,6 +16,7 @@ import pytest
 
 from fotfeste.clock import FixedClock
 from fotfeste.db import Database
+from tests import engine
 from tests.server import (  # noqa: F401 - re-exported: test modules import them from here
     DEFAULT_NOW,
     LiveServer,
@@ -26,6 +27,23 @@ from tests.server import (  # noqa: F401 - re-exported: test modules import them
 )
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=engine.ENGINES,
+        default="sqlite",
+        help="the engine behind the test servers (postgresql: a throwaway cluster)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    engine.engine = config.getoption("--database")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    engine.stop()
 
 
 @pytest.fixture(scope="session")

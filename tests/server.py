@@ -30,11 +30,13 @@ from typing import Any, TypeVar
 import httpx
 import uvicorn
 
+from fotfeste import db as fotfeste_db
 from fotfeste.app import create_app
 from fotfeste.clock import FixedClock
 from fotfeste.db import Database
 from fotfeste.settings import RateLimit, Settings
 from fotfeste.web.proxy import ForwardedFor
+from tests import engine
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +57,9 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     fixture) and `ServerProcess` (as FOTFESTE_* variables, see `database_env`) all follow.
     """
     values: dict[str, Any] = {"data_dir": data_dir}
+    url = engine.database_url(data_dir)  # None for SQLite; kept per data dir across restarts
+    if url is not None:
+        values["database_url"] = url
     return values
 
 
@@ -67,7 +72,7 @@ def database_env(data_dir: Path) -> dict[str, str]:
 
 def open_database(settings: Settings) -> Database:
     """A (not yet connected) Database for these settings, as the app would open it."""
-    return Database(settings.database_path, readers=2)
+    return fotfeste_db.open_database(settings, readers=2)
 
 
 # --- in-process servers --------------------------------------------------------------------

@@ -24,7 +24,7 @@ from fotfeste.accounts.quota import WriteQuota
 from fotfeste.accounts.routes import AccountsController, MeController
 from fotfeste.clock import Clock, SystemClock
 from fotfeste.content.routes import ArticlesController
-from fotfeste.db import Database
+from fotfeste.db import Database, open_database
 from fotfeste.demo import load_demo
 from fotfeste.fhir.routes import FhirExportController, QuestionnaireController
 from fotfeste.meetings.feeds import meeting_feed_refresher
@@ -69,11 +69,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     """The whole application; tests pass their own settings and clock."""
     clock = clock or SystemClock()
     _quiet_loggers()
-    db = Database(
-        settings.database_path,
-        readers=settings.reader_connections,
-        group_commit=settings.group_commit,
-    )
+    db = open_database(settings)
     push = PushService(settings, db, clock)
     push.producers.extend(push_producers(db, clock))
     access_stats = AccessStats()

@@ -190,7 +190,19 @@ def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="the new backup file (must not exist)")
 
 
+def _postgresql(command: str, settings: Settings) -> bool:
+    """These commands copy SQLite's file; PostgreSQL has its own tools."""
+    if settings.postgresql:
+        print(
+            f"fotfeste {command}: the database is PostgreSQL; use pg_basebackup and WAL"
+            " archiving, or pg_dump (deploy/postgresql.md)"
+        )
+    return settings.postgresql
+
+
 def run_backup(args: argparse.Namespace, settings: Settings) -> int:
+    if _postgresql("backup", settings):
+        return 2
     try:
         summary = backup(settings.database_path, args.path)
     except BackupError as exc:
@@ -205,6 +217,8 @@ def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_restore(args: argparse.Namespace, settings: Settings) -> int:
+    if _postgresql("restore", settings):
+        return 2
     try:
         summary, kept = restore(args.path, settings.database_path, now=SystemClock().now())
     except BackupError as exc:

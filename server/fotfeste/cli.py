@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Database
+from fotfeste.db import open_database
 from fotfeste.settings import Settings, SettingsError, settings_from_env
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -28,7 +28,7 @@ class Extension(NamedTuple):
 
 def _extensions() -> list[Extension]:
     """Each domain with operator commands lists its Extension here."""
-    from fotfeste import backup
+    from fotfeste import backup, copy_to
     from fotfeste.meetings import cli as meetings_cli
     from fotfeste.push import cli as push_cli
     from fotfeste.scales import cli as resources_cli
@@ -47,6 +47,12 @@ def _extensions() -> list[Extension]:
             "replace the database with the backup at PATH (server stopped)",
             backup.add_restore_arguments,
             backup.run_restore,
+        ),
+        Extension(
+            "copy-to",
+            "copy the SQLite database into an empty PostgreSQL one (server stopped)",
+            copy_to.add_arguments,
+            copy_to.run,
         ),
         Extension(
             "resources",
@@ -119,7 +125,7 @@ def _serve_processes(args: argparse.Namespace, settings: Settings, options: dict
 
 def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     async def run() -> list[str]:
-        db = Database(settings.database_path, readers=1)
+        db = open_database(settings, readers=1)
         await db.connect()
         try:
             return await db.migrate(SystemClock())

@@ -50,7 +50,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db_sqlite import (
@@ -67,6 +67,9 @@ from fotfeste.db_sqlite import (
 from fotfeste.db_sqlite import (
     MigrationError as MigrationError,
 )
+
+if TYPE_CHECKING:
+    from fotfeste.settings import Settings
 
 Params = Sequence[Any] | Mapping[str, Any]
 T = TypeVar("T")
@@ -399,3 +402,18 @@ def _engine_neutral(exc: BaseException) -> BaseException:
 def _passing(exc: sqlite3.OperationalError) -> bool:
     message = str(exc).lower()
     return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
+
+
+def open_database(settings: Settings, *, readers: int | None = None) -> Database:
+    """The engine FOTFESTE_DATABASE_URL names: SQLite (the default) or PostgreSQL.
+
+    PostgreSQL's class (db_postgres.py) offers the same public interface; it is imported only
+    when asked for, so a SQLite deployment needs no PostgreSQL driver.
+    """
+    count = settings.reader_connections if readers is None else readers
+    if settings.postgresql and settings.database_url is not None:
+        from fotfeste.db_postgres import PostgresDatabase
+
+        url, commit = settings.database_url, settings.group_commit
+        return cast(Database, PostgresDatabase(url, readers=count, group_commit=commit))
+    return Database(settings.database_path, readers=count, group_commit=settings.group_commit)

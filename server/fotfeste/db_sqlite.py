@@ -140,6 +140,8 @@ def apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> lis
 def migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:
     seen: dict[int, str] = {}
     for path in sorted(directory.glob("*.sql")):
+        if path.name.endswith(".postgresql.sql"):
+            continue  # PostgreSQL's own text of the migration of that number (db_postgres.py)
         match = _MIGRATION_NAME.match(path.name)
         if match is None:
             raise MigrationError(f"{path.name}: migration files are named NNNN_name.sql")

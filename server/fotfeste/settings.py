@@ -75,6 +75,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything a deployment can tune. Passed into create_app; never read from globals."""
 
     data_dir: Path = Path("var")
+    # FOTFESTE_DATABASE_URL: None (or sqlite:///path) is SQLite; postgresql://… is PostgreSQL.
+    database_url: str | None = None
     pwa_dir: Path = _REPO_PWA_DIR
     public_url: str = "http://127.0.0.1:8000"
     demo: bool = False  # demo meetings at start: `make run` turns them on (FOTFESTE_DEMO=1)
@@ -145,7 +147,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def database_path(self) -> Path:
+        if self.database_url is not None and self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
         return self.data_dir / "fotfeste.sqlite3"
+
+    @property
+    def postgresql(self) -> bool:
+        return self.database_url is not None and self.database_url.startswith(
+            ("postgresql://", "postgres://")
+        )
+
+
+def _database_url(text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    if text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
+        return text
+    raise SettingsError("must be sqlite:///path/to/file or postgresql://user@host/database")
 
 
 def _bool(name: str, text: str) -> bool:
@@ -219,6 +240,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     readers: dict[str, tuple[str, Callable[[str], object]]] = {
         "FOTFESTE_DATA_DIR": ("data_dir", Path),
+        "FOTFESTE_DATABASE_URL": ("database_url", _database_url),
         "FOTFESTE_PWA_DIR": ("pwa_dir", Path),
         "FOTFESTE_PUBLIC_URL": ("public_url", lambda t: t.rstrip("/")),
         "FOTFESTE_DEMO": ("demo", lambda t: _bool("FOTFESTE_DEMO", t)),

@@ -13,13 +13,14 @@ from fotfeste.accounts.auth import (
     requires_account,
 )
 from fotfeste.accounts.quota import WriteQuota
-from fotfeste.accounts.store import account_for_token, last_seen, profile_row
+from fotfeste.accounts.store import account_for_token, export, last_seen, profile_row
 
 __all__ = [
     "WriteQuota",
     "account_for_token",
     "account_from_token",
     "bearer_token",
+    "export",
     "last_seen",
     "profile_row",
     "provide_account",

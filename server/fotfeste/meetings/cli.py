@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Database
+from fotfeste.db import open_database
 from fotfeste.meetings.importer import FORMATS, ImportReport, import_source
 from fotfeste.meetings.logic import SourceError, is_timezone
 from fotfeste.settings import Settings
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _import(args: argparse.Namespace, settings: Settings, bar: ProgressBar) -> ImportReport:
-    db = Database(settings.database_path, readers=1)
+    db = open_database(settings, readers=1)
     await db.connect()
     try:
         clock = SystemClock()

@@ -100,7 +100,7 @@ async def _soonest_in_sql(
     key = f"coalesce((({start} - :now) % {_WEEK} + {_WEEK}) % {_WEEK}, -1)"
     return await db.fetchall(
         f"WITH inside AS MATERIALIZED (SELECT * FROM ("  # noqa: S608 - fixed fragments, values bound
-        f"  SELECT m.pk AS pk, {key} AS k, {distance_sql()} AS distance {inside})"
+        f"  SELECT m.pk AS pk, {key} AS k, {distance_sql()} AS distance {inside}) AS candidates"
         "  WHERE distance <= :radius)"
         f" SELECT {_columns('m')}, inside.distance AS distance FROM inside"
         " JOIN meetings m ON m.pk = inside.pk WHERE inside.k <= :slack + coalesce("

@@ -185,7 +185,7 @@ async def _within(
                 f" SELECT * FROM (SELECT {_columns('m')}, {distance_sql()} AS distance"
                 "  FROM top JOIN meetings m ON m.pk = top.pk"
                 "  WHERE m.temporarily_closed = 0 AND m.attendance != 'online')"
-                " WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
+                " AS candidates WHERE distance <= :radius ORDER BY distance, id LIMIT :limit",
                 params,
             )
             _sql_math = True

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Database
+from fotfeste.db import Database, open_database
 from fotfeste.errors import DomainError
 from fotfeste.settings import Settings
 from fotfeste.staff import logic, sessions, store
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _with_db(settings: Settings, action: Callable[[Database], Awaitable[str]]) -> str:
-    db = Database(settings.database_path, readers=1)
+    db = open_database(settings, readers=1)
     await db.connect()
     try:
         await db.migrate(SystemClock())

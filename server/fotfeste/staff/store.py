@@ -374,7 +374,7 @@ async def answer(db: Database, account_id: str, code: str, *, accept: bool, now:
             "INSERT INTO clinic_code_answers (account_id, code, accepted, answered_at, counted)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, code) DO UPDATE SET"
             " accepted = excluded.accepted, answered_at = excluded.answered_at,"
-            " counted = max(counted, excluded.counted)",
+            " counted = max(clinic_code_answers.counted, excluded.counted)",
             (account_id, code, int(accept), now, int(accept)),
         )
         if accept:

@@ -1,0 +1,356 @@
+"""The Database on PostgreSQL: the same public interface as db.py's, the same SQL (dialect.py).
+
+Driver: psycopg 3. Its sync and async APIs share adapters, so the stores' synchronous write
+units (plain functions on a connection, written for sqlite3) run unchanged in one writer thread
+on a sync connection, while reads use an async pool on the event loop. Writes are group-committed
+per process as on SQLite (one transaction, one SAVEPOINT per unit); several processes write at
+once, and PostgreSQL's row locks keep them apart.
+
+Errors are db.py's: a constraint violation is db.IntegrityError, a server that cannot be reached
+(restarting, failing over) db.Unavailable, which the API answers with 503 and Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import adapt, pq
+from psycopg.rows import RowMaker
+from psycopg_pool import AsyncConnectionPool
+
+from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db import IntegrityError, MigrationError, Unavailable, WriteFn
+from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
+from fotfeste.dialect import schema_to_postgresql, to_postgresql
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Params = Sequence[Any] | dict[str, Any]
+_MAX_BATCH = 256
+# One number for every Fotfeste advisory lock, the second key names the job.
+ADVISORY_NAMESPACE = 0x466F7466  # "Fotf"
+
+
+class Row(tuple[Any, ...]):
+    """A row read by position or by column name, as sqlite3.Row is."""
+
+    _names: dict[str, int]
+
+    def __new__(cls, values: Iterable[Any], names: dict[str, int]) -> Row:
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> RowMaker[Row]:
+    names = {column.name: i for i, column in enumerate(cursor.description or ())}
+    return lambda values: Row(values, names)
+
+
+class _NumericLoader(adapt.Loader):
+    """sum() of BIGINT is NUMERIC: back to int (or float), as SQLite gives."""
+
+    def load(self, data: Any) -> Any:
+        value = Decimal(bytes(data).decode())
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _BoolAsInt(adapt.Dumper):
+    """The schema keeps SQLite's 0/1 integers; Python's bools go in as those."""
+
+    oid = psycopg.adapters.types["int8"].oid
+
+    def dump(self, obj: Any) -> bytes:
+        return b"1" if obj else b"0"
+
+
+def _configure(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> None:
+    conn.adapters.register_loader("numeric", _NumericLoader)
+    conn.adapters.register_dumper(bool, _BoolAsInt)
+
+
+class WriteConnection:
+    """What a write unit sees: execute()/executemany() in SQLite's SQL, cursors with rows."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Params = ()) -> psycopg.ClientCursor[Any]:
+        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
+        try:
+            cursor.execute(to_postgresql(sql), params or None)
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return cursor
+
+    def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
+        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
+        try:
+            cursor.executemany(to_postgresql(sql), list(seq))
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return cursor
+
+
+def _unavailable(exc: BaseException) -> Unavailable:
+    return Unavailable(f"PostgreSQL unavailable ({exc})")
+
+
+class PostgresDatabase:
+    """Owns a writer connection (in its own thread) and an async pool of readers."""
+
+    engine = "postgresql"
+
+    def __init__(self, url: str, *, readers: int = 4, group_commit: bool = True) -> None:
+        self.url = url
+        self.path = Path(url)  # for messages only; there is no file
+        self._max_batch = _MAX_BATCH if group_commit else 1
+        self._reader_count = max(1, readers)
+        self._pool: AsyncConnectionPool | None = None
+        self._writer: psycopg.Connection[Any] | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-writer")
+        await self._in_writer(self._open_writer)
+        self._pool = AsyncConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=self._reader_count,
+            kwargs={"autocommit": True, "cursor_factory": psycopg.AsyncClientCursor},
+            configure=self._configure_reader,
+            open=False,
+        )
+        await self._pool.open(wait=True, timeout=30)
+
+    @staticmethod
+    async def _configure_reader(conn: psycopg.AsyncConnection[Any]) -> None:
+        _configure(conn)
+        conn.row_factory = _row_factory
+
+    def _open_writer(self) -> None:
+        conn = psycopg.connect(self.url, autocommit=True, cursor_factory=psycopg.ClientCursor)
+        _configure(conn)
+        self._writer = conn
+
+    async def _in_writer(self, fn: Any, *args: Any) -> Any:
+        if self._thread is None:
+            raise RuntimeError("Database.connect() has not been called")
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def close(self) -> None:
+        if self._committer is not None:
+            await asyncio.gather(self._committer, return_exceptions=True)
+            self._committer = None
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+        if self._thread is not None:
+            if self._writer is not None:
+                await self._in_writer(self._writer.close)
+                self._writer = None
+            self._thread.shutdown(wait=True)
+            self._thread = None
+
+    # --- writes ---------------------------------------------------------------------------
+    async def write(self, unit: WriteFn[T], *, long: bool = False) -> T:
+        """Run `unit(conn)` in the next group commit; its result once committed (see db.py).
+
+        Every unit runs in the writer thread here (a hop costs little next to a round trip to
+        the server); a long one runs alone in its transaction.
+        """
+        if long:
+            outcome = (await self._in_writer(self._run_batch, [unit]))[0]
+            if outcome[0]:
+                return outcome[1]  # type: ignore[no-any-return]
+            raise outcome[1]
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending.append((unit, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending())
+        return await future
+
+    async def _commit_pending(self) -> None:
+        await asyncio.sleep(0)
+        while self._pending:
+            batch, self._pending = (
+                self._pending[: self._max_batch],
+                self._pending[self._max_batch :],
+            )
+            try:
+                outcomes = await self._in_writer(self._run_batch, [unit for unit, _ in batch])
+            except BaseException as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(
+                            exc
+                            if not isinstance(exc, asyncio.CancelledError)
+                            else _unavailable(exc)
+                        )
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+
+    def _run_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
+        """In the writer thread: one transaction, one SAVEPOINT per unit."""
+        try:
+            if self._writer is None or self._writer.closed or self._writer.broken:
+                self._open_writer()
+            assert self._writer is not None
+            conn = self._writer
+            outcomes: list[tuple[bool, Any]] = []
+            view = WriteConnection(conn)
+            conn.execute("BEGIN")
+            try:
+                for unit in units:
+                    conn.execute("SAVEPOINT unit")
+                    try:
+                        value = unit(view)  # type: ignore[arg-type]
+                    except (psycopg.OperationalError, psycopg.InterfaceError):
+                        raise
+                    except Exception as exc:
+                        conn.execute("ROLLBACK TO SAVEPOINT unit")
+                        conn.execute("RELEASE SAVEPOINT unit")
+                        outcomes.append((False, exc))
+                    else:
+                        conn.execute("RELEASE SAVEPOINT unit")
+                        outcomes.append((True, value))
+                conn.execute("COMMIT")
+            except BaseException:
+                if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+                    conn.execute("ROLLBACK")
+                raise
+            return outcomes
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise _unavailable(exc) from exc
+
+    # --- reads ----------------------------------------------------------------------------
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
+        if self._pool is None:
+            raise RuntimeError("Database.connect() has not been called")
+        try:
+            async with self._pool.connection() as conn:
+                cursor = await conn.execute(to_postgresql(sql), params or None)
+                return await cursor.fetchall()
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise _unavailable(exc) from exc
+
+    async def lookup(self, sql: str, params: Params = ()) -> list[Any]:
+        return await self.fetchall(sql, params)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Any:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    @asynccontextmanager
+    async def native(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A pooled connection in PostgreSQL's own SQL (advisory locks, LISTEN, copy-to)."""
+        if self._pool is None:
+            raise RuntimeError("Database.connect() has not been called")
+        async with self._pool.connection() as conn:
+            yield conn
+
+    # --- schema ---------------------------------------------------------------------------
+    async def migrate(self, clock: Clock, directory: Path = MIGRATIONS_DIR) -> list[str]:
+        return list(await self._in_writer(self._migrate, isoformat_utc(clock.now()), directory))
+
+    def _migrate(self, now: str, directory: Path) -> list[str]:
+        assert self._writer is not None
+        conn = self._writer
+        applied: list[str] = []
+        with conn.transaction():
+            # Two processes starting at once: one migrates, the other waits and finds it done.
+            conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (ADVISORY_NAMESPACE,))
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for version, name, path in migration_files(directory):
+                if version in done:
+                    continue
+                script = migration_script(path)
+                try:
+                    with conn.transaction():
+                        conn.execute(script.encode())
+                        conn.execute(
+                            "INSERT INTO schema_migrations (version, name, applied_at)"
+                            " VALUES (%s, %s, %s)",
+                            (version, name, now),
+                        )
+                except psycopg.Error as exc:
+                    raise MigrationError(f"migration {path.name} failed: {exc}") from exc
+                log.info("applied migration %s", path.name)
+                applied.append(path.name)
+        return applied
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
+        return [row[0] for row in rows]
+
+    async def columns(self, table: str) -> list[str]:
+        # `seq` stands in for SQLite's rowid: internal, never exported.
+        rows = await self.fetchall(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ? AND column_name <> 'seq'"
+            " ORDER BY ordinal_position",
+            (table,),
+        )
+        return [row[0] for row in rows]
+
+    async def foreign_keys(self, table: str) -> list[Any]:
+        return await self.fetchall(
+            'SELECT ref.relname AS "table", a.attname AS "from", fa.attname AS "to",'
+            " CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'"
+            " WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END AS on_delete"
+            " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+            " JOIN pg_class ref ON ref.oid = c.confrelid"
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+            " JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]"
+            " WHERE c.contype = 'f' AND t.relname = ? ORDER BY a.attname",
+            (table,),
+        )
+
+    async def checkpoint(self) -> None:
+        """Nothing to fold: PostgreSQL's autovacuum reclaims deleted rows' space."""
+
+
+def migration_script(path: Path) -> str:
+    """The PostgreSQL text of a migration: its own .postgresql.sql file, or the common one."""
+    own = path.with_name(path.name.removesuffix(".sql") + ".postgresql.sql")
+    if own.exists():
+        return own.read_text(encoding="utf-8")
+    return schema_to_postgresql(path.read_text(encoding="utf-8"))
