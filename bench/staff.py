@@ -202,6 +202,9 @@ def main() -> None:
             demo=False,
             rate_account_create=RateLimit(100_000, 60),
             rate_public=RateLimit(1_000_000, 60),
+            # One loopback client links a thousand people to the clinic's codes here.
+            rate_clinic_link=RateLimit(1_000_000, 60),
+            rate_clinic_link_account=RateLimit(1_000_000, 60),
             # One account writes thousands of times here; the per-account quotas are not measured.
             quota_writes_minute=RateLimit(100_000_000, 60),
             quota_writes_hour=RateLimit(100_000_000, 3600),
