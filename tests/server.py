@@ -7,6 +7,8 @@
   a real process shows: SIGKILL, restarts, CPU time, load.
 - `database_settings` / `database_env`: THE place that chooses a test's database. Every test
   server, the `db` fixture and every `ServerProcess` take their database from here.
+- `database_session(settings)`: that database opened by a test itself (a stopped server's, a
+  CLI's, a `ServerProcess`'s), on either engine; a running LiveServer has `query`/`execute`.
 """
 
 from __future__ import annotations
