@@ -42,6 +42,17 @@ def pytest_configure(config: pytest.Config) -> None:
     engine.engine = config.getoption("--database")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.sqlite_only("why")`: tests of SQLite itself, skipped on another engine."""
+    if engine.engine == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            why = marker.args[0] if marker.args else marker.kwargs.get("reason", "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {why}"))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     engine.stop()
 

@@ -7,6 +7,8 @@
   a real process shows: SIGKILL, restarts, CPU time, load.
 - `database_settings` / `database_env`: THE place that chooses a test's database. Every test
   server, the `db` fixture and every `ServerProcess` take their database from here.
+- `database_session(settings)`: that database opened by a test itself (a stopped server's, a
+  CLI's, a `ServerProcess`'s), on either engine; a running LiveServer has `query`/`execute`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ import contextlib
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,8 +34,8 @@ import uvicorn
 from fotfeste import db as fotfeste_db
 from fotfeste.app import create_app
 from fotfeste.clock import FixedClock
-from fotfeste.db import Database
-from fotfeste.settings import RateLimit, Settings
+from fotfeste.db import Conn, Database
+from fotfeste.settings import RateLimit, Settings, settings_from_env
 from fotfeste.web.proxy import ForwardedFor
 from tests import engine
 
@@ -73,6 +74,63 @@ def database_env(data_dir: Path) -> dict[str, str]:
 def open_database(settings: Settings) -> Database:
     """A (not yet connected) Database for these settings, as the app would open it."""
     return fotfeste_db.open_database(settings, readers=2)
+
+
+class DatabaseSession:
+    """A Database of its own on these settings, on an event loop in a thread of its own: for a
+    stopped server's data, a CLI's, or a `fotfeste serve` subprocess's, on either engine.
+
+    (An in-process LiveServer has `query`/`execute` through its own Database instead.)
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self.db = open_database(settings)
+        try:
+            self.run(self.db.connect())
+        except BaseException:
+            self._stop_loop()
+            raise
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self.run(self.db.fetchall(sql, params))]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        # long=True: in the writer thread, waiting patiently if another process writes.
+        return self.run(self.db.write(_statement(sql, params), long=True))
+
+    def close(self) -> None:
+        try:
+            self.run(self.db.close())
+        finally:
+            self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+
+
+@contextlib.contextmanager
+def database_session(settings: Settings) -> Iterator[DatabaseSession]:
+    """`with database_session(settings) as db: db.query(...)`: opened, and closed on the way out."""
+    session = DatabaseSession(settings)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def _statement(sql: str, params: Sequence[Any]) -> Any:
+    def unit(conn: Conn) -> int:
+        return int(conn.execute(sql, params).rowcount)
+
+    return unit
 
 
 # --- in-process servers --------------------------------------------------------------------
@@ -161,10 +219,7 @@ class LiveServer:
         """Write SQL through the server's own writer (data no API would accept, e.g. rows an
         older version stored): never a second connection writing under a running server."""
 
-        def unit(conn: sqlite3.Connection) -> int:
-            return int(conn.execute(sql, params).rowcount)
-
-        return self.run(self.db.write(unit))
+        return self.run(self.db.write(_statement(sql, params)))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Read through the server's own Database (whatever engine it runs on)."""
@@ -258,6 +313,14 @@ class ServerProcess:
     @property
     def database_path(self) -> Path:
         return self.data_dir / "fotfeste.sqlite3"
+
+    @property
+    def settings(self) -> Settings:
+        """The settings `fotfeste serve` reads from its environment (its database included)."""
+        if self.database is None:  # chosen once: a restart finds the same database
+            self.database = database_env(self.data_dir)
+        environ: Mapping[str, str] = {**TEST_ENV, **self.database, **self.env}
+        return settings_from_env(environ)
 
     @property
     def log_path(self) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -218,18 +217,14 @@ def test_delete_removes_every_row_and_kills_the_token(
 ) -> None:
     assert person.delete("/api/me").status_code == 204
     assert person.get("/api/me").status_code == 401
-    with sqlite3.connect(live_server.database_path) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    db = live_server.db
+    tables = live_server.run(db.tables())
+    assert "accounts" in tables and "checkins" in tables
+    for table in tables:
+        columns = live_server.run(db.columns(table))
+        key = "id" if table == "accounts" else "account_id"
+        if key in columns:
+            [(count,)] = live_server.query(
+                f'SELECT count(*) FROM "{table}" WHERE "{key}" = ?', (person.account_id,)
             )
-        ]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
-            key = "id" if table == "accounts" else "account_id"
-            if key in columns:
-                count = conn.execute(
-                    f'SELECT count(*) FROM "{table}" WHERE "{key}" = ?', (person.account_id,)
-                ).fetchone()[0]
-                assert count == 0, f"{table} still holds rows of a deleted account"
+            assert count == 0, f"{table} still holds rows of a deleted account"

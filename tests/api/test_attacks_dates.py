@@ -3,17 +3,18 @@ is already broken (legacy rows) stops nobody else's reminders, follow-ups or sta
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from fotfeste.settings import Settings
 from tests.api.conftest import Person, sign_up
 from tests.api.push_support import subscribe, tick
 from tests.conftest import DEFAULT_NOW, LiveServer
 from tests.push_fake import FakePushService
+from tests.server import database_session
 from tests.staff_portal import StaffClient, add_staff
 
 TODAY = DEFAULT_NOW.date()  # 2026-03-16 in Stockholm
@@ -76,11 +77,11 @@ _POISON = [
 ]
 
 
-def _poison(database: Path, account_id: str) -> None:
-    """_POISON written into a stopped server's database."""
-    with sqlite3.connect(database) as conn:
+def _poison(settings: Settings, account_id: str) -> None:
+    """_POISON written into a stopped server's database (on either engine)."""
+    with database_session(settings) as db:
         for sql, params in _POISON:
-            conn.execute(sql, (*params, account_id))
+            db.execute(sql, (*params, account_id))
 
 
 def test_one_accounts_legacy_year_one_date_stops_nobody_elses_reminder(
@@ -101,9 +102,9 @@ def test_one_accounts_legacy_year_one_date_stops_nobody_elses_reminder(
                 )
                 assert answer.status_code == 200, answer.text
         first.stop()
-        _poison(first.database_path, broken.account_id)
-        with sqlite3.connect(first.database_path) as conn:  # any other data no code expects
-            conn.execute(
+        _poison(first.settings, broken.account_id)
+        with database_session(first.settings) as db:  # any other data no code expects
+            db.execute(
                 "UPDATE accounts SET timezone = 'Mars/Olympus' WHERE id = ?", (zoneless.account_id,)
             )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -215,11 +214,9 @@ def test_a_refresh_that_would_shrink_the_source_keeps_it_and_retries(
     )
 
     def source(name: str) -> tuple[int, str | None]:
-        with sqlite3.connect(live.database_path) as conn:
-            count = conn.execute("SELECT count(*) FROM meetings WHERE source = ?", (name,))
-            error = conn.execute("SELECT last_error FROM meeting_sources WHERE name = ?", (name,))
-            row = error.fetchone()
-            return count.fetchone()[0], row[0] if row else None
+        [(count,)] = live.query("SELECT count(*) FROM meetings WHERE source = ?", (name,))
+        error = live.query("SELECT last_error FROM meeting_sources WHERE name = ?", (name,))
+        return count, error[0][0] if error else None
 
     _wait_for(lambda: source("aa")[0] == 8)
     # Every count of the import in the refresher's one log line.

@@ -271,15 +271,11 @@ def test_export_and_delete_cover_favourites_and_attendance(
     assert [r["meeting_id"] for r in tables["meeting_favourites"]] == [mid("sthlm-monday")]
     assert [r["date"] for r in tables["meeting_attendance"]] == ["2026-03-15"]
     assert person.delete("/api/me").status_code == 204
-    import sqlite3
-
-    with sqlite3.connect(live_server.database_path) as conn:
-        for table in ("meeting_favourites", "meeting_attendance"):
-            count = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE account_id = ?",
-                (person.account_id,),
-            ).fetchone()[0]
-            assert count == 0
+    for table in ("meeting_favourites", "meeting_attendance"):
+        [(count,)] = live_server.query(
+            f"SELECT count(*) FROM {table} WHERE account_id = ?", (person.account_id,)
+        )
+        assert count == 0
 
 
 def test_reimport_keeps_ids_and_favourites(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -20,7 +19,8 @@ from fotfeste.meetings.logic import meeting_id
 from fotfeste.settings import MeetingFeed
 from fotfeste.workers import WorkerContext
 from tests.api.meetings_fixtures import FEED, FeedServer, etag_route, run_import, write_feed
-from tests.conftest import SHARED_DATA, LiveServer
+from tests.conftest import SHARED_DATA, LiveServer, make_settings
+from tests.server import database_session
 
 
 @pytest.fixture
@@ -28,12 +28,15 @@ def feed_server() -> Iterator[FeedServer]:
     yield from FeedServer(routes={}).serve()
 
 
-def count(data_dir: Path, source: str) -> int:
-    with sqlite3.connect(data_dir / "fotfeste.sqlite3") as conn:
-        value: int = conn.execute(
-            "SELECT count(*) FROM meetings WHERE source = ?", (source,)
-        ).fetchone()[0]
-    return value
+def count(where: Path | LiveServer, source: str) -> int:
+    """Meetings of a source: in a running server, or in the database a CLI used for a data dir."""
+    sql, params = "SELECT count(*) FROM meetings WHERE source = ?", (source,)
+    if isinstance(where, LiveServer):
+        [(value,)] = where.query(sql, params)
+    else:
+        with database_session(make_settings(where)) as db:
+            [(value,)] = db.query(sql, params)
+    return int(value)
 
 
 def test_import_counts_meetings_and_rejections_with_reasons(tmp_path: Path) -> None:
@@ -100,11 +103,11 @@ def test_bmlt_sample_with_default_zone_and_fellowship(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "na-ny: 53 meetings imported, 0 records rejected" in done.stdout
-    with sqlite3.connect(tmp_path / "fotfeste.sqlite3") as conn:
-        row = conn.execute(
+    with database_session(make_settings(tmp_path)) as db:
+        [row] = db.query(
             "SELECT fellowship, day, time, types, timezone FROM meetings WHERE id = ?",
             (meeting_id("na-ny", "2566"),),
-        ).fetchone()
+        )
     assert row == ("NA", 1, "19:00", "O", "America/New_York")
 
 
@@ -219,15 +222,12 @@ def test_broken_feed_keeps_last_good_meetings(
         meeting_feed_interval_seconds=60,
         meeting_feed_poll_seconds=0.05,
     )
-    _wait_for(lambda: count(server.settings.data_dir, "aa-se") == 8)
+    _wait_for(lambda: count(server, "aa-se") == 8)
     state.update(etag='"broken"', body=b"<html>oops</html>")
     server.clock.advance(timedelta(minutes=2))
     _wait_for(lambda: len(feed_server.requests) >= 2)
-    with sqlite3.connect(server.database_path) as conn:
-        error = _wait_for(
-            lambda: conn.execute(
-                "SELECT last_error FROM meeting_sources WHERE name = 'aa-se'"
-            ).fetchone()[0]
-        )
+    error = _wait_for(
+        lambda: server.query("SELECT last_error FROM meeting_sources WHERE name = 'aa-se'")[0][0]
+    )
     assert "not valid JSON" in error
-    assert count(server.settings.data_dir, "aa-se") == 8
+    assert count(server, "aa-se") == 8

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -186,13 +185,11 @@ def test_export_includes_the_plan_and_delete_removes_it(
     assert tables["treatment_status"][0]["status"] == "waiting"
 
     assert person.delete("/api/me").status_code == 204
-    with sqlite3.connect(live_server.database_path) as conn:
-        for table in ("plan_entries", "plan_people", "treatment_status"):
-            count = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE account_id = ?",
-                (person.account_id,),
-            ).fetchone()[0]
-            assert count == 0, table
+    for table in ("plan_entries", "plan_people", "treatment_status"):
+        [(count,)] = live_server.query(
+            f"SELECT count(*) FROM {table} WHERE account_id = ?", (person.account_id,)
+        )
+        assert count == 0, table
 
 
 def test_clear_plan(person: Person) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,17 +18,15 @@ from tests.push_fake import FakePushService, b64, unb64
 
 
 def outbox_rows(server: LiveServer) -> int:
-    with sqlite3.connect(server.database_path) as conn:
-        return int(conn.execute("SELECT count(*) FROM push_outbox").fetchone()[0])
+    [(count,)] = server.query("SELECT count(*) FROM push_outbox")
+    return int(count)
 
 
 def subscription_count(server: LiveServer, account_id: str) -> int:
-    with sqlite3.connect(server.database_path) as conn:
-        return int(
-            conn.execute(
-                "SELECT count(*) FROM push_subscriptions WHERE account_id = ?", (account_id,)
-            ).fetchone()[0]
-        )
+    [(count,)] = server.query(
+        "SELECT count(*) FROM push_subscriptions WHERE account_id = ?", (account_id,)
+    )
+    return int(count)
 
 
 def test_key_is_a_p256_point_and_stable(http: httpx.Client) -> None:

@@ -3,7 +3,6 @@ that must not stop the others, and retries when a push service asks for them."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -46,8 +45,7 @@ def test_endpoints_with_whitespace_other_ports_or_bad_host_names_are_refused(
         refusal = answer(endpoint)
         assert refusal.status_code == 400, endpoint
         assert "endpoint" in refusal.text
-    with sqlite3.connect(server.database_path) as conn:
-        stored = [row[0] for row in conn.execute("SELECT endpoint FROM push_subscriptions")]
+    stored = [row[0] for row in server.query("SELECT endpoint FROM push_subscriptions")]
     assert sorted(stored) == [
         "https://fcm.googleapis.com/fcm/send/abc",
         "https://fcm.googleapis.com:443/fcm/send/abc",
@@ -119,10 +117,9 @@ def test_one_accounts_unreadable_reminder_does_not_stop_the_others(
     tick(live_server)
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(bob_sub)) == 1)
     assert fake_push.messages_for(alice_sub) == []
-    with sqlite3.connect(live_server.database_path) as conn:
-        (later,) = conn.execute(
-            "SELECT next_fire_at FROM reminders WHERE account_id = ?", (alice.account_id,)
-        ).fetchone()
+    [(later,)] = live_server.query(
+        "SELECT next_fire_at FROM reminders WHERE account_id = ?", (alice.account_id,)
+    )
     assert later > "2026-03-16T19:00:00+00:00"  # set aside, not read again on every pass
 
 
@@ -142,8 +139,8 @@ def test_the_sender_wakes_for_a_short_retry_after_without_waiting_for_its_poll(
         assert fake.wait_for(lambda: len(fake.messages_for(sub)) == 1)
 
         def retry_recorded() -> bool:
-            with sqlite3.connect(server.database_path) as conn:
-                row = conn.execute("SELECT available_at, attempts FROM push_outbox").fetchone()
+            rows = server.query("SELECT available_at, attempts FROM push_outbox")
+            row = rows[0] if rows else None
             # Settled for a retry in 1 s (while merely claimed, it is hidden for the lease).
             return row == ((DEFAULT_NOW + timedelta(seconds=1)).isoformat(), 1)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -53,10 +52,9 @@ def test_checkin_is_keyed_by_date_and_a_repeat_updates_it(
     assert body["substances"] == ["alcohol", "opioids"] and body["mood"] is None
     listed = person.get("/api/checkins").json()["checkins"]
     assert len(listed) == 1 and listed[0]["used"] is True and listed[0]["note"] == "hard day"
-    with sqlite3.connect(live_server.database_path) as conn:
-        count = conn.execute(
-            "SELECT count(*) FROM checkins WHERE account_id = ?", (person.account_id,)
-        ).fetchone()[0]
+    [(count,)] = live_server.query(
+        "SELECT count(*) FROM checkins WHERE account_id = ?", (person.account_id,)
+    )
     assert count == 1
 
 
@@ -209,12 +207,11 @@ def test_export_and_delete_cover_recovery_tables(person: Person, live_server: Li
     assert tables["sobriety"][0]["start_date"] == "2026-01-01"
     assert tables["checkins"][0]["note"] == "a good day"
     assert person.delete("/api/me").status_code == 204
-    with sqlite3.connect(live_server.database_path) as conn:
-        for table in ("sobriety", "checkins"):
-            count = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE account_id = ?", (person.account_id,)
-            ).fetchone()[0]
-            assert count == 0
+    for table in ("sobriety", "checkins"):
+        [(count,)] = live_server.query(
+            f"SELECT count(*) FROM {table} WHERE account_id = ?", (person.account_id,)
+        )
+        assert count == 0
 
 
 def test_concurrent_checkins_all_land_once(person_factory: Callable[..., Person]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -254,10 +253,8 @@ def test_responses_are_exported_and_deleted_with_the_account(
     )
     assert tables["scale_settings"][0]["cutoff_set"] == "women"
     assert person.delete("/api/me").status_code == 204
-    with sqlite3.connect(live_server.database_path) as conn:
-        for table in ("scale_responses", "enrolments", "scale_settings"):
-            count = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE account_id = ?",
-                (person.account_id,),
-            ).fetchone()[0]
-            assert count == 0
+    for table in ("scale_responses", "enrolments", "scale_settings"):
+        [(count,)] = live_server.query(
+            f"SELECT count(*) FROM {table} WHERE account_id = ?", (person.account_id,)
+        )
+        assert count == 0

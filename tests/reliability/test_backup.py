@@ -15,16 +15,13 @@ import pytest
 
 from fotfeste.backup import BackupError, backup, in_use, restore, verify
 from fotfeste.clock import SystemClock
-from tests import engine
 from tests.api.conftest import Person, sign_up
 from tests.conftest import LiveServer
 from tests.server import database_env
 
 # `fotfeste backup` and `restore` copy SQLite's file; PostgreSQL is backed up with its own tools
 # (deploy/postgresql.md), and the commands say so (tests/engines/test_copy_to.py).
-pytestmark = pytest.mark.skipif(
-    engine.engine == "postgresql", reason="backup and restore are SQLite's file tools"
-)
+pytestmark = pytest.mark.sqlite_only("backup and restore are SQLite's file tools")
 
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -47,6 +47,7 @@ def _exclusive_lock(server: ServerProcess) -> Iterator[None]:
         conn.close()
 
 
+@pytest.mark.sqlite_only("another process holding SQLite's file lock (BEGIN EXCLUSIVE)")
 def test_a_locked_database_gives_503_and_keeps_reads(serve: Callable[..., ServerProcess]) -> None:
     server = serve()
     _, headers = _sign_up(server)
@@ -64,6 +65,7 @@ def test_a_locked_database_gives_503_and_keeps_reads(serve: Callable[..., Server
         assert client.patch("/api/me", json={"discreet": False}).json()["discreet"] is False
 
 
+@pytest.mark.sqlite_only("a full disk for the server's own database files (RLIMIT_FSIZE)")
 def test_a_full_disk_gives_503_keeps_reads_and_loses_nothing(
     serve: Callable[..., ServerProcess],
 ) -> None:
@@ -108,6 +110,7 @@ def test_a_full_disk_gives_503_keeps_reads_and_loses_nothing(
     assert {account_id, later_id, *(a for a, _ in before)} <= stored
 
 
+@pytest.mark.sqlite_only("another process holding SQLite's file lock (BEGIN EXCLUSIVE)")
 def test_reads_answer_while_a_long_write_holds_the_writer(
     serve: Callable[..., ServerProcess],
 ) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from tests.reliability.test_push_restart import (
     _populate,
     _remind_everyone_at,
 )
+from tests.server import database_session
 
 POPULATE_TRIES = 3
 
@@ -92,10 +92,8 @@ def test_the_worker_serve_starts_delivers_due_reminders_and_goes_when_serve_goes
             assert answer.status_code == 200, answer.text
             people.append(sub)
         # Evening comes now rather than at 20:00: the stored instant is moved, as time would.
-        with sqlite3.connect(server.database_path, timeout=10) as conn:
-            conn.execute(
-                "UPDATE reminders SET next_fire_at = ?", (isoformat_utc(datetime.now(UTC)),)
-            )
+        with database_session(server.settings) as db:
+            db.execute("UPDATE reminders SET next_fire_at = ?", (isoformat_utc(datetime.now(UTC)),))
         assert fake.wait_for(lambda: all(fake.delivered_to(s) for s in people), 30), fake.errors
         assert fake.errors == []
         for sub in people:
@@ -125,8 +123,8 @@ def populate(server: ServerProcess, push_url: str) -> tuple[list[str], list[str]
         except httpx.TransportError:
             if attempt == POPULATE_TRIES - 1:
                 raise
-            with sqlite3.connect(server.database_path, timeout=30) as conn:
-                conn.execute("DELETE FROM accounts")  # subscriptions and reminders go with them
+            with database_session(server.settings) as db:
+                db.execute("DELETE FROM accounts")  # subscriptions and reminders go with them
     raise AssertionError("unreachable")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import os
 import signal
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from fotfeste.settings import Settings
 from tests.reliability.feed_server import Script, loopback_server
+from tests.server import database_session
 from tests.staff_portal import StaffClient, add_staff, csrf_of
 
 LEASE_SECONDS = 3
@@ -132,10 +132,10 @@ def _keys() -> dict[str, str]:
     return {"p256dh": b64(raw), "auth": b64(b"0123456789abcdef")}
 
 
-def _lease_holder(database: Path, name: str) -> str | None:
-    with sqlite3.connect(database, timeout=10) as conn:
-        row = conn.execute("SELECT holder FROM leases WHERE name = ?", (name,)).fetchone()
-    return None if row is None else str(row[0])
+def _lease_holder(settings: Settings, name: str) -> str | None:
+    with database_session(settings) as db:
+        rows = db.query("SELECT holder FROM leases WHERE name = ?", (name,))
+    return None if not rows else str(rows[0][0])
 
 
 def _wait_for(what: str, check: Callable[[], bool], seconds: float) -> None:
@@ -156,7 +156,7 @@ def test_when_the_scheduler_process_is_killed_the_other_takes_over(
             FOTFESTE_LEASE_SECONDS=str(LEASE_SECONDS),
             FOTFESTE_PUSH_HOSTS=push_url.removeprefix("http://"),
         )
-        database = a.database_path
+        database = a.settings  # b's are the same: one data directory, one database
 
         def leased() -> bool:
             return _lease_holder(database, "push_producers") is not None
@@ -185,8 +185,8 @@ def test_when_the_scheduler_process_is_killed_the_other_takes_over(
         assert reminder.status_code == 200, reminder.text
         # Its minute has come: the stored instant is moved to just now (no waiting for 21:00).
         just_now = (datetime.now(UTC) - timedelta(seconds=1)).isoformat(timespec="seconds")
-        with sqlite3.connect(database, timeout=10) as conn:
-            conn.execute("UPDATE reminders SET next_fire_at = ?", (just_now,))
+        with database_session(database) as db:
+            db.execute("UPDATE reminders SET next_fire_at = ?", (just_now,))
 
         def delivered() -> bool:
             with script.lock:
@@ -229,7 +229,7 @@ def test_serve_workers_runs_and_replaces_app_processes(
     # next server takes the scheduler at once instead of after the lease's time.
     assert all(not Path(f"/proc/{pid}").exists() or _zombie(pid) for pid in left)
     # (Unless the one killed above held it: its lease waits out its time.)
-    holder = _lease_holder(server.database_path, "push_producers")
+    holder = _lease_holder(server.settings, "push_producers")
     assert holder is None or f":{victim}:" in holder
 
 
@@ -245,7 +245,7 @@ def test_staff_password_guesses_at_once_over_two_processes_each_count(
     started: list[ServerProcess], tmp_path: Path
 ) -> None:
     a, b = _pair(started, tmp_path)
-    user = add_staff(Settings(data_dir=a.data_dir))
+    user = add_staff(a.settings)
     guessers = [StaffClient(server.url) for server in (a, b) * 5]
     try:
         forms = [csrf_of(guesser.get("/staff/login").text) for guesser in guessers]

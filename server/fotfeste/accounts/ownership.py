@@ -12,6 +12,7 @@ SHARED_TABLES: dict[str, str] = {
     "schema_migrations": "migration bookkeeping",
     "meeting_sources": "imported meeting feeds and their fetch state",
     "meetings": "public meeting lists from Meeting Guide feeds and BMLT servers",
+    "meetings_geo": "where each public meeting is, for nearby searches (SQLite: an R*Tree)",
     "clinics": "treatment units (staff side); no person in recovery",
     "staff_users": "clinic staff log-ins (work e-mail); no person in recovery",
     "staff_sessions": "staff log-in sessions",

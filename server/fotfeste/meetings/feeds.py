@@ -120,8 +120,11 @@ async def _note(db: Database, feed: MeetingFeed, now: str, *, error: str | None)
             "INSERT INTO meeting_sources (name, format, location, checked_at, last_error)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
             " checked_at = excluded.checked_at, last_error = excluded.last_error,"
-            " etag = CASE WHEN location = excluded.location THEN etag END,"
-            " last_modified = CASE WHEN location = excluded.location THEN last_modified END,"
+            # The stored row by its table's name: a bare column would be ambiguous on PostgreSQL.
+            " etag = CASE WHEN meeting_sources.location = excluded.location"
+            " THEN meeting_sources.etag END,"
+            " last_modified = CASE WHEN meeting_sources.location = excluded.location"
+            " THEN meeting_sources.last_modified END,"
             " location = excluded.location",
             (feed.name, feed.format, feed.url, now, error),
         )
