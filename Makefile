@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= 0
 PYTEST := $(BIN)/pytest -n $(JOBS) --dist loadfile
 
-.PHONY: run test quick test-browser lint bench clean
+.PHONY: run test quick test-browser test-postgresql lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ quick: $(STAMP)
 ## Only the PWA in Chromium
 test-browser: $(STAMP)
 	$(PYTEST) tests/browser
+
+## The API and reliability suites on PostgreSQL (a throwaway cluster; needs Debian's postgresql)
+test-postgresql: $(STAMP)
+	$(PYTEST) tests/api tests/reliability --database=postgresql
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests bench
