@@ -93,7 +93,8 @@ async def copy_to(source_path: Path, url: str, *, account: str | None = None) ->
         await target.write(_emptied(tables), long=True)
         report = []
         for table in tables:
-            copied = await _copy_table(source, target.write, table)
+            has_seq = "seq" in await target.columns(table)
+            copied = await _copy_table(source, target.write, table, has_seq=has_seq)
             report.append(f"{table}: {copied} rows")
         await target.write(_copy_rtree(source), long=True)
         await target.write(_reset_identities, long=True)
@@ -106,13 +107,13 @@ async def copy_to(source_path: Path, url: str, *, account: str | None = None) ->
         await target.close()
 
 
-async def _copy_table(source: sqlite3.Connection, write: Callable[..., Any], table: str) -> int:
+async def _copy_table(
+    source: sqlite3.Connection, write: Callable[..., Any], table: str, *, has_seq: bool
+) -> int:
     columns = [row[1] for row in source.execute("SELECT * FROM pragma_table_info(?)", (table,))]
-    rowid = source.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%'",
-        (table,),
-    ).fetchone()[0] == 0 and not _integer_key(source, table)
-    # A rowid table's order (its rowid) breaks ties in some lists: it goes to PostgreSQL's seq.
+    rowid = has_seq and not _integer_key(source, table)
+    # A rowid table's order (its rowid) breaks ties in some lists: it goes to PostgreSQL's seq
+    # (dialect.schema_to_postgresql gives one to the STRICT rowid tables).
     names = (["seq"] if rowid else []) + columns
     select = ", ".join((["rowid"] if rowid else []) + [f'"{c}"' for c in columns])
     insert = (

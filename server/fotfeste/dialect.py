@@ -41,11 +41,12 @@ _RANDOM_ID = re.compile(r"lower\(hex\(randomblob\(16\)\)\)", re.IGNORECASE)
 _ROWID = re.compile(r"\browid\b", re.IGNORECASE)
 _MINMAX = re.compile(r"\b(min|max)\(", re.IGNORECASE)
 _PRINTF_HEX = re.compile(r"%0(\d+)x")
-# A claim: UPDATE t … WHERE id IN (SELECT id FROM t … LIMIT n). SQLite runs one writer at a time;
+# A claim: UPDATE t … WHERE id IN (SELECT id FROM t … LIMIT n), with positional or named
+# parameters (`%(now)s` has brackets of its own). SQLite runs one writer at a time;
 # on PostgreSQL two processes would pick the same rows, so the inner SELECT locks what it picks
 # and skips what another claim holds.
 _CLAIM = re.compile(
-    r"^(\s*UPDATE\s+(\w+)\s+SET\b.*?\bIN\s*\(\s*SELECT\s+\w+\s+FROM\s+\2\b[^()]*?"
+    r"^(\s*UPDATE\s+(\w+)\s+SET\b.*?\bIN\s*\(\s*SELECT\s+\w+\s+FROM\s+\2\b(?:[^()]|%\(\w+\)s)*?"
     r"\bLIMIT\s+(?:%s|%\(\w+\)s|\d+))(\s*\))",
     re.IGNORECASE | re.DOTALL,
 )

@@ -70,16 +70,15 @@ async def delete_subscription(db: Database, account_id: str, subscription_id: st
 
 # Several processes claim from one outbox. Each takes the earliest available rows and moves
 # available_at past the lease, so nobody else sees them until it runs out. On SQLite the
-# transaction's write lock serialises claims; on PostgreSQL the inner SELECT takes the rows with
-# FOR UPDATE SKIP LOCKED (CLAIM_LOCK), so concurrent workers take different rows without waiting.
-CLAIM_LOCK = {"sqlite": "", "postgresql": " FOR UPDATE SKIP LOCKED"}
-_CLAIM = (
+# transaction's write lock serialises claims; on PostgreSQL the dialect layer gives the inner
+# SELECT `FOR UPDATE SKIP LOCKED` (dialect.py), so concurrent workers take different rows without
+# waiting (tests/engines/test_outbox_claim.py).
+CLAIM_SQL = (
     "UPDATE push_outbox SET available_at = :lease_until, attempts = attempts + 1"
     " WHERE id IN (SELECT id FROM push_outbox WHERE available_at <= :now"
-    "  ORDER BY available_at LIMIT :limit{lock})"
+    "  ORDER BY available_at LIMIT :limit)"
     " RETURNING id, subscription_id, payload, topic, urgency, ttl, created_at, attempts"
 )
-CLAIM_SQL = {dialect: _CLAIM.format(lock=lock) for dialect, lock in CLAIM_LOCK.items()}
 _SUBSCRIPTIONS = (
     "SELECT id, endpoint, p256dh, auth FROM push_subscriptions"
     " WHERE id IN (SELECT value FROM json_each(?))"
@@ -94,7 +93,7 @@ def claim_rows(conn: Conn, now: datetime, limit: int, lease: timedelta) -> list[
         "now": isoformat_utc(now),
         "limit": limit,
     }
-    claimed = conn.execute(CLAIM_SQL["sqlite"], params).fetchall()
+    claimed = conn.execute(CLAIM_SQL, params).fetchall()
     if not claimed:
         return []
     ids = json.dumps(sorted({row["subscription_id"] for row in claimed}))
