@@ -25,7 +25,7 @@ import msgspec
 from litestar.datastructures import State
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Database
+from fotfeste.db import open_database
 from fotfeste.settings import Settings
 from fotfeste.workers import PRODUCERS_LEASE, WorkerContext, leased
 
@@ -195,7 +195,8 @@ async def run_worker(settings: Settings, parent: int | None, produce: bool) -> i
         # Ctrl-C in a terminal reaches the whole process group: serve stops its workers itself
         # (SIGTERM, after its requests), so one does not exit early and get started again.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    db = Database(settings.database_path, readers=1, group_commit=settings.group_commit)
+    # The engine serve runs on (FOTFESTE_DATABASE_URL): the same outbox, leases and clock.
+    db = open_database(settings, readers=1)
     await db.connect()
     # Another worker (or serve's API) may queue rows without a nudge reaching this one: an idle
     # worker looks at the outbox's first row every second (one indexed read).
@@ -229,7 +230,8 @@ async def run_worker(settings: Settings, parent: int | None, produce: bool) -> i
 
         watchers.append(asyncio.create_task(produce_while_leased()))
     sender = asyncio.create_task(push.send_until_stopped())
-    log.info("push worker %d sending from %s", os.getpid(), settings.database_path)
+    engine = "PostgreSQL" if settings.postgresql else str(settings.database_path)  # no password
+    log.info("push worker %d sending from %s", os.getpid(), engine)
     try:
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({sender, stopping}, return_when=asyncio.FIRST_COMPLETED)
