@@ -104,6 +104,14 @@ class Conn(Protocol):
 WriteFn = Callable[[Conn], T]
 
 
+def lock_key(conn: Conn, key: str) -> None:
+    """Hold `key` until this write commits: for a count read and then written (rate limits,
+    failed log-ins). SQLite runs one writer at a time, so this is a no-op there; PostgreSQL
+    (READ COMMITTED, several writers) takes a transaction-scoped advisory lock (dialect.py), and
+    a unit that waited reads what the holder committed."""
+    conn.execute("SELECT fotfeste_lock(?)", (key,))
+
+
 class IntegrityError(Exception):
     """A constraint (unique, foreign key, check, not null) refused the write; nothing was kept."""
 
