@@ -8,10 +8,13 @@ own writer and group commit: what `fotfeste serve` runs in each of several app p
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from fotfeste.db import Conn, Database
@@ -22,6 +25,7 @@ from fotfeste.staff.unknown import UnknownAddresses
 from fotfeste.web.shared_limits import SharedLimits
 from tests import engine
 from tests.engines.conftest import CLOCK
+from tests.server import ServerProcess
 
 PROCESSES = 4
 Open = Callable[[], Awaitable[Database]]
@@ -113,3 +117,37 @@ async def test_concurrent_wrong_passwords_for_an_unknown_address_lock_it_alike(
     ]
     assert (await asyncio.gather(*guesses)).count(True) == 1
     assert await counters[0].locked(dbs[0], "nobody@example.org", now)
+
+
+@pytest.mark.parametrize("engine_name", engine.ENGINES)
+def test_guesses_fired_at_once_at_two_serve_processes_meet_one_limit(
+    engine_name: str, tmp_path: Path
+) -> None:
+    """The same over HTTP: two `fotfeste serve` on one database, 24 recovery guesses at once."""
+    data_dir = tmp_path / "shared"
+    if engine_name == "postgresql":
+        database = {
+            "FOTFESTE_DATA_DIR": str(data_dir),
+            "FOTFESTE_DATABASE_URL": engine.new_postgresql_database(),
+        }
+    else:
+        database = {"FOTFESTE_DATA_DIR": str(data_dir)}
+    env = {"FOTFESTE_RATE_RECOVER": "5/900"}
+    servers = [ServerProcess(data_dir, env=env, database=database) for _ in range(2)]
+    try:
+        for server in servers:
+            server.start(timeout=120)  # one after the other: the first migrates a SQLite file
+        go = threading.Barrier(24)
+
+        def guess(n: int) -> int:
+            body = {"recovery_code": f"{n:04d}-0000-0000-0000-0000-0000"}
+            with httpx.Client(base_url=servers[n % 2].url, timeout=60) as client:
+                go.wait()
+                return client.post("/api/accounts/recover", json=body).status_code
+
+        with ThreadPoolExecutor(24) as pool:
+            answers = list(pool.map(guess, range(24)))
+    finally:
+        for server in servers:
+            server.stop()
+    assert sorted(answers) == [401] * 5 + [429] * 19
