@@ -76,6 +76,22 @@ async def test_a_shared_limit_lets_exactly_its_count_through(processes: Open) ->
         assert await one.hit("recover", "203.0.113.9") is not None
 
 
+async def test_limits_of_many_clients_at_once_in_two_processes_never_deadlock(
+    processes: Open,
+) -> None:
+    """Each process counts the same clients, in opposite orders, at the same moment: a group
+    commit holding one client's lock while waiting for another's would deadlock (503s)."""
+    first, second = await processes(), await processes()
+    limits = [SharedLimits(db, CLOCK, {"recover": RateLimit(100, 3600)}) for db in (first, second)]
+    for one in limits:
+        await one._client_hash("warm-up")
+    for round_ in range(10):
+        clients = [f"198.51.100.{round_}:{n}" for n in range(8)]
+        attempts = [limits[0].hit("recover", client) for client in clients]
+        attempts += [limits[1].hit("recover", client) for client in reversed(clients)]
+        assert await asyncio.gather(*attempts) == [None] * 16
+
+
 def _staff_user(conn: Conn) -> None:
     conn.execute("INSERT INTO clinics (id, name, created_at) VALUES ('c', 'Kliniken', 'x')")
     conn.execute(

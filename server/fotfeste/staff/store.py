@@ -127,7 +127,7 @@ async def record_login_failure(db: Database, staff_id: str, now: datetime) -> bo
         )
         return True
 
-    return await db.write(unit)
+    return await db.write(unit, long=True)  # alone in its transaction: see db.lock_key
 
 
 async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:

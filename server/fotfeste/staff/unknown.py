@@ -69,7 +69,7 @@ class UnknownAddresses:
             )
             return locked_until is not None
 
-        return await db.write(unit)
+        return await db.write(unit, long=True)  # alone in its transaction: see db.lock_key
 
 
 async def _key(db: Database) -> bytes:

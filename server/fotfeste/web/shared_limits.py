@@ -90,7 +90,7 @@ class SharedLimits:
                 conn.execute("DELETE FROM rate_hits WHERE at_ms <= ?", (sweep_before,))
             return None
 
-        return await self.db.write(count)
+        return await self.db.write(count, long=True)  # alone: see db.lock_key
 
 
 def _key_unit(candidate: str) -> Callable[[Conn], str]:
