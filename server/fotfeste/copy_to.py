@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fotfeste.clock import SystemClock
-from fotfeste.db import Conn, open_database
 from fotfeste.settings import Settings
+
+if TYPE_CHECKING:
+    from psycopg import AsyncConnection
 
 # SQLite's R*Tree is a virtual table with shadow tables; PostgreSQL's meetings_geo is rebuilt
 # from the meetings' own double-precision coordinates (the R*Tree keeps 32-bit floats).
@@ -77,11 +78,13 @@ def _tables_in_key_order(source: sqlite3.Connection) -> list[str]:
 
 async def copy_to(source_path: Path, url: str, *, account: str | None = None) -> list[str]:
     """Copy every table; returns the report lines. Raises CopyError on any mismatch."""
+    from fotfeste.db_postgres import PostgresDatabase
+
     try:
         source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     except sqlite3.OperationalError:
         raise CopyError(f"no SQLite database at {source_path}") from None
-    target = open_database(Settings(database_url=url), readers=2)
+    target = PostgresDatabase(url, readers=2)
     await target.connect()
     try:
         await target.migrate(SystemClock())
@@ -89,15 +92,25 @@ async def copy_to(source_path: Path, url: str, *, account: str | None = None) ->
             raise CopyError("the target already holds accounts: copy only into an empty database")
         source.execute("BEGIN")  # one snapshot for the whole copy
         tables = _tables_in_key_order(source)
-        # Rows the migrations made (staff_login_key's key) give way to the deployment's own.
-        await target.write(_emptied(tables), long=True)
+        with_seq = {table for table in tables if "seq" in await target.columns(table)}
         report = []
-        for table in tables:
-            has_seq = "seq" in await target.columns(table)
-            copied = await _copy_table(source, target.write, table, has_seq=has_seq)
-            report.append(f"{table}: {copied} rows")
-        await target.write(_copy_rtree(source), long=True)
-        await target.write(_reset_identities, long=True)
+        # One transaction: a copy that fails half-way leaves the target as empty as it was.
+        async with target.native() as conn, conn.transaction():
+            # Rows the migrations made (staff_login_key's key) give way to the deployment's own.
+            for table in reversed(tables):
+                await conn.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from the schema
+            for table in tables:
+                copied = await _copy_table(source, conn, table, has_seq=table in with_seq)
+                report.append(f"{table}: {copied} rows")
+            await _copy_rows(
+                conn,
+                f"{_RTREE} (pk, min_lat, max_lat, min_lon, max_lon)",
+                source.execute(
+                    f"SELECT g.pk, m.lat, m.lat, m.lon, m.lon FROM {_RTREE} g"  # noqa: S608
+                    " JOIN meetings m ON m.pk = g.pk ORDER BY g.pk"
+                ),
+            )
+            await _reset_identities(conn)
         await _check_counts(source, target)
         await _check_export(source_path, target, account)
         source.execute("COMMIT")
@@ -108,37 +121,29 @@ async def copy_to(source_path: Path, url: str, *, account: str | None = None) ->
 
 
 async def _copy_table(
-    source: sqlite3.Connection, write: Callable[..., Any], table: str, *, has_seq: bool
+    source: sqlite3.Connection, conn: AsyncConnection[Any], table: str, *, has_seq: bool
 ) -> int:
     columns = [row[1] for row in source.execute("SELECT * FROM pragma_table_info(?)", (table,))]
     rowid = has_seq and not _integer_key(source, table)
     # A rowid table's order (its rowid) breaks ties in some lists: it goes to PostgreSQL's seq
     # (dialect.schema_to_postgresql gives one to the STRICT rowid tables).
-    names = (["seq"] if rowid else []) + columns
+    names = ", ".join(f'"{name}"' for name in (["seq"] if rowid else []) + columns)
     select = ", ".join((["rowid"] if rowid else []) + [f'"{c}"' for c in columns])
-    insert = (
-        f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)})'  # noqa: S608
-        f" VALUES ({', '.join('?' for _ in names)})"
-    )
     order = " ORDER BY rowid" if rowid or _integer_key(source, table) else ""
     cursor = source.execute(f'SELECT {select} FROM "{table}"{order}')  # noqa: S608
+    return await _copy_rows(conn, f'"{table}" ({names})', cursor)
+
+
+async def _copy_rows(conn: AsyncConnection[Any], into: str, rows: sqlite3.Cursor) -> int:
+    """COPY … FROM STDIN: the rows stream to the server, without a round trip and a statement
+    each (192,001 rows, see the report of issue 19: several times as fast as executemany)."""
     copied = 0
-    while rows := cursor.fetchmany(_CHUNK):
-
-        def put(conn: Conn, rows: list[Any] = rows) -> None:
-            conn.executemany(insert, rows)
-
-        await write(put, long=True)
-        copied += len(rows)
+    async with conn.cursor().copy(f"COPY {into} FROM STDIN") as copy:
+        while chunk := rows.fetchmany(_CHUNK):
+            for row in chunk:
+                await copy.write_row(row)
+            copied += len(chunk)
     return copied
-
-
-def _emptied(tables: list[str]) -> Callable[[Conn], None]:
-    def empty(conn: Conn) -> None:
-        for table in reversed(tables):
-            conn.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names from the schema
-
-    return empty
 
 
 def _integer_key(source: sqlite3.Connection, table: str) -> bool:
@@ -147,30 +152,15 @@ def _integer_key(source: sqlite3.Connection, table: str) -> bool:
     return len(keys) == 1 and keys[0][0].upper() == "INTEGER"
 
 
-def _copy_rtree(source: sqlite3.Connection) -> Callable[[Conn], None]:
-    rows = source.execute(
-        f"SELECT g.pk, m.lat, m.lat, m.lon, m.lon FROM {_RTREE} g"  # noqa: S608
-        " JOIN meetings m ON m.pk = g.pk ORDER BY g.pk"
-    ).fetchall()
-
-    def put(conn: Conn) -> None:
-        conn.executemany(
-            f"INSERT INTO {_RTREE} (pk, min_lat, max_lat, min_lon, max_lon)"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-
-    return put
-
-
-def _reset_identities(conn: Conn) -> None:
+async def _reset_identities(conn: AsyncConnection[Any]) -> None:
     """Identity columns go on after the copied values (new rows must not collide with them)."""
-    for row in conn.execute(
+    cursor = await conn.execute(
         "SELECT table_name, column_name FROM information_schema.columns"
         " WHERE table_schema = current_schema() AND is_identity = 'YES'"
-    ).fetchall():
+    )
+    for row in await cursor.fetchall():
         table, column = row[0], row[1]
-        conn.execute(
+        await conn.execute(
             f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'),"  # noqa: S608
             f' coalesce((SELECT max("{column}") FROM "{table}"), 0) + 1, false)'
         )

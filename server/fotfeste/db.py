@@ -104,6 +104,16 @@ class Conn(Protocol):
 WriteFn = Callable[[Conn], T]
 
 
+def lock_key(conn: Conn, key: str) -> None:
+    """Hold `key` until this write commits: for a count read and then written (rate limits,
+    failed log-ins). SQLite runs one writer at a time, so this is a no-op there; PostgreSQL
+    (READ COMMITTED, several writers) takes a transaction-scoped advisory lock (dialect.py), and
+    a unit that waited reads what the holder committed. A unit that takes one is written with
+    long=True, alone in its transaction: two processes' group commits holding two keys each,
+    taken in opposite orders, would deadlock."""
+    conn.execute("SELECT fotfeste_lock(?)", (key,))
+
+
 class IntegrityError(Exception):
     """A constraint (unique, foreign key, check, not null) refused the write; nothing was kept."""
 

@@ -345,7 +345,12 @@ class PostgresDatabase:
         )
 
     async def checkpoint(self) -> None:
-        """Nothing to fold: PostgreSQL's autovacuum reclaims deleted rows' space."""
+        """Nothing, on purpose. SQLite's checkpoint (with secure_delete) leaves no copy of a
+        deleted account on disk. Here nothing can promise that: a VACUUM (or VACUUM FULL) after
+        a delete only marks the space free or writes a new file, the old bytes stay until reused,
+        and the WAL, its archive and the replica hold them anyway; so the request pays for no
+        VACUUM, autovacuum reuses the space, and deploy/postgresql.md says what to do instead
+        (encrypted disks, a retention period for the WAL archive and base backups)."""
 
 
 def migration_script(path: Path) -> str:

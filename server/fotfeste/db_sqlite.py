@@ -51,7 +51,13 @@ def open_connection(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         conn.execute(pragma)
+    # db.lock_key's statement: the write lock already serialises every unit here.
+    conn.create_function("fotfeste_lock", 1, _no_lock, deterministic=True)
     return conn
+
+
+def _no_lock(_key: object) -> None:
+    return None
 
 
 def patiently(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
@@ -119,11 +125,14 @@ def apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> lis
     for version, name, path in migration_files(directory):
         if version in done:
             continue
+        # The record goes first, under the write lock: another process (two `migrate`s or
+        # `serve`s started at once) that read the same `done` and applied this migration
+        # meanwhile makes it fail on the primary key, and this one skips what is already there.
         script = (
             "BEGIN IMMEDIATE;\n"
-            f"{path.read_text(encoding='utf-8')}\n;\n"
             "INSERT INTO schema_migrations (version, name, applied_at) "
             f"VALUES ({version}, '{name}', '{now}');\n"
+            f"{path.read_text(encoding='utf-8')}\n;\n"
             "COMMIT;"
         )
         try:
@@ -131,10 +140,17 @@ def apply_migrations(conn: sqlite3.Connection, directory: Path, now: str) -> lis
         except Exception as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if _recorded(conn, version):
+                continue
             raise MigrationError(f"migration {path.name} failed: {exc}") from exc
         log.info("applied migration %s", path.name)
         applied.append(path.name)
     return applied
+
+
+def _recorded(conn: sqlite3.Connection, version: int) -> bool:
+    row = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,))
+    return row.fetchone() is not None
 
 
 def migration_files(directory: Path) -> Iterable[tuple[int, str, Path]]:

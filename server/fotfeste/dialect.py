@@ -3,8 +3,8 @@
 Each statement is translated once and cached. What is translated: `?` and `:name` placeholders,
 `INSERT OR IGNORE`, scalar min()/max(), `IS [NOT] ?`, json_each(?), instr(), `COLLATE NOCASE`,
 `LIMIT -1`, randomblob() ids, printf() of hex ids, R*Tree box tests, claims (FOR UPDATE SKIP
-LOCKED) and rowid (PostgreSQL's tables carry a `seq` column in its place). String literals are
-left alone.
+LOCKED), db.lock_key's advisory locks and rowid (PostgreSQL's tables carry a `seq` column in its
+place). String literals are left alone.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ _CLAIM = re.compile(
     r"\bLIMIT\s+(?:%s|%\(\w+\)s|\d+))(\s*\))",
     re.IGNORECASE | re.DOTALL,
 )
+# db.lock_key: a no-op function on SQLite, a transaction-scoped advisory lock here (64-bit keys;
+# a space apart from the two-integer locks of db_postgres.ADVISORY_NAMESPACE).
+_LOCK_KEY = re.compile(r"\bfotfeste_lock\(\s*(%s|%\(\w+\)s)\s*\)")
 # An R*Tree overlap test, as meetings/store.py writes it: the same boxes, `&&` on GiST's index.
 _RTREE_BOX = re.compile(
     r"\((\w+)\.max_lat >= (%\(\w+\)s) AND \1\.min_lat <= (%\(\w+\)s)"
@@ -169,6 +172,7 @@ def to_postgresql(sql: str) -> str:
     sql = _ROWID.sub("seq", sql)
     sql = _RTREE_BOX.sub(_BOX, sql)
     sql = _CLAIM.sub(r"\1 FOR UPDATE SKIP LOCKED\3", sql)
+    sql = _LOCK_KEY.sub(r"pg_advisory_xact_lock(hashtextextended(\1, 0))", sql)
     sql = _scalar_minmax(sql)
     if ignore:
         returning = _RETURNING.search(sql)

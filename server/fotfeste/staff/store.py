@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import Conn, Database, IntegrityError, Row
+from fotfeste.db import Conn, Database, IntegrityError, Row, lock_key
 from fotfeste.errors import Conflict, NotFound
 from fotfeste.ids import new_id
 from fotfeste.staff.logic import after_failed_login, new_referral_code
@@ -104,6 +104,7 @@ async def record_login_failure(db: Database, staff_id: str, now: datetime) -> bo
     at = isoformat_utc(now)
 
     def unit(conn: Conn) -> bool:
+        lock_key(conn, f"staff_login:{staff_id}")  # a guess in another process waits, then reads
         row = conn.execute(
             "SELECT clinic_id, email, failed_logins, locked_until FROM staff_users WHERE id = ?",
             (staff_id,),
@@ -126,7 +127,7 @@ async def record_login_failure(db: Database, staff_id: str, now: datetime) -> bo
         )
         return True
 
-    return await db.write(unit)
+    return await db.write(unit, long=True)  # alone in its transaction: see db.lock_key
 
 
 async def set_locale(db: Database, staff_id: str, locale: str, *, chosen: bool) -> None:

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from fotfeste.clock import isoformat_utc
-from fotfeste.db import Conn, Database, Row
+from fotfeste.db import Conn, Database, Row, lock_key
 from fotfeste.staff import logic
 
 
@@ -47,6 +47,7 @@ class UnknownAddresses:
         capacity = self._capacity
 
         def unit(conn: Conn) -> bool:
+            lock_key(conn, f"staff_unknown_login:{address_hash.hex()}")  # see record_login_failure
             row = conn.execute(
                 "SELECT failed_logins, locked_until FROM staff_unknown_logins"
                 " WHERE address_hash = ?",
@@ -68,7 +69,7 @@ class UnknownAddresses:
             )
             return locked_until is not None
 
-        return await db.write(unit)
+        return await db.write(unit, long=True)  # alone in its transaction: see db.lock_key
 
 
 async def _key(db: Database) -> bytes:

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 
 from fotfeste.clock import Clock
-from fotfeste.db import Conn, Database
+from fotfeste.db import Conn, Database, lock_key
 from fotfeste.settings import RateLimit, Settings
 
 # Buckets counted here; any other bucket is counted in the process (throttle.Throttle).
@@ -69,6 +69,9 @@ class SharedLimits:
         sweep_before = now_ms - self._horizon_ms if self._hits % _SWEEP_EVERY == 0 else None
 
         def count(conn: Conn) -> float | None:
+            # Another process counting this client now waits here, then reads this one's row:
+            # without it, on PostgreSQL, attempts at the same moment all read the same count.
+            lock_key(conn, f"rate_hits:{bucket}:{digest}")
             conn.execute(
                 "DELETE FROM rate_hits WHERE bucket = ? AND client = ? AND at_ms <= ?",
                 (bucket, digest, now_ms - window_ms),
@@ -87,7 +90,7 @@ class SharedLimits:
                 conn.execute("DELETE FROM rate_hits WHERE at_ms <= ?", (sweep_before,))
             return None
 
-        return await self.db.write(count)
+        return await self.db.write(count, long=True)  # alone: see db.lock_key
 
 
 def _key_unit(candidate: str) -> Callable[[Conn], str]:
