@@ -34,14 +34,16 @@ async def _people(url: str) -> list[tuple[str, str]]:
     return [(a.json()["token"], a.json()["account_id"]) for a in answers]
 
 
-async def _hammer(servers: list[ServerProcess], people: list[tuple[str, str]]) -> dict[str, Any]:
+async def _hammer(
+    servers: list[ServerProcess], people: list[tuple[str, str]], concurrent: int
+) -> dict[str, Any]:
     """CONCURRENT check-ins at once, alternately to each server (the first is SIGKILLed by
     `_killer` meanwhile)."""
     acknowledged: dict[tuple[str, str], str] = {}
     by_victim = 0
     statuses: dict[int, int] = {}
     reset = 0
-    limits = httpx.Limits(max_connections=CONCURRENT, max_keepalive_connections=CONCURRENT)
+    limits = httpx.Limits(max_connections=concurrent, max_keepalive_connections=concurrent)
     clients = [httpx.AsyncClient(base_url=s.url, timeout=120, limits=limits) for s in servers]
     try:
 
@@ -65,7 +67,7 @@ async def _hammer(servers: list[ServerProcess], people: list[tuple[str, str]]) -
                 acknowledged[(account, day)] = note
                 by_victim += index % 2 == 0
 
-        await asyncio.gather(*(one(i) for i in range(CONCURRENT)))
+        await asyncio.gather(*(one(i) for i in range(concurrent)))
     finally:
         for client in clients:
             await client.aclose()
@@ -77,20 +79,22 @@ async def _hammer(servers: list[ServerProcess], people: list[tuple[str, str]]) -
     }
 
 
-def _killer(victim: ServerProcess, settings: Settings, stop: threading.Event) -> None:
-    """SIGKILL the victim once the database holds KILL_AT check-ins: mid-way as the server sees
+def _killer(victim: ServerProcess, settings: Settings, stop: threading.Event, kill_at: int) -> None:
+    """SIGKILL the victim once the database holds `kill_at` check-ins: mid-way as the server sees
     it (the client, busy with 1,000 connections, may read answers long after they were sent)."""
     with database_session(settings) as db:
         while not stop.is_set():
-            if db.query("SELECT count(*) FROM checkins")[0][0] >= KILL_AT:
+            if db.query("SELECT count(*) FROM checkins")[0][0] >= kill_at:
                 victim.kill9()
                 return
             time.sleep(0.005)
 
 
-def kill9_one_of_two(data_dir: Path, database: dict[str, str] | None = None) -> dict[str, Any]:
+def kill9_one_of_two(
+    data_dir: Path, database: dict[str, str] | None = None, concurrent: int = CONCURRENT
+) -> dict[str, Any]:
     """Two `fotfeste serve` on one database (`database`: FOTFESTE_* variables, or the tests'
-    choice for `data_dir`), CONCURRENT check-ins over both, one killed; the figures."""
+    choice for `data_dir`), `concurrent` check-ins over both, one killed; the figures."""
     servers = [ServerProcess(data_dir, database=database) for _ in range(2)]
     try:
         for server in servers:
@@ -98,10 +102,11 @@ def kill9_one_of_two(data_dir: Path, database: dict[str, str] | None = None) -> 
         people = asyncio.run(_people(servers[1].url))
         settings: Settings = servers[1].settings
         stop = threading.Event()
-        killer = threading.Thread(target=_killer, args=(servers[0], settings, stop))
+        kill_at = concurrent * KILL_AT // CONCURRENT
+        killer = threading.Thread(target=_killer, args=(servers[0], settings, stop, kill_at))
         killer.start()
         try:
-            outcome = asyncio.run(_hammer(servers, people))
+            outcome = asyncio.run(_hammer(servers, people, concurrent))
         finally:
             stop.set()
             killer.join()
@@ -117,13 +122,13 @@ def kill9_one_of_two(data_dir: Path, database: dict[str, str] | None = None) -> 
     lost = sum(1 for key, note in acknowledged.items() if stored.get(key) != note)
     statuses: dict[int, int] = outcome["statuses"]
     return {
-        "sent": CONCURRENT,
+        "sent": concurrent,
         "acknowledged": len(acknowledged),
         "lost": lost,
         "connection reset": outcome["reset"],
         "refused": sum(n for s, n in statuses.items() if s != 200),
         "statuses": statuses,
-        # The victim's share was CONCURRENT / 2: fewer acknowledged means the kill met some.
+        # The victim's share was half: fewer acknowledged means the kill met some.
         "victim acknowledged": outcome["by victim"],
     }
 
