@@ -36,6 +36,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 _MAX_BATCH = 256
+# How long a new connection may take, and how long a read waits for a pooled connection: while
+# the server is known to be down, briefly (a 503 at once rather than a request left hanging),
+# otherwise long enough for a burst of readers to take their turns.
+_CONNECT_SECONDS = 5
+_POOL_WAIT_SECONDS = 10.0
+_POOL_WAIT_DOWN_SECONDS = 0.5
+# A close waits this long for the writer thread's statement before cancelling it.
+_CLOSE_SECONDS = 10.0
 # One number for every Fotfeste advisory lock, the second key names the job.
 ADVISORY_NAMESPACE = 0x466F7466  # "Fotf"
 
@@ -128,6 +136,9 @@ class PostgresDatabase:
         self._thread: ThreadPoolExecutor | None = None
         self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
+        # Set when the server could not be reached, cleared by the next read that succeeds.
+        self._down = False
+        self._checking: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-writer")
@@ -136,7 +147,11 @@ class PostgresDatabase:
             self.url,
             min_size=1,
             max_size=self._reader_count,
-            kwargs={"autocommit": True, "cursor_factory": psycopg.AsyncClientCursor},
+            kwargs={
+                "autocommit": True,
+                "cursor_factory": psycopg.AsyncClientCursor,
+                "connect_timeout": _CONNECT_SECONDS,
+            },
             configure=self._configure_reader,
             open=False,
         )
@@ -148,7 +163,12 @@ class PostgresDatabase:
         conn.row_factory = _row_factory
 
     def _open_writer(self) -> None:
-        conn = psycopg.connect(self.url, autocommit=True, cursor_factory=psycopg.ClientCursor)
+        conn = psycopg.connect(
+            self.url,
+            autocommit=True,
+            cursor_factory=psycopg.ClientCursor,
+            connect_timeout=_CONNECT_SECONDS,
+        )
         _configure(conn)
         self._writer = conn
 
@@ -158,18 +178,36 @@ class PostgresDatabase:
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
     async def close(self) -> None:
+        # Bounded: a writer blocked on a statement (a lock another process holds, a server that
+        # stopped answering) has that statement cancelled instead of holding up the shutdown.
         if self._committer is not None:
-            await asyncio.gather(self._committer, return_exceptions=True)
+            await self._bounded(asyncio.gather(self._committer, return_exceptions=True))
             self._committer = None
+        if self._checking is not None:
+            self._checking.cancel()
+            await asyncio.gather(self._checking, return_exceptions=True)
+            self._checking = None
         if self._pool is not None:
-            await self._pool.close()
+            await self._pool.close(timeout=_CLOSE_SECONDS)
             self._pool = None
         if self._thread is not None:
             if self._writer is not None:
-                await self._in_writer(self._writer.close)
+                await self._bounded(self._in_writer(self._writer.close))
                 self._writer = None
-            self._thread.shutdown(wait=True)
+            self._thread.shutdown(wait=False)
             self._thread = None
+
+    async def _bounded(self, waiting: Any) -> None:
+        """Wait for the writer thread's work; past _CLOSE_SECONDS, cancel its statement."""
+        task = asyncio.ensure_future(waiting)
+        done, _ = await asyncio.wait({task}, timeout=_CLOSE_SECONDS)
+        if done:
+            return
+        writer = self._writer
+        if writer is not None and not writer.closed:
+            log.warning("cancelling the writer's statement to close the database")
+            await asyncio.to_thread(writer.cancel_safe, timeout=_CONNECT_SECONDS)
+        await asyncio.wait({task}, timeout=_CLOSE_SECONDS)
 
     # --- writes ---------------------------------------------------------------------------
     async def write(self, unit: WriteFn[T], *, long: bool = False) -> T:
@@ -254,12 +292,24 @@ class PostgresDatabase:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
         if self._pool is None:
             raise RuntimeError("Database.connect() has not been called")
+        wait = _POOL_WAIT_DOWN_SECONDS if self._down else _POOL_WAIT_SECONDS
         try:
-            async with self._pool.connection() as conn:
+            async with self._pool.connection(timeout=wait) as conn:
                 cursor = await conn.execute(to_postgresql(sql), params or None)
-                return await cursor.fetchall()
+                rows = await cursor.fetchall()
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            self._went_down()
             raise _unavailable(exc) from exc
+        self._down = False
+        return rows
+
+    def _went_down(self) -> None:
+        """The server was lost (a restart, a failover): say so at once to the requests that
+        follow, and have the pool drop its other connections to the old server now rather than
+        failing one request each on them later."""
+        self._down = True
+        if self._pool is not None and (self._checking is None or self._checking.done()):
+            self._checking = asyncio.create_task(self._pool.check())
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Any]:
         return await self.fetchall(sql, params)

@@ -35,6 +35,7 @@ from litestar.types import ASGIApp, HTTPScope, Receive, ReceiveMessage, Send
 
 from fotfeste.accounts.service import account_for_token, bearer_token, requires_account
 from fotfeste.clock import local_today
+from fotfeste.db import Unavailable
 from fotfeste.errors import DomainError
 from fotfeste.recovery import logic
 from fotfeste.recovery.models import CheckinInput
@@ -103,7 +104,10 @@ class FastCheckins:
         except (msgspec.MsgspecError, DomainError):
             return None
         shared = self.shared
-        account = await account_for_token(shared.db, shared.clock, token)  # as requires_account
+        try:
+            account = await account_for_token(shared.db, shared.clock, token)  # as requires_account
+        except Unavailable:
+            return None  # the route answers it (503 with Retry-After), as for any other request
         if account is None:
             return None
         try:
