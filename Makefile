@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Test processes (pytest-xdist): 0 runs in this one. `make test JOBS=2` spreads test files over
-# two processes, each with its own servers; on a machine whose cores are busy it is slower.
+# two processes, each with its own servers (and, with --database=postgresql, its own cluster).
+# An in-process test server shares the GIL with its test, so one process uses about one core, and
+# the reliability tests mostly wait on real processes: CI (.ci/run) uses JOBS=2 on 2 cores. On a
+# machine whose cores are busy with other work it is slower.
 JOBS ?= 0
 PYTEST := $(BIN)/pytest -n $(JOBS) --dist loadfile
 
@@ -33,7 +36,8 @@ quick: $(STAMP)
 test-browser: $(STAMP)
 	$(PYTEST) tests/browser
 
-## The API and reliability suites on PostgreSQL (a throwaway cluster; needs Debian's postgresql)
+## The API and reliability suites on PostgreSQL (a throwaway cluster; needs Debian's postgresql):
+## CI runs it after `make test`, so both suites run on both engines (the browser suite on SQLite)
 test-postgresql: $(STAMP)
 	$(PYTEST) tests/api tests/reliability --database=postgresql
 

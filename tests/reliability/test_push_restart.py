@@ -10,13 +10,14 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import aiohttp
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from fotfeste.clock import isoformat_utc
 from tests.reliability.feed_server import Script, loopback_server
-from tests.server import ServerProcess
+from tests.server import ServerProcess, database_session
 
 pytestmark = pytest.mark.slow
 
@@ -38,11 +39,14 @@ def _keys() -> dict[str, str]:
     return {"p256dh": _b64(raw), "auth": _b64(b"0123456789abcdef")}
 
 
-def _client(server: ServerProcess) -> httpx.AsyncClient:
+def _session(server: ServerProcess) -> aiohttp.ClientSession:
+    """The set-up's client: aiohttp, whose pool costs the test ~0.3 ms of CPU a request, where
+    httpx's AsyncClient with 50 requests in flight cost ~4 ms (44 s for these 11,000, measured)."""
     # Idle connections are dropped before uvicorn's 5-second keep-alive ends: reusing one the
-    # server is closing at that moment fails the request (httpx does not retry a POST).
-    limits = httpx.Limits(max_connections=50, keepalive_expiry=2)
-    return httpx.AsyncClient(base_url=server.url, timeout=120, limits=limits)
+    # server is closing at that moment fails the request (a POST is not retried).
+    connector = aiohttp.TCPConnector(limit=50, keepalive_timeout=2)
+    timeout = aiohttp.ClientTimeout(total=120)
+    return aiohttp.ClientSession(server.url, connector=connector, timeout=timeout)
 
 
 async def _populate(server: ServerProcess, push_url: str) -> tuple[list[str], list[str]]:
@@ -51,22 +55,22 @@ async def _populate(server: ServerProcess, push_url: str) -> tuple[list[str], li
     tokens: list[str] = []
     endpoints: list[str] = []
     semaphore = asyncio.Semaphore(50)
-    async with _client(server) as client:
+    async with _session(server) as client:
 
         async def person(n: int) -> None:
             async with semaphore:
-                made = await client.post(
-                    "/api/accounts", json={"role": "self", "locale": "sv", "timezone": "UTC"}
-                )
-                token = made.json()["token"]
+                body = {"role": "self", "locale": "sv", "timezone": "UTC"}
+                async with client.post("/api/accounts", json=body) as made:
+                    assert made.status == 201, await made.text()
+                    token = (await made.json())["token"]
                 for s in range(SUBSCRIPTIONS_EACH):
                     endpoint = f"{push_url}/push/{n}/{s}"
-                    answer = await client.post(
+                    async with client.post(
                         "/api/push/subscriptions",
                         json={"endpoint": endpoint, "keys": keys},
                         headers={"Authorization": f"Bearer {token}"},
-                    )
-                    assert answer.status_code == 201, answer.text
+                    ) as answer:
+                        assert answer.status == 201, await answer.text()
                     endpoints.append(endpoint)
                 tokens.append(token)
 
@@ -76,24 +80,36 @@ async def _populate(server: ServerProcess, push_url: str) -> tuple[list[str], li
 
 async def _remind_everyone_at(server: ServerProcess, tokens: list[str], at: str) -> None:
     semaphore = asyncio.Semaphore(50)
-    async with _client(server) as client:
+    async with _session(server) as client:
 
         async def remind(token: str) -> None:
-            async with semaphore:
-                answer = await client.put(
+            async with (
+                semaphore,
+                client.put(
                     "/api/reminders/checkin",
                     json={"enabled": True, "time": at},
                     headers={"Authorization": f"Bearer {token}"},
-                )
-                assert answer.status_code == 200, answer.text
+                ) as answer,
+            ):
+                assert answer.status == 200, await answer.text()
 
         await asyncio.gather(*(remind(token) for token in tokens))
 
 
-def _next_minute_with_room(seconds: float) -> datetime:
-    """The start of the first minute (UTC) at least `seconds` away."""
-    now = datetime.now(UTC)
-    return (now + timedelta(seconds=seconds + 60)).replace(second=0, microsecond=0)
+def _remind_everyone_now(server: ServerProcess, tokens: list[str]) -> None:
+    """Every account's check-in reminder set over the API, then due at once.
+
+    The reminders are set for a minute twelve hours away (none fires on its own), and then their
+    stored instant is moved to just now, as the time passing would: the fan-out starts within the
+    scheduler's one-second poll instead of after a wait for the next wall-clock minute (20 to 80
+    s). What is under test, the fan-out and the restart in the middle of it, is the same.
+    """
+    later = datetime.now(UTC) + timedelta(hours=12)
+    asyncio.run(_remind_everyone_at(server, tokens, later.strftime("%H:%M")))
+    just_now = isoformat_utc(datetime.now(UTC) - timedelta(seconds=1))
+    with database_session(server.settings) as db:
+        moved = db.execute("UPDATE reminders SET next_fire_at = ?", (just_now,))
+    assert moved == len(tokens)
 
 
 def test_kill9_during_a_10000_notification_fan_out(serve: Callable[..., ServerProcess]) -> None:
@@ -104,10 +120,7 @@ def test_kill9_during_a_10000_notification_fan_out(serve: Callable[..., ServerPr
         server = serve(FOTFESTE_PUSH_HOSTS=host, FOTFESTE_PUSH_LEASE_SECONDS=str(LEASE_SECONDS))
         tokens, endpoints = asyncio.run(_populate(server, push_url))
         assert len(endpoints) == ACCOUNTS * SUBSCRIPTIONS_EACH
-        # Every reminder is set before its minute comes (one set after it would wait a day).
-        due = _next_minute_with_room(seconds=20)
-        asyncio.run(_remind_everyone_at(server, tokens, due.strftime("%H:%M")))
-        assert datetime.now(UTC) < due, "setting the reminders took longer than planned"
+        _remind_everyone_now(server, tokens)
 
         def delivered() -> int:
             with script.lock:
