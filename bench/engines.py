@@ -40,16 +40,22 @@ from bench.foundation import sign_up
 from bench.harness import Result, Server, fotfeste_server, run
 from bench.processes import CLIENTS, _round
 
-SETUPS = ("SQLite 1 process", "PostgreSQL 1 process", "PostgreSQL 2 processes")
+SETUPS = (
+    "SQLite 1 process",
+    "PostgreSQL 1 process",
+    "PostgreSQL 2 processes",
+    # Whether batching writes per process pays on PostgreSQL: each write its own transaction.
+    "PostgreSQL 1, no group commit",
+)
 
 
 @contextlib.contextmanager
-def _postgresql_server(url: str, *serve_args: str) -> Iterator[Server]:
+def _postgresql_server(url: str, *serve_args: str, **env: str) -> Iterator[Server]:
     """`fotfeste serve` on a PostgreSQL database, as harness.fotfeste_server runs SQLite's."""
     with tempfile.TemporaryDirectory(prefix="fotfeste-bench-") as tmp:
         server = ServerProcess(
             Path(tmp) / "data",
-            env={"FOTFESTE_LOG_LEVEL": "INFO", "FOTFESTE_DEMO": "1"},
+            env={"FOTFESTE_LOG_LEVEL": "INFO", "FOTFESTE_DEMO": "1", **env},
             args=serve_args,
             database={"FOTFESTE_DATABASE_URL": url},
         )
@@ -68,17 +74,18 @@ async def throughput(cluster: ControlledCluster, rounds: int) -> None:
         fotfeste_server(FOTFESTE_DEMO="1") as sqlite,
         _postgresql_server(cluster.create_database("one")) as one,
         _postgresql_server(cluster.create_database("two"), "--workers", "2") as two,
+        _postgresql_server(cluster.create_database("single"), FOTFESTE_GROUP_COMMIT="0") as single,
     ):
-        servers = dict(zip(SETUPS, (sqlite, one, two), strict=True))
+        servers = dict(zip(SETUPS, (sqlite, one, two, single), strict=True))
         tokens = {name: await sign_up(server.url, CLIENTS) for name, server in servers.items()}
         results: dict[tuple[str, str], list[Result]] = {}
         for n in range(rounds):
-            order = SETUPS[n % 3 :] + SETUPS[: n % 3]  # each setup goes first in turn
+            order = SETUPS[n % len(SETUPS) :] + SETUPS[: n % len(SETUPS)]  # each first in turn
             for name in order:
                 checkins, mixed = await _round(servers[name], tokens[name], n * 1_000_000)
                 results.setdefault(("checkins", name), []).append(checkins)
                 results.setdefault(("mixed", name), []).append(mixed)
-    print(f"\n{'':<9}{'setup':<24}{'req/s':>8}{'p99 ms':>9}{'errors':>8}  ÷ SQLite (per round)")
+    print(f"\n{'':<9}{'setup':<31}{'req/s':>8}{'p99 ms':>9}{'errors':>8}  ÷ SQLite (per round)")
     for kind in ("checkins", "mixed"):
         base = results[(kind, SETUPS[0])]
         for name in SETUPS:
@@ -90,7 +97,7 @@ async def throughput(cluster: ControlledCluster, rounds: int) -> None:
             ratio = "" if name == SETUPS[0] else f"{statistics.median(ratios):.2f}"
             each = ", ".join(f"{r:.2f}" for r in ratios) if ratio else ""
             print(
-                f"{kind:<9}{name:<24}{statistics.median(rates):>8.0f}{p99:>9.1f}{errors:>8}"
+                f"{kind:<9}{name:<31}{statistics.median(rates):>8.0f}{p99:>9.1f}{errors:>8}"
                 f"  {ratio} {f'({each})' if each else ''}"
             )
 
