@@ -41,6 +41,8 @@ from fotfeste.settings import Settings
 CONCURRENCY = Settings().push_concurrency
 ROUNDS = 3
 MODES = ("in-process", "push-worker")
+# Push workers in "push-worker" mode (--workers): FOTFESTE_PUSH_WORKERS's default.
+WORKERS = 1
 # Rows due a little before the run's clock: real time, as a worker process uses the system clock
 # (and a message older than its TTL would be dropped unsent).
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -68,7 +70,7 @@ async def fan_out(
     await push.start()
     if mode == "push-worker":
         # As serve starts one, but without the scheduler: this process queues, timed.
-        one = msgspec.structs.replace(settings, push_workers=1)
+        one = msgspec.structs.replace(settings, push_workers=WORKERS)
         push.processes = workers = WorkerProcesses(one, produce=False)
         await workers.start()
     else:

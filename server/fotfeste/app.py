@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     _quiet_loggers()
     db = open_database(settings)
     push = PushService(settings, db, clock)
-    push.producers.extend(push_producers(db, clock))
+    push.producers.extend(push_producers(db, clock, push.wake))
     access_stats = AccessStats()
     shared = Shared(
         settings=settings,
@@ -234,11 +234,12 @@ def _workers(push: PushService) -> list[Worker]:
     ]
 
 
-def push_producers(db: Database, clock: Clock) -> list[Producer]:
-    """What turns due things into push notifications (run by the scheduler loop and tick())."""
+def push_producers(db: Database, clock: Clock, wake: Callable[[], None]) -> list[Producer]:
+    """What turns due things into push notifications (run by the scheduler loop and tick());
+    `wake` tells the sender that rows are waiting."""
 
     async def reminders() -> int:
-        return await schedule_due(db, clock)
+        return await schedule_due(db, clock, wake)
 
     async def supporters() -> int:
         return await supporter_milestones(db, clock)

@@ -3,13 +3,20 @@ that must not stop the others, and retries when a push service asks for them."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
+import pytest
 
 from fotfeste.clock import FixedClock
+from fotfeste.push.sender import PushService
+from fotfeste.reminders import scheduler
+from fotfeste.reminders import store as reminder_store
 from tests.api.conftest import Person, sign_up
 from tests.api.push_support import subscribe, tick
 from tests.api.test_push import outbox_rows
@@ -152,4 +159,47 @@ def test_the_sender_wakes_for_a_short_retry_after_without_waiting_for_its_poll(
         assert fake.wait_for(lambda: len(fake.delivered_to(sub)) == 1, timeout=10)
         assert [r.status for r in fake.messages_for(sub)] == [503, 201]
     finally:
+        fake.stop()
+
+
+def test_the_first_reminders_go_out_while_the_rest_are_still_being_queued(
+    server_factory: Callable[..., LiveServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The evening's 100,000 reminders are queued in rounds; the sender starts after the first
+    # round, not after the last. The scheduler is held inside its second round (one reminder a
+    # round here): the first person's reminder must still arrive. With an hour between the
+    # sender's polls, only the scheduler's wake-up can explain it.
+    clock = FixedClock(DEFAULT_NOW)
+    server = server_factory(clock, push_poll_seconds=3600)
+    fake = FakePushService(subject=server.settings.vapid_subject, now=clock.now).start()
+    held, release = threading.Event(), threading.Event()
+    record_fires, rounds = reminder_store.record_fires, []
+
+    async def second_round_waits(*args: Any) -> int:
+        rounds.append(len(rounds))
+        if len(rounds) == 2:
+            held.set()
+            await asyncio.to_thread(release.wait, 30)
+        return await record_fires(*args)
+
+    try:
+        people = [sign_up(server.url) for _ in range(2)]
+        subs = [subscribe(person, fake) for person in people]
+        for person in people:
+            answer = person.put("/api/reminders/checkin", json={"enabled": True, "time": "20:00"})
+            assert answer.status_code == 200
+        monkeypatch.setattr(scheduler, "BATCH", 1)
+        monkeypatch.setattr(reminder_store, "record_fires", second_round_waits)
+        clock.set(datetime(2026, 3, 16, 19, 0, tzinfo=UTC))  # 20:00 in Stockholm
+        push: PushService = server.shared("push")
+        assert push.loop is not None
+        producing = asyncio.run_coroutine_threadsafe(push.produce(), push.loop)
+        assert held.wait(30)
+        assert fake.wait_for(lambda: sum(len(fake.delivered_to(s)) for s in subs) == 1)
+        release.set()
+        assert producing.result(30) == 2
+        push.wake()  # what produce_forever does after a pass
+        assert fake.wait_for(lambda: all(len(fake.delivered_to(s)) == 1 for s in subs))
+    finally:
+        release.set()
         fake.stop()

@@ -85,8 +85,8 @@ class Delivery:
         self.session = session
         self._auth: dict[str, tuple[datetime, str]] = {}
 
-    def authorization(self, origin: str) -> str:
-        now = self.clock.now()
+    def authorization(self, origin: str, now: datetime | None = None) -> str:
+        now = now or self.clock.now()
         cached = self._auth.get(origin)
         # A cached header is reused only while young; a clock that moved backwards also renews.
         if cached is not None and timedelta(0) <= now - cached[0] < AUTH_CACHE_FOR:
@@ -98,18 +98,19 @@ class Delivery:
     def forget(self, origin: str) -> None:
         self._auth.pop(origin, None)
 
-    def remaining_ttl(self, message: Message) -> int:
+    @staticmethod
+    def remaining_ttl(message: Message, now: datetime) -> int:
         """What is left of the message's lifetime: a late retry must not outlive the original."""
-        age = (self.clock.now() - message.created_at).total_seconds()
+        age = (now - message.created_at).total_seconds()
         return int(message.ttl - max(0.0, age))
 
-    def headers(self, message: Message, origin: str) -> dict[str, str]:
+    def headers(self, message: Message, origin: str, now: datetime, ttl: int) -> dict[str, str]:
         """A new dict for every message: TTL, Urgency and Topic belong to this message alone."""
         headers = {
-            "authorization": self.authorization(origin),
+            "authorization": self.authorization(origin, now),
             "content-encoding": "aes128gcm",
             "content-type": "application/octet-stream",
-            "ttl": str(max(0, self.remaining_ttl(message))),
+            "ttl": str(ttl),
             "urgency": message.urgency,
         }
         topic = check_topic(message.topic)
@@ -128,11 +129,14 @@ class Delivery:
         except InvalidInput:
             log.warning("push endpoint at %s is no longer allowed", service_name(message.endpoint))
             return Result(message, None, error="not allowed")
-        if self.remaining_ttl(message) <= 0:
+        now = self.clock.now()  # once per message: the TTL and the signed header's age
+        ttl = self.remaining_ttl(message, now)
+        if ttl <= 0:
             # Queued while the server was down for longer than it matters (a stale reminder).
             return Result(message, None, error="expired")
         try:
-            status, retry_after = await post(self.session, url, body, self.headers(message, origin))
+            headers = self.headers(message, origin, now, ttl)  # a bad topic raises ValueError
+            status, retry_after = await post(self.session, url, body, headers)
         except (aiohttp.InvalidURL, ValueError) as exc:
             # The request could not even be made for this endpoint: trying again won't help.
             log.warning("push to %s could not be sent: %s", service_name(message.endpoint),

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import msgspec
+
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.push import store
@@ -46,9 +48,9 @@ class Notification:
         }
 
 
-@dataclass(frozen=True)
-class Message:
-    """One claimed outbox row with what is needed to send it."""
+class Message(msgspec.Struct, frozen=True, gc=False):
+    """One claimed outbox row with what is needed to send it. A Struct, not a dataclass: a
+    fan-out builds 100,000 of them, and a frozen dataclass's __init__ costs several times more."""
 
     id: str
     subscription_id: str
@@ -63,8 +65,7 @@ class Message:
     attempts: int
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(msgspec.Struct, frozen=True, gc=False):
     message: Message
     status: int | None  # None: no answer (network error, timeout, refused by the allowlist)
     retry_after: str | None = None

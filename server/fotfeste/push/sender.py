@@ -160,46 +160,53 @@ class PushService:
         queue: asyncio.Queue[tuple[list[Message], asyncio.Future[list[bytes]]] | None],
         report: PassReport,
     ) -> None:
-        limit = asyncio.Semaphore(max(1, self.settings.push_concurrency))
         results: list[Result] = []
-        tasks: set[asyncio.Task[None]] = set()
         # Settling runs beside the posting (its SQL waits on the writer thread): posting goes on.
         settling: list[asyncio.Task[None]] = []
-
-        async def post(message: Message, body: bytes) -> None:
-            try:
-                results.append(await self.delivery.post(message, body))
-            finally:
-                limit.release()
-
-        while (item := await queue.get()) is not None:
-            chunk, future = item
-            try:
-                bodies = await future
-            except Exception:
-                # Unencryptable (e.g. keys a browser will never accept): drop, as a 4xx would.
-                log.exception("push encryption failed for %d messages", len(chunk))
-                results.extend(Result(m, 400, error="encryption") for m in chunk)
-                continue
-            for message, body in zip(chunk, bodies, strict=True):
-                await limit.acquire()
-                task = asyncio.create_task(post(message, body))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-            if len(results) >= CLAIM_BATCH:
-                # One settle at a time: what was posted but not yet recorded (sent again after
-                # a crash) stays within about two batches plus the requests in flight.
-                if settling and not settling[-1].done():
-                    await asyncio.wait([settling[-1]])
-                settling.append(asyncio.create_task(self._settle(self._take(results), report)))
-        if tasks:
-            await asyncio.gather(*tasks)
+        # push_concurrency posters, each posting one message after another: the requests in
+        # flight are bounded without a task, a semaphore and a callback for every message.
+        ready: asyncio.Queue[tuple[Message, bytes] | None] = asyncio.Queue(maxsize=ENCRYPT_CHUNK)
+        posters = [
+            asyncio.create_task(self._poster(ready, results))
+            for _ in range(max(1, self.settings.push_concurrency))
+        ]
+        try:
+            while (item := await queue.get()) is not None:
+                chunk, future = item
+                try:
+                    bodies = await future
+                except Exception:
+                    # Unencryptable (e.g. keys a browser will never accept): drop, as a 4xx would.
+                    log.exception("push encryption failed for %d messages", len(chunk))
+                    results.extend(Result(m, 400, error="encryption") for m in chunk)
+                    continue
+                for pair in zip(chunk, bodies, strict=True):
+                    await ready.put(pair)
+                if len(results) >= CLAIM_BATCH:
+                    # One settle at a time: what was posted but not yet recorded (sent again
+                    # after a crash) stays within about two batches plus the requests in flight.
+                    if settling and not settling[-1].done():
+                        await asyncio.wait([settling[-1]])
+                    settling.append(asyncio.create_task(self._settle(self._take(results), report)))
+            for _ in posters:
+                await ready.put(None)
+            await asyncio.gather(*posters)
+        finally:
+            for poster in posters:
+                poster.cancel()
         settling.append(asyncio.create_task(self._settle(self._take(results), report)))
         # Every message gets its result recorded, even if one settle fails (its rows come back
         # after the lease); the first failure is raised once all have finished.
         failures = [r for r in await asyncio.gather(*settling, return_exceptions=True) if r]
         if failures:
             raise failures[0]
+
+    async def _poster(
+        self, ready: asyncio.Queue[tuple[Message, bytes] | None], results: list[Result]
+    ) -> None:
+        post = self.delivery.post  # always a Result: one message's failure stops nothing
+        while (item := await ready.get()) is not None:
+            results.append(await post(*item))
 
     @staticmethod
     def _take(results: list[Result]) -> list[Result]:

@@ -221,7 +221,7 @@ async def run_worker(settings: Settings, parent: int | None, produce: bool) -> i
     if produce:
         # Under the same lease as in an app process: with `serve --workers N` every app process
         # has a worker of its own, and the reminders must still be queued by one at a time.
-        push.producers.extend(push_producers(db, clock))
+        push.producers.extend(push_producers(db, clock, push.wake))
         context = WorkerContext(settings=settings, db=db, clock=clock, state=State({}))
         producing = leased(PRODUCERS_LEASE, lambda _: push.produce_forever())
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -118,8 +119,12 @@ async def decide_round(
     return groups
 
 
-async def schedule_due(db: Database, clock: Clock) -> int:
-    """One pass: every reminder due now becomes outbox rows; returns how many rows were queued."""
+async def schedule_due(
+    db: Database, clock: Clock, queued_some: Callable[[], None] | None = None
+) -> int:
+    """One pass: every reminder due now becomes outbox rows; returns how many rows were queued.
+    `queued_some` is called after each committed round that queued rows (the sender's wake-up):
+    the evening's first reminders go out while the rest are still being queued."""
     now = clock.now()
     queued = 0
     while True:
@@ -127,7 +132,10 @@ async def schedule_due(db: Database, clock: Clock) -> int:
         if not rows:
             return queued
         groups = await decide_round(db, clock, rows, now)
-        queued += await store.record_fires(db, groups, now)
+        fired = await store.record_fires(db, groups, now)
+        queued += fired
+        if fired and queued_some is not None:
+            queued_some()
         if len(rows) < BATCH:
             return queued
         await asyncio.sleep(0)  # let requests in between rounds
