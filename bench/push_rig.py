@@ -60,6 +60,51 @@ def fake_stats(port: int) -> dict[str, float]:
     return stats
 
 
+def people(
+    count: int,
+    push_url: str,
+    *,
+    due_at: datetime,
+    created_at: datetime = NOW,
+    due: int | None = None,
+    kinds: tuple[str, ...] = ("checkin",),
+    keys: int = 64,
+) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """The statements and rows for `count` people with one subscription each (at
+    `push_url`/push/i) and one reminder per kind; `due` of the check-ins (all by default) due at
+    `due_at`, the rest six hours later. Plain SQL, so a raw sqlite3 file (fill) and a database
+    session on either engine (tests/reliability) write the same people."""
+    browser = browser_keys(keys)
+    created, when = isoformat_utc(created_at), isoformat_utc(due_at)
+    later = isoformat_utc(due_at + timedelta(hours=6))
+    due = count if due is None else due
+    return [
+        (
+            "INSERT INTO accounts (id, role, locale, timezone, discreet, created_at)"
+            " VALUES (?, 'self', 'sv', 'Europe/Stockholm', 0, ?)",
+            [(f"a{i}", created) for i in range(count)],
+        ),
+        (
+            "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth, created_at,"
+            " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (f"s{i}", f"a{i}", f"{push_url}/push/{i}", *browser[i % keys], created, created)
+                for i in range(count)
+            ],
+        ),
+        (
+            "INSERT INTO reminders (account_id, kind, enabled, local_time, days, zone,"
+            " next_fire_at, updated_at) VALUES (?, ?, 1, '20:00', '0123456', 'Europe/Stockholm',"
+            " ?, ?)",
+            [
+                (f"a{i}", kind, when if (i < due and kind == "checkin") else later, created)
+                for i in range(count)
+                for kind in kinds
+            ],
+        ),
+    ]
+
+
 def fill(
     path: Path,
     accounts: int,
@@ -68,37 +113,13 @@ def fill(
     kinds: tuple[str, ...],
     due_at: datetime = NOW,
 ) -> None:
-    """Accounts with one subscription each and one reminder per kind; `due` of them due at
-    `due_at`, the others six hours later."""
-    keys = browser_keys(64)
-    now, later = isoformat_utc(NOW), isoformat_utc(due_at + timedelta(hours=6))
-    when = isoformat_utc(due_at)
+    """`people` written straight into a SQLite file."""
+    statements = people(accounts, f"http://127.0.0.1:{port}", due_at=due_at, due=due, kinds=kinds)
     # Closed, not only committed: the last connection out folds the WAL into the file (copied).
     with contextlib.closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("PRAGMA synchronous=OFF")
-        conn.executemany(
-            "INSERT INTO accounts (id, role, locale, timezone, discreet, created_at)"
-            " VALUES (?, 'self', 'sv', 'Europe/Stockholm', 0, ?)",
-            ((f"a{i}", now) for i in range(accounts)),
-        )
-        conn.executemany(
-            "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth, created_at,"
-            " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (f"s{i}", f"a{i}", f"http://127.0.0.1:{port}/push/{i}", *keys[i % 64], now, now)
-                for i in range(accounts)
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO reminders (account_id, kind, enabled, local_time, days, zone,"
-            " next_fire_at, updated_at) VALUES (?, ?, 1, '20:00', '0123456', 'Europe/Stockholm',"
-            " ?, ?)",
-            (
-                (f"a{i}", kind, when if (i < due and kind == "checkin") else later, now)
-                for i in range(accounts)
-                for kind in kinds
-            ),
-        )
+        for sql, rows in statements:
+            conn.executemany(sql, rows)
 
 
 async def open_db(path: Path) -> Database:

@@ -21,9 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.push_rig import browser_keys
+from bench.push_rig import people
 
-from fotfeste.clock import isoformat_utc
 from fotfeste.db import Conn
 from fotfeste.push.sender import CLAIM_BATCH, ENCRYPT_CHUNK
 from fotfeste.settings import Settings
@@ -86,30 +85,18 @@ def _push_service() -> Iterator[tuple[str, list[str]]]:
 
 def _fill(push_url: str, count: int) -> Any:
     """A write unit: `count` people, one subscription each, a check-in reminder due now."""
-    keys = browser_keys(16)
     now = datetime.now(UTC)
-    created, due = isoformat_utc(now - timedelta(days=1)), isoformat_utc(now - timedelta(seconds=1))
+    statements = people(
+        count,
+        push_url,
+        due_at=now - timedelta(seconds=1),
+        created_at=now - timedelta(days=1),
+        keys=16,
+    )
 
     def unit(conn: Conn) -> None:
-        conn.executemany(
-            "INSERT INTO accounts (id, role, locale, timezone, discreet, created_at)"
-            " VALUES (?, 'self', 'sv', 'Europe/Stockholm', 0, ?)",
-            [(f"fan{i}", created) for i in range(count)],
-        )
-        conn.executemany(
-            "INSERT INTO push_subscriptions (id, account_id, endpoint, p256dh, auth, created_at,"
-            " last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (f"sub{i}", f"fan{i}", f"{push_url}/push/{i}", *keys[i % 16], created, created)
-                for i in range(count)
-            ],
-        )
-        conn.executemany(
-            "INSERT INTO reminders (account_id, kind, enabled, local_time, days, zone,"
-            " next_fire_at, updated_at) VALUES (?, 'checkin', 1, '20:00', '0123456',"
-            " 'Europe/Stockholm', ?, ?)",
-            [(f"fan{i}", due, created) for i in range(count)],
-        )
+        for sql, rows in statements:
+            conn.executemany(sql, rows)
 
     return unit
 
