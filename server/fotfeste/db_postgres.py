@@ -121,6 +121,12 @@ def _unavailable(exc: BaseException) -> Unavailable:
     return Unavailable(f"PostgreSQL unavailable ({exc})")
 
 
+# The one classification of "the server is gone" (restarting, failing over, out of reach, no
+# pooled connection in time), as against an error in a statement: reads and writes both answer
+# it with Unavailable and mark the server down (PostgresDatabase._lost).
+SERVER_GONE = (psycopg.OperationalError, psycopg.InterfaceError)
+
+
 class PostgresDatabase:
     """Owns a writer connection (in its own thread) and an async pool of readers."""
 
@@ -136,7 +142,8 @@ class PostgresDatabase:
         self._thread: ThreadPoolExecutor | None = None
         self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
-        # Set when the server could not be reached, cleared by the next read that succeeds.
+        # Set when the server could not be reached (by a read or a write), cleared by the next
+        # read or write that succeeds.
         self._down = False
         self._checking: asyncio.Task[None] | None = None
 
@@ -217,7 +224,7 @@ class PostgresDatabase:
         the server); a long one runs alone in its transaction.
         """
         if long:
-            outcome = (await self._in_writer(self._run_batch, [unit]))[0]
+            outcome = (await self._write_batch([unit]))[0]
             if outcome[0]:
                 return outcome[1]  # type: ignore[no-any-return]
             raise outcome[1]
@@ -235,7 +242,7 @@ class PostgresDatabase:
                 self._pending[self._max_batch :],
             )
             try:
-                outcomes = await self._in_writer(self._run_batch, [unit for unit, _ in batch])
+                outcomes = await self._write_batch([unit for unit, _ in batch])
             except BaseException as exc:
                 for _, future in batch:
                     if not future.done():
@@ -255,38 +262,44 @@ class PostgresDatabase:
                 else:
                     future.set_exception(value)
 
+    async def _write_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
+        """_run_batch in the writer thread; a lost server marks it down, as a read does."""
+        try:
+            outcomes: list[tuple[bool, Any]] = await self._in_writer(self._run_batch, units)
+        except SERVER_GONE as exc:
+            raise self._lost(exc) from exc
+        self._down = False
+        return outcomes
+
     def _run_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
         """In the writer thread: one transaction, one SAVEPOINT per unit."""
+        if self._writer is None or self._writer.closed or self._writer.broken:
+            self._open_writer()
+        assert self._writer is not None
+        conn = self._writer
+        outcomes: list[tuple[bool, Any]] = []
+        view = WriteConnection(conn)
+        conn.execute("BEGIN")
         try:
-            if self._writer is None or self._writer.closed or self._writer.broken:
-                self._open_writer()
-            assert self._writer is not None
-            conn = self._writer
-            outcomes: list[tuple[bool, Any]] = []
-            view = WriteConnection(conn)
-            conn.execute("BEGIN")
-            try:
-                for unit in units:
-                    conn.execute("SAVEPOINT unit")
-                    try:
-                        value = unit(view)  # type: ignore[arg-type]
-                    except (psycopg.OperationalError, psycopg.InterfaceError):
-                        raise
-                    except Exception as exc:
-                        conn.execute("ROLLBACK TO SAVEPOINT unit")
-                        conn.execute("RELEASE SAVEPOINT unit")
-                        outcomes.append((False, exc))
-                    else:
-                        conn.execute("RELEASE SAVEPOINT unit")
-                        outcomes.append((True, value))
-                conn.execute("COMMIT")
-            except BaseException:
-                if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:
-                    conn.execute("ROLLBACK")
-                raise
-            return outcomes
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise _unavailable(exc) from exc
+            for unit in units:
+                conn.execute("SAVEPOINT unit")
+                try:
+                    value = unit(view)  # type: ignore[arg-type]
+                except SERVER_GONE:
+                    raise  # the whole batch: its transaction is lost with the connection
+                except Exception as exc:
+                    conn.execute("ROLLBACK TO SAVEPOINT unit")
+                    conn.execute("RELEASE SAVEPOINT unit")
+                    outcomes.append((False, exc))
+                else:
+                    conn.execute("RELEASE SAVEPOINT unit")
+                    outcomes.append((True, value))
+            conn.execute("COMMIT")
+        except BaseException:
+            if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+                conn.execute("ROLLBACK")
+            raise
+        return outcomes
 
     # --- reads ----------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
@@ -297,19 +310,20 @@ class PostgresDatabase:
             async with self._pool.connection(timeout=wait) as conn:
                 cursor = await conn.execute(to_postgresql(sql), params or None)
                 rows = await cursor.fetchall()
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            self._went_down()
-            raise _unavailable(exc) from exc
+        except SERVER_GONE as exc:
+            raise self._lost(exc) from exc
         self._down = False
         return rows
 
-    def _went_down(self) -> None:
-        """The server was lost (a restart, a failover): say so at once to the requests that
-        follow, and have the pool drop its other connections to the old server now rather than
-        failing one request each on them later."""
+    def _lost(self, exc: BaseException) -> Unavailable:
+        """The server was lost (a restart, a failover), seen by a read or a write: say so at once
+        to the requests that follow, and have the pool drop its other connections to the old
+        server now rather than failing one request each on them later. The caller raises the
+        Unavailable returned."""
         self._down = True
         if self._pool is not None and (self._checking is None or self._checking.done()):
             self._checking = asyncio.create_task(self._pool.check())
+        return _unavailable(exc)
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Any]:
         return await self.fetchall(sql, params)
