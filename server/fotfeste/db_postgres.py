@@ -5,6 +5,7 @@ units (plain functions on a connection, written for sqlite3) run unchanged in on
 on a sync connection, while reads use an async pool on the event loop. Writes are group-committed
 per process as on SQLite (one transaction, one SAVEPOINT per unit); several processes write at
 once, and PostgreSQL's row locks keep them apart.
+How psycopg's rows, numbers and bools are made to look as sqlite3's: db_postgres_adapt.py.
 
 Errors are db.py's: a constraint violation is db.IntegrityError, a server that cannot be reached
 (restarting, failing over) db.Unavailable, which the API answers with 503 and Retry-After.
@@ -14,27 +15,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import adapt, pq
-from psycopg.rows import RowMaker
+from psycopg import pq
 from psycopg_pool import AsyncConnectionPool
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import IntegrityError, MigrationError, Unavailable, WriteFn
+from fotfeste.db import MigrationError, Unavailable, WriteFn
+from fotfeste.db_postgres_adapt import Params, WriteConnection, configure, row_factory
 from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Params = Sequence[Any] | dict[str, Any]
 _MAX_BATCH = 256
 # How long a new connection may take, and how long a read waits for a pooled connection: while
 # the server is known to be down, briefly (a 503 at once rather than a request left hanging),
@@ -46,75 +45,6 @@ _POOL_WAIT_DOWN_SECONDS = 0.5
 _CLOSE_SECONDS = 10.0
 # One number for every Fotfeste advisory lock, the second key names the job.
 ADVISORY_NAMESPACE = 0x466F7466  # "Fotf"
-
-
-class Row(tuple[Any, ...]):
-    """A row read by position or by column name, as sqlite3.Row is."""
-
-    _names: dict[str, int]
-
-    def __new__(cls, values: Iterable[Any], names: dict[str, int]) -> Row:
-        row = super().__new__(cls, values)
-        row._names = names
-        return row
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            return tuple.__getitem__(self, self._names[key])
-        return tuple.__getitem__(self, key)
-
-    def keys(self) -> list[str]:
-        return list(self._names)
-
-
-def _row_factory(cursor: Any) -> RowMaker[Row]:
-    names = {column.name: i for i, column in enumerate(cursor.description or ())}
-    return lambda values: Row(values, names)
-
-
-class _NumericLoader(adapt.Loader):
-    """sum() of BIGINT is NUMERIC: back to int (or float), as SQLite gives."""
-
-    def load(self, data: Any) -> Any:
-        value = Decimal(bytes(data).decode())
-        return int(value) if value == value.to_integral_value() else float(value)
-
-
-class _BoolAsInt(adapt.Dumper):
-    """The schema keeps SQLite's 0/1 integers; Python's bools go in as those."""
-
-    oid = psycopg.adapters.types["int8"].oid
-
-    def dump(self, obj: Any) -> bytes:
-        return b"1" if obj else b"0"
-
-
-def _configure(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> None:
-    conn.adapters.register_loader("numeric", _NumericLoader)
-    conn.adapters.register_dumper(bool, _BoolAsInt)
-
-
-class WriteConnection:
-    """What a write unit sees: execute()/executemany() in SQLite's SQL, cursors with rows."""
-
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self._conn = conn
-
-    def execute(self, sql: str, params: Params = ()) -> psycopg.ClientCursor[Any]:
-        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            cursor.execute(to_postgresql(sql), params or None)
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        return cursor
-
-    def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
-        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            cursor.executemany(to_postgresql(sql), list(seq))
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        return cursor
 
 
 def _unavailable(exc: BaseException) -> Unavailable:
@@ -166,8 +96,8 @@ class PostgresDatabase:
 
     @staticmethod
     async def _configure_reader(conn: psycopg.AsyncConnection[Any]) -> None:
-        _configure(conn)
-        conn.row_factory = _row_factory
+        configure(conn)
+        conn.row_factory = row_factory
 
     def _open_writer(self) -> None:
         conn = psycopg.connect(
@@ -176,7 +106,7 @@ class PostgresDatabase:
             cursor_factory=psycopg.ClientCursor,
             connect_timeout=_CONNECT_SECONDS,
         )
-        _configure(conn)
+        configure(conn)
         self._writer = conn
 
     async def _in_writer(self, fn: Any, *args: Any) -> Any:
