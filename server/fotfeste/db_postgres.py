@@ -26,7 +26,8 @@ from psycopg import pq
 from psycopg_pool import AsyncConnectionPool
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import MigrationError, Unavailable, WriteFn
+from fotfeste.db import WriteFn
+from fotfeste.db_errors import MigrationError, Unavailable
 from fotfeste.db_postgres_adapt import Params, WriteConnection, configure, row_factory
 from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
 from fotfeste.dialect import schema_to_postgresql, to_postgresql

@@ -2,7 +2,7 @@
 
 Rows read by position or by column name (as sqlite3.Row), sums (NUMERIC) back as int or float,
 Python's bools stored as the schema's 0/1 integers, and a write unit's statements in SQLite's SQL
-(translated by dialect.py), a constraint violation raised as db.IntegrityError.
+(translated by dialect.py), a constraint violation raised as db_errors.IntegrityError.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import psycopg
 from psycopg import adapt
 from psycopg.rows import RowMaker
 
-from fotfeste.db import IntegrityError
+from fotfeste.db_errors import IntegrityError
 from fotfeste.dialect import to_postgresql
 
 Params = Sequence[Any] | dict[str, Any]

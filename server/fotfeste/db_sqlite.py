@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from fotfeste.db_errors import IntegrityError, MigrationError, Unavailable
+
 log = logging.getLogger("fotfeste.db")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -42,8 +44,22 @@ class Busy(Exception):
         self.error = error
 
 
-class MigrationError(RuntimeError):
-    """A migration file is malformed or failed; nothing of it was applied."""
+def engine_neutral(exc: BaseException) -> BaseException:
+    """sqlite3's errors as db_errors' IntegrityError and Unavailable; others unchanged."""
+    error: Exception
+    if isinstance(exc, sqlite3.IntegrityError):
+        error = IntegrityError(str(exc))
+    elif isinstance(exc, sqlite3.OperationalError) and _passing(exc):
+        error = Unavailable(str(exc))
+    else:
+        return exc
+    error.__cause__ = exc
+    return error
+
+
+def _passing(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
