@@ -29,7 +29,7 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import WriteFn
 from fotfeste.db_errors import MigrationError, Unavailable
 from fotfeste.db_postgres_adapt import Params, WriteConnection, configure, row_factory
-from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
+from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files, run_units
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
 log = logging.getLogger(__name__)
@@ -208,23 +208,15 @@ class PostgresDatabase:
             self._open_writer()
         assert self._writer is not None
         conn = self._writer
-        outcomes: list[tuple[bool, Any]] = []
-        view = WriteConnection(conn)
         conn.execute("BEGIN")
         try:
-            for unit in units:
-                conn.execute("SAVEPOINT unit")
-                try:
-                    value = unit(view)  # type: ignore[arg-type]
-                except SERVER_GONE:
-                    raise  # the whole batch: its transaction is lost with the connection
-                except Exception as exc:
-                    conn.execute("ROLLBACK TO SAVEPOINT unit")
-                    conn.execute("RELEASE SAVEPOINT unit")
-                    outcomes.append((False, exc))
-                else:
-                    conn.execute("RELEASE SAVEPOINT unit")
-                    outcomes.append((True, value))
+            # A lost server takes the transaction with it: the batch fails as a whole.
+            outcomes = run_units(
+                conn.execute,
+                WriteConnection(conn),
+                units,
+                batch_lost=lambda exc: isinstance(exc, SERVER_GONE),
+            )
             conn.execute("COMMIT")
         except BaseException:
             if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:

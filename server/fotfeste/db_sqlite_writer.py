@@ -66,7 +66,6 @@ class SqliteWriter:
         )
 
     async def close(self) -> None:
-        loop = asyncio.get_running_loop()
         if self._committer is not None:
             await asyncio.gather(self._committer, return_exceptions=True)
             self._committer = None
@@ -75,17 +74,11 @@ class SqliteWriter:
             self._checkpointing = None
         async with self._lock:  # a long write under way finishes first
             if self._thread is not None:
-                if self._conn is not None:
-                    await loop.run_in_executor(self._thread, self._conn.close)
-                    self._conn = None
-                self._thread.shutdown(wait=True)
-                self._thread = None
+                await _close_in(self._thread, self._conn)
+                self._thread, self._conn = None, None
         if self._checkpoint_thread is not None:
-            if self._checkpoint_conn is not None:
-                await loop.run_in_executor(self._checkpoint_thread, self._checkpoint_conn.close)
-                self._checkpoint_conn = None
-            self._checkpoint_thread.shutdown(wait=True)
-            self._checkpoint_thread = None
+            await _close_in(self._checkpoint_thread, self._checkpoint_conn)
+            self._checkpoint_thread, self._checkpoint_conn = None, None
 
     def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
         if self._conn is None or self._thread is None:
@@ -190,3 +183,10 @@ class SqliteWriter:
         self._checkpointing = asyncio.get_running_loop().run_in_executor(
             self._checkpoint_thread, passive_checkpoint, conn
         )
+
+
+async def _close_in(thread: ThreadPoolExecutor, conn: sqlite3.Connection | None) -> None:
+    """Close a connection in the thread that uses it, then that thread."""
+    if conn is not None:
+        await asyncio.get_running_loop().run_in_executor(thread, conn.close)
+    thread.shutdown(wait=True)
