@@ -35,7 +35,8 @@ The connection fn gets is typed as `Conn` below, and stores use nothing else: `c
 params)` returning a `Cursor` (fetchone, fetchall, rowcount) and `conn.executemany(sql, rows)`.
 SQL uses `?` or `:name` placeholders; rows are read as row["col"] or row[0]; new ids come back
 with RETURNING (there is no lastrowid). SQLite itself (PRAGMAs, executescript, sqlite3's errors)
-stays in this module and db_sqlite.py.
+stays in this module and db_sqlite.py; the writer, its group commit and checkpoints, in
+db_sqlite_writer.py; the errors, the same on either engine, in db_errors.py.
 
 Schema: `migrate(clock)` applies the numbered .sql files; `tables()`, `columns(table)` and
 `foreign_keys(table)` describe the schema (account export and delete are derived from it);
@@ -53,20 +54,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from fotfeste.clock import Clock, isoformat_utc
+from fotfeste.db_errors import IntegrityError as IntegrityError
+from fotfeste.db_errors import MigrationError as MigrationError
+from fotfeste.db_errors import Unavailable as Unavailable
 from fotfeste.db_sqlite import (
-    BUSY_SECONDS,
     MIGRATIONS_DIR,
-    Busy,
     apply_migrations,
+    engine_neutral,
     open_connection,
-    passive_checkpoint,
-    patiently,
-    run_batch,
     truncating_checkpoint,
 )
-from fotfeste.db_sqlite import (
-    MigrationError as MigrationError,
-)
+from fotfeste.db_sqlite_writer import SqliteWriter
 
 if TYPE_CHECKING:
     from fotfeste.settings import Settings
@@ -114,34 +112,18 @@ def lock_key(conn: Conn, key: str) -> None:
     conn.execute("SELECT fotfeste_lock(?)", (key,))
 
 
-class IntegrityError(Exception):
-    """A constraint (unique, foreign key, check, not null) refused the write; nothing was kept."""
-
-
-class Unavailable(Exception):
-    """The database cannot do it now (locked by another process past the wait, disk full, I/O
-    error). Nothing was written; the API answers 503 with Retry-After."""
-
-
 # Enough to amortise a commit over many requests, small enough that one batch stays short.
 _MAX_BATCH = 256
-# Group commits skip SQLite's automatic checkpoint; a background one runs after this many units.
-_CHECKPOINT_EVERY = 2000
 
 
 class Database:
-    """Owns the connections: one writer (see write), a few readers, and the inline reader."""
+    """Owns the connections: one writer (SqliteWriter), a few readers, and the inline reader."""
 
     def __init__(self, path: Path, *, readers: int = 4, group_commit: bool = True) -> None:
         self.path = path
         # Off: every short write is its own transaction (kept to measure what batching buys).
-        self._max_batch = _MAX_BATCH if group_commit else 1
+        self._writes = SqliteWriter(path, max_batch=_MAX_BATCH if group_commit else 1)
         self._reader_count = max(1, readers)
-        # The writer: used on the loop for short writes and in _writer_thread for long ones, never
-        # both at once (_write_lock). Checkpoints run on a connection and thread of their own.
-        self._conn: sqlite3.Connection | None = None
-        self._writer_thread: ThreadPoolExecutor | None = None
-        self._write_lock = asyncio.Lock()
         # Reads: a pool of threads, each with its own read-only connection (opened on first use).
         self._read_threads: ThreadPoolExecutor | None = None
         # A read is handed to a thread only when one is free: queued reads wait on the loop, so
@@ -151,28 +133,11 @@ class Database:
         self._read_local = threading.local()
         self._read_conns: list[sqlite3.Connection] = []
         self._read_conns_lock = threading.Lock()
-        self._checkpoint_thread: ThreadPoolExecutor | None = None
-        self._checkpoint_conn: sqlite3.Connection | None = None
-        self._checkpointing: asyncio.Future[Any] | None = None
-        self._units_since_checkpoint = 0
-        self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
-        self._committer: asyncio.Task[None] | None = None
         self._inline: sqlite3.Connection | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        loop = asyncio.get_running_loop()
-        self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
-        self._conn = await loop.run_in_executor(self._writer_thread, open_connection, self.path)
-        # A busy database (another process writing) must never make the loop wait: BEGIN fails
-        # at once and _run_when_free retries after a pause (in the writer thread: patiently).
-        # Checkpoints are not done on commit but in the background.
-        self._conn.execute("PRAGMA busy_timeout=0")
-        self._conn.execute("PRAGMA wal_autocheckpoint=0")
-        self._checkpoint_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="checkpoint")
-        self._checkpoint_conn = await loop.run_in_executor(
-            self._checkpoint_thread, open_connection, self.path
-        )
+        await self._writes.open()
         self._read_threads = ThreadPoolExecutor(
             max_workers=self._reader_count, thread_name_prefix="reader"
         )
@@ -186,36 +151,13 @@ class Database:
         if self._inline is not None:
             self._inline.close()
             self._inline = None
-        if self._committer is not None:
-            await asyncio.gather(self._committer, return_exceptions=True)
-            self._committer = None
-        if self._checkpointing is not None:
-            await asyncio.gather(self._checkpointing, return_exceptions=True)
-            self._checkpointing = None
-        async with self._write_lock:  # a long write under way finishes first
-            if self._writer_thread is not None:
-                if self._conn is not None:
-                    await loop.run_in_executor(self._writer_thread, self._conn.close)
-                    self._conn = None
-                self._writer_thread.shutdown(wait=True)
-                self._writer_thread = None
-        if self._checkpoint_thread is not None:
-            if self._checkpoint_conn is not None:
-                await loop.run_in_executor(self._checkpoint_thread, self._checkpoint_conn.close)
-                self._checkpoint_conn = None
-            self._checkpoint_thread.shutdown(wait=True)
-            self._checkpoint_thread = None
+        await self._writes.close()  # pending group commits and a long write finish first
         if self._read_threads is not None:
             await loop.run_in_executor(None, self._read_threads.shutdown)
             self._read_threads = None
             for conn in self._read_conns:
                 conn.close()
             self._read_conns.clear()
-
-    def _writer(self) -> tuple[sqlite3.Connection, ThreadPoolExecutor]:
-        if self._conn is None or self._writer_thread is None:
-            raise RuntimeError("Database.connect() has not been called")
-        return self._conn, self._writer_thread
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -226,101 +168,11 @@ class Database:
         SAVEPOINT, so it must be a few indexed statements. long=True: fn runs in the writer
         thread, alone, and the loop stays free.
         """
-        if long:
-            return await self._write_in_thread(fn)
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append((fn, future))
-        if self._committer is None or self._committer.done():
-            self._committer = asyncio.create_task(self._commit_pending())
-        return await future
-
-    async def _write_in_thread(self, fn: WriteFn[T]) -> T:
-        conn, thread = self._writer()
-        loop = asyncio.get_running_loop()
-        async with self._write_lock:
-            changes = conn.total_changes
-            try:
-                [(ok, value)] = await loop.run_in_executor(
-                    thread, patiently, conn, lambda: run_batch(conn, [fn])
-                )
-            except Busy as busy:
-                raise _engine_neutral(busy.error)  # noqa: B904 - its cause is set
-            except Exception as exc:  # the transaction as a whole failed (disk full, I/O error)
-                raise _engine_neutral(exc)  # noqa: B904 - its cause is set
-            # Counted in rows: a long write may have grown the WAL a lot.
-            self._units_since_checkpoint += max(1, conn.total_changes - changes)
-        if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
-            self._checkpoint_in_background()
-        if not ok:
-            raise _engine_neutral(value)
-        return value  # type: ignore[no-any-return]
-
-    async def _commit_pending(self) -> None:
-        # Committing on the loop thread costs a few microseconds per unit; a hop to a thread and
-        # back (and the GIL hand-offs of every statement there) cost far more under load. Writes
-        # that arrive while a batch waits for the lock form the next batch: no timer, no delay.
-        await asyncio.sleep(0)  # let the requests already under way in this turn join the batch
-        while self._pending:
-            size = self._max_batch
-            batch, self._pending = self._pending[:size], self._pending[size:]
-            units = [unit for unit, _ in batch]
-            try:
-                async with self._write_lock:
-                    outcomes = await self._run_when_free(units)
-            except BaseException as exc:
-                # The batch did not commit: nobody is told their write succeeded.
-                for _, future in batch:
-                    if future.done():
-                        continue
-                    if isinstance(exc, asyncio.CancelledError):
-                        future.cancel()
-                    else:
-                        future.set_exception(_engine_neutral(exc))
-                if isinstance(exc, asyncio.CancelledError):
-                    raise
-                continue
-            for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                if future.done():  # the caller went away; the write is committed all the same
-                    continue
-                if ok:
-                    future.set_result(value)
-                else:
-                    future.set_exception(_engine_neutral(value))
-            self._units_since_checkpoint += len(units)
-            if self._units_since_checkpoint >= _CHECKPOINT_EVERY:
-                self._checkpoint_in_background()
-
-    async def _run_when_free(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
-        """run_batch on the loop, retried while another process holds SQLite's write lock."""
-        conn, _ = self._writer()
-        deadline = asyncio.get_running_loop().time() + BUSY_SECONDS
-        while True:
-            try:
-                return run_batch(conn, units)
-            except Busy as busy:
-                if asyncio.get_running_loop().time() > deadline:
-                    raise busy.error from None
-                await asyncio.sleep(0.005)
-
-    def _checkpoint_in_background(self) -> None:
-        """A PASSIVE checkpoint in its own thread: it never blocks writers or the loop."""
-        if self._checkpointing is not None and not self._checkpointing.done():
-            return
-        if self._checkpoint_conn is None or self._checkpoint_thread is None:
-            return
-        self._units_since_checkpoint = 0
-        conn = self._checkpoint_conn
-        self._checkpointing = asyncio.get_running_loop().run_in_executor(
-            self._checkpoint_thread, passive_checkpoint, conn
-        )
+        return await self._writes.write(fn, long=long)
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (after deletions of personal data)."""
-        conn, thread = self._writer()
-        async with self._write_lock:
-            await asyncio.get_running_loop().run_in_executor(
-                thread, patiently, conn, lambda: truncating_checkpoint(conn)
-            )
+        await self._writes.run_patiently(truncating_checkpoint)
 
     # --- reads ----------------------------------------------------------------------------
 
@@ -336,7 +188,7 @@ class Database:
         try:
             return self._inline.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
-            raise _engine_neutral(exc)  # noqa: B904 - its cause is set
+            raise engine_neutral(exc)  # noqa: B904 - its cause is set
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         if self._read_threads is None:
@@ -347,7 +199,7 @@ class Database:
                     self._read_threads, self._read, sql, params
                 )
         except sqlite3.OperationalError as exc:
-            raise _engine_neutral(exc)  # noqa: B904 - its cause is set
+            raise engine_neutral(exc)  # noqa: B904 - its cause is set
 
     def _read(self, sql: str, params: Params) -> list[Row]:
         """In a reader thread, on that thread's own connection."""
@@ -371,12 +223,8 @@ class Database:
 
     async def migrate(self, clock: Clock, directory: Path = MIGRATIONS_DIR) -> list[str]:
         """Apply the .sql files not yet recorded, each in one transaction with its record."""
-        conn, thread = self._writer()
         now = isoformat_utc(clock.now())
-        async with self._write_lock:
-            return await asyncio.get_running_loop().run_in_executor(
-                thread, patiently, conn, lambda: apply_migrations(conn, directory, now)
-            )
+        return await self._writes.run_patiently(lambda conn: apply_migrations(conn, directory, now))
 
     async def tables(self) -> list[str]:
         rows = await self.fetchall(
@@ -394,24 +242,6 @@ class Database:
         return await self.fetchall(
             'SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list(?)', (table,)
         )
-
-
-def _engine_neutral(exc: BaseException) -> BaseException:
-    """sqlite3's errors as this module's IntegrityError and Unavailable; others unchanged."""
-    error: Exception
-    if isinstance(exc, sqlite3.IntegrityError):
-        error = IntegrityError(str(exc))
-    elif isinstance(exc, sqlite3.OperationalError) and _passing(exc):
-        error = Unavailable(str(exc))
-    else:
-        return exc
-    error.__cause__ = exc
-    return error
-
-
-def _passing(exc: sqlite3.OperationalError) -> bool:
-    message = str(exc).lower()
-    return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
 
 
 def open_database(settings: Settings, *, readers: int | None = None) -> Database:

@@ -5,6 +5,7 @@ units (plain functions on a connection, written for sqlite3) run unchanged in on
 on a sync connection, while reads use an async pool on the event loop. Writes are group-committed
 per process as on SQLite (one transaction, one SAVEPOINT per unit); several processes write at
 once, and PostgreSQL's row locks keep them apart.
+How psycopg's rows, numbers and bools are made to look as sqlite3's: db_postgres_adapt.py.
 
 Errors are db.py's: a constraint violation is db.IntegrityError, a server that cannot be reached
 (restarting, failing over) db.Unavailable, which the API answers with 503 and Retry-After.
@@ -14,27 +15,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg import adapt, pq
-from psycopg.rows import RowMaker
+from psycopg import pq
 from psycopg_pool import AsyncConnectionPool
 
 from fotfeste.clock import Clock, isoformat_utc
-from fotfeste.db import IntegrityError, MigrationError, Unavailable, WriteFn
-from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files
+from fotfeste.db import WriteFn
+from fotfeste.db_errors import MigrationError, Unavailable
+from fotfeste.db_postgres_adapt import Params, WriteConnection, configure, row_factory
+from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files, run_units
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Params = Sequence[Any] | dict[str, Any]
 _MAX_BATCH = 256
 # How long a new connection may take, and how long a read waits for a pooled connection: while
 # the server is known to be down, briefly (a 503 at once rather than a request left hanging),
@@ -48,77 +48,14 @@ _CLOSE_SECONDS = 10.0
 ADVISORY_NAMESPACE = 0x466F7466  # "Fotf"
 
 
-class Row(tuple[Any, ...]):
-    """A row read by position or by column name, as sqlite3.Row is."""
-
-    _names: dict[str, int]
-
-    def __new__(cls, values: Iterable[Any], names: dict[str, int]) -> Row:
-        row = super().__new__(cls, values)
-        row._names = names
-        return row
-
-    def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, str):
-            return tuple.__getitem__(self, self._names[key])
-        return tuple.__getitem__(self, key)
-
-    def keys(self) -> list[str]:
-        return list(self._names)
-
-
-def _row_factory(cursor: Any) -> RowMaker[Row]:
-    names = {column.name: i for i, column in enumerate(cursor.description or ())}
-    return lambda values: Row(values, names)
-
-
-class _NumericLoader(adapt.Loader):
-    """sum() of BIGINT is NUMERIC: back to int (or float), as SQLite gives."""
-
-    def load(self, data: Any) -> Any:
-        value = Decimal(bytes(data).decode())
-        return int(value) if value == value.to_integral_value() else float(value)
-
-
-class _BoolAsInt(adapt.Dumper):
-    """The schema keeps SQLite's 0/1 integers; Python's bools go in as those."""
-
-    oid = psycopg.adapters.types["int8"].oid
-
-    def dump(self, obj: Any) -> bytes:
-        return b"1" if obj else b"0"
-
-
-def _configure(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> None:
-    conn.adapters.register_loader("numeric", _NumericLoader)
-    conn.adapters.register_dumper(bool, _BoolAsInt)
-
-
-class WriteConnection:
-    """What a write unit sees: execute()/executemany() in SQLite's SQL, cursors with rows."""
-
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self._conn = conn
-
-    def execute(self, sql: str, params: Params = ()) -> psycopg.ClientCursor[Any]:
-        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            cursor.execute(to_postgresql(sql), params or None)
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        return cursor
-
-    def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
-        cursor = psycopg.ClientCursor(self._conn, row_factory=_row_factory)
-        try:
-            cursor.executemany(to_postgresql(sql), list(seq))
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        return cursor
-
-
 def _unavailable(exc: BaseException) -> Unavailable:
     return Unavailable(f"PostgreSQL unavailable ({exc})")
+
+
+# The one classification of "the server is gone" (restarting, failing over, out of reach, no
+# pooled connection in time), as against an error in a statement: reads and writes both answer
+# it with Unavailable and mark the server down (PostgresDatabase._lost).
+SERVER_GONE = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 class PostgresDatabase:
@@ -136,7 +73,8 @@ class PostgresDatabase:
         self._thread: ThreadPoolExecutor | None = None
         self._pending: list[tuple[WriteFn[Any], asyncio.Future[Any]]] = []
         self._committer: asyncio.Task[None] | None = None
-        # Set when the server could not be reached, cleared by the next read that succeeds.
+        # Set when the server could not be reached (by a read or a write), cleared by the next
+        # read or write that succeeds.
         self._down = False
         self._checking: asyncio.Task[None] | None = None
 
@@ -159,8 +97,8 @@ class PostgresDatabase:
 
     @staticmethod
     async def _configure_reader(conn: psycopg.AsyncConnection[Any]) -> None:
-        _configure(conn)
-        conn.row_factory = _row_factory
+        configure(conn)
+        conn.row_factory = row_factory
 
     def _open_writer(self) -> None:
         conn = psycopg.connect(
@@ -169,7 +107,7 @@ class PostgresDatabase:
             cursor_factory=psycopg.ClientCursor,
             connect_timeout=_CONNECT_SECONDS,
         )
-        _configure(conn)
+        configure(conn)
         self._writer = conn
 
     async def _in_writer(self, fn: Any, *args: Any) -> Any:
@@ -217,7 +155,7 @@ class PostgresDatabase:
         the server); a long one runs alone in its transaction.
         """
         if long:
-            outcome = (await self._in_writer(self._run_batch, [unit]))[0]
+            outcome = (await self._write_batch([unit]))[0]
             if outcome[0]:
                 return outcome[1]  # type: ignore[no-any-return]
             raise outcome[1]
@@ -235,7 +173,7 @@ class PostgresDatabase:
                 self._pending[self._max_batch :],
             )
             try:
-                outcomes = await self._in_writer(self._run_batch, [unit for unit, _ in batch])
+                outcomes = await self._write_batch([unit for unit, _ in batch])
             except BaseException as exc:
                 for _, future in batch:
                     if not future.done():
@@ -255,38 +193,36 @@ class PostgresDatabase:
                 else:
                     future.set_exception(value)
 
+    async def _write_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
+        """_run_batch in the writer thread; a lost server marks it down, as a read does."""
+        try:
+            outcomes: list[tuple[bool, Any]] = await self._in_writer(self._run_batch, units)
+        except SERVER_GONE as exc:
+            raise self._lost(exc) from exc
+        self._down = False
+        return outcomes
+
     def _run_batch(self, units: list[WriteFn[Any]]) -> list[tuple[bool, Any]]:
         """In the writer thread: one transaction, one SAVEPOINT per unit."""
+        if self._writer is None or self._writer.closed or self._writer.broken:
+            self._open_writer()
+        assert self._writer is not None
+        conn = self._writer
+        conn.execute("BEGIN")
         try:
-            if self._writer is None or self._writer.closed or self._writer.broken:
-                self._open_writer()
-            assert self._writer is not None
-            conn = self._writer
-            outcomes: list[tuple[bool, Any]] = []
-            view = WriteConnection(conn)
-            conn.execute("BEGIN")
-            try:
-                for unit in units:
-                    conn.execute("SAVEPOINT unit")
-                    try:
-                        value = unit(view)  # type: ignore[arg-type]
-                    except (psycopg.OperationalError, psycopg.InterfaceError):
-                        raise
-                    except Exception as exc:
-                        conn.execute("ROLLBACK TO SAVEPOINT unit")
-                        conn.execute("RELEASE SAVEPOINT unit")
-                        outcomes.append((False, exc))
-                    else:
-                        conn.execute("RELEASE SAVEPOINT unit")
-                        outcomes.append((True, value))
-                conn.execute("COMMIT")
-            except BaseException:
-                if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:
-                    conn.execute("ROLLBACK")
-                raise
-            return outcomes
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            raise _unavailable(exc) from exc
+            # A lost server takes the transaction with it: the batch fails as a whole.
+            outcomes = run_units(
+                conn.execute,
+                WriteConnection(conn),
+                units,
+                batch_lost=lambda exc: isinstance(exc, SERVER_GONE),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if not conn.broken and conn.info.transaction_status != pq.TransactionStatus.IDLE:
+                conn.execute("ROLLBACK")
+            raise
+        return outcomes
 
     # --- reads ----------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Params = ()) -> list[Any]:
@@ -297,19 +233,20 @@ class PostgresDatabase:
             async with self._pool.connection(timeout=wait) as conn:
                 cursor = await conn.execute(to_postgresql(sql), params or None)
                 rows = await cursor.fetchall()
-        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-            self._went_down()
-            raise _unavailable(exc) from exc
+        except SERVER_GONE as exc:
+            raise self._lost(exc) from exc
         self._down = False
         return rows
 
-    def _went_down(self) -> None:
-        """The server was lost (a restart, a failover): say so at once to the requests that
-        follow, and have the pool drop its other connections to the old server now rather than
-        failing one request each on them later."""
+    def _lost(self, exc: BaseException) -> Unavailable:
+        """The server was lost (a restart, a failover), seen by a read or a write: say so at once
+        to the requests that follow, and have the pool drop its other connections to the old
+        server now rather than failing one request each on them later. The caller raises the
+        Unavailable returned."""
         self._down = True
         if self._pool is not None and (self._checking is None or self._checking.done()):
             self._checking = asyncio.create_task(self._pool.check())
+        return _unavailable(exc)
 
     async def lookup(self, sql: str, params: Params = ()) -> list[Any]:
         return await self.fetchall(sql, params)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from fotfeste.db_errors import IntegrityError, MigrationError, Unavailable
+
 log = logging.getLogger("fotfeste.db")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -42,8 +44,22 @@ class Busy(Exception):
         self.error = error
 
 
-class MigrationError(RuntimeError):
-    """A migration file is malformed or failed; nothing of it was applied."""
+def engine_neutral(exc: BaseException) -> BaseException:
+    """sqlite3's errors as db_errors' IntegrityError and Unavailable; others unchanged."""
+    error: Exception
+    if isinstance(exc, sqlite3.IntegrityError):
+        error = IntegrityError(str(exc))
+    elif isinstance(exc, sqlite3.OperationalError) and _passing(exc):
+        error = Unavailable(str(exc))
+    else:
+        return exc
+    error.__cause__ = exc
+    return error
+
+
+def _passing(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(word in message for word in ("locked", "busy", "full", "disk i/o"))
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
@@ -73,7 +89,6 @@ def run_batch(
     conn: sqlite3.Connection, units: Sequence[Callable[[sqlite3.Connection], Any]]
 ) -> list[tuple[bool, Any]]:
     """One transaction, one SAVEPOINT per unit."""
-    outcomes: list[tuple[bool, Any]] = []
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
@@ -81,29 +96,47 @@ def run_batch(
             raise Busy(error) from error
         raise
     try:
-        for unit in units:
-            conn.execute("SAVEPOINT unit")
-            try:
-                value = unit(conn)
-                if asyncio.iscoroutine(value):
-                    value.close()
-                    raise TypeError(f"{unit!r} is async; write functions are plain functions")
-            except Exception as exc:
-                if not conn.in_transaction:
-                    # SQLite abandoned the whole transaction (I/O error, full disk): the units
-                    # before this one are gone too, so the batch fails as a whole.
-                    raise
-                conn.execute("ROLLBACK TO unit")
-                conn.execute("RELEASE unit")
-                outcomes.append((False, exc))
-            else:
-                conn.execute("RELEASE unit")
-                outcomes.append((True, value))
+        # SQLite abandons the whole transaction on an I/O error or a full disk: the units before
+        # the one that met it are gone too, so the batch fails as a whole.
+        outcomes = run_units(
+            conn.execute, conn, units, batch_lost=lambda _: not conn.in_transaction
+        )
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return outcomes
+
+
+def run_units(
+    execute: Callable[[str], object],
+    view: Any,
+    units: Sequence[Callable[[Any], Any]],
+    *,
+    batch_lost: Callable[[Exception], bool],
+) -> list[tuple[bool, Any]]:
+    """`unit(view)` for each unit, each in its own SAVEPOINT of the transaction the caller began
+    (on either engine: db_postgres.py's batches too). A unit that raises is rolled back alone and
+    its exception is its outcome, unless `batch_lost(exc)` says the transaction went with it: then
+    it is raised, and the batch fails as a whole."""
+    outcomes: list[tuple[bool, Any]] = []
+    for unit in units:
+        execute("SAVEPOINT unit")
+        try:
+            value = unit(view)
+            if asyncio.iscoroutine(value):
+                value.close()
+                raise TypeError(f"{unit!r} is async; write functions are plain functions")
+        except Exception as exc:
+            if batch_lost(exc):
+                raise
+            execute("ROLLBACK TO SAVEPOINT unit")
+            execute("RELEASE SAVEPOINT unit")
+            outcomes.append((False, exc))
+        else:
+            execute("RELEASE SAVEPOINT unit")
+            outcomes.append((True, value))
     return outcomes
 
 

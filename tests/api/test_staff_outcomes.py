@@ -9,7 +9,7 @@ from datetime import date
 from fotfeste.accounts import store as accounts
 from fotfeste.clock import Clock, FixedClock
 from fotfeste.db import Database
-from fotfeste.staff import outcomes, store
+from fotfeste.staff import outcomes, store, user_store
 from tests.conftest import DEFAULT_NOW
 
 # Next to no noise: these tests check who is counted and what is suppressed (the noise is
@@ -57,7 +57,9 @@ NOTHING_ELSE = outcomes.Sources(
 
 async def _clinic_with_people(db: Database, clock: Clock, count: int) -> tuple[str, list[str]]:
     clinic_id = await store.create_clinic(db, clock, "Mottagningen")
-    staff_id = await store.create_user(db, clock, clinic_id, "staff@clinic.example", "not-a-hash")
+    staff_id = await user_store.create_user(
+        db, clock, clinic_id, "staff@clinic.example", "not-a-hash"
+    )
     code = await store.create_code(
         db,
         clock,

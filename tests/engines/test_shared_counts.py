@@ -19,7 +19,7 @@ import pytest
 
 from fotfeste.db import Conn, Database
 from fotfeste.settings import RateLimit
-from fotfeste.staff import store as staff_store
+from fotfeste.staff import user_store as staff_users
 from fotfeste.staff.logic import MAX_FAILED_LOGINS
 from fotfeste.staff.unknown import UnknownAddresses
 from fotfeste.web.shared_limits import SharedLimits
@@ -109,7 +109,7 @@ async def test_concurrent_wrong_passwords_each_count_towards_the_lockout(
     # As many guesses as the limit, at the same moment, spread over the processes: each counts,
     # so the last of them locks the user (lost updates would leave the user unlocked).
     guesses = [
-        staff_store.record_login_failure(dbs[i % PROCESSES], "u", now)
+        staff_users.record_login_failure(dbs[i % PROCESSES], "u", now)
         for i in range(MAX_FAILED_LOGINS)
     ]
     locked = await asyncio.gather(*guesses)

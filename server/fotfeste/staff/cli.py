@@ -11,7 +11,7 @@ from fotfeste.clock import SystemClock
 from fotfeste.db import Database, open_database
 from fotfeste.errors import DomainError
 from fotfeste.settings import Settings
-from fotfeste.staff import logic, sessions, store
+from fotfeste.staff import logic, sessions, store, user_store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +75,7 @@ async def _add_user(db: Database, clinic: str, email_text: str) -> str:
             f"No clinic named {clinic!r}; add it first with `fotfeste staff add-clinic`"
         )
     password = logic.one_time_password()
-    await store.create_user(
+    await user_store.create_user(
         db, SystemClock(), row["id"], email, await sessions.hash_password(password)
     )
     return (
@@ -86,11 +86,11 @@ async def _add_user(db: Database, clinic: str, email_text: str) -> str:
 
 async def _reset(db: Database, email_text: str) -> str:
     email = _email(email_text)
-    user = await store.user_by_email(db, email)
+    user = await user_store.user_by_email(db, email)
     if user is None:
         raise DomainError(f"No staff user {email!r}")
     password = logic.one_time_password()
-    await store.set_password(
+    await user_store.set_password(
         db, SystemClock(), user["id"], await sessions.hash_password(password), must_change=True
     )
     return f"One-time password for {email} (to be changed at first login): {password}"

@@ -14,7 +14,7 @@ from fotfeste.clock import Clock
 from fotfeste.db import Database
 from fotfeste.errors import InvalidInput, NotFound
 from fotfeste.settings import Settings
-from fotfeste.staff import card, logic, outcomes, pages, sessions, store
+from fotfeste.staff import card, logic, outcomes, pages, sessions, store, user_store
 from fotfeste.staff.guard import (
     EXCEPTION_HANDLERS,
     expired_cookie,
@@ -131,7 +131,7 @@ class StaffPortal(Controller):
     @post("/logout", opt={"no_password": True}, status_code=303)
     async def logout(self, request: AnyRequest, db: DB, settings: AppSettings) -> Response[Any]:
         """End this session on the server and in the browser."""
-        await store.close_session(db, staff_of(request).token_hash)
+        await user_store.close_session(db, staff_of(request).token_hash)
         response = _see("/staff/login")
         response.set_cookie(expired_cookie(settings, session_cookie_name(settings)))
         return response
@@ -164,13 +164,13 @@ class StaffPortal(Controller):
         form = await request.form()
         current, new = str(form.get("current", "")), str(form.get("new", ""))
         if not await sessions.verify_password(
-            await store.password_hash(db, session.staff_id), current
+            await user_store.password_hash(db, session.staff_id), current
         ):
             return self._password_page(request, error="password.wrong", status_code=400)
         problem = logic.check_new_password(new, str(form.get("repeat", "")), current)
         if problem:
             return self._password_page(request, error=problem, status_code=400)
-        await store.set_password(
+        await user_store.set_password(
             db, clock, session.staff_id, await sessions.hash_password(new), must_change=False
         )
         token = await sessions.login(
@@ -184,7 +184,7 @@ class StaffPortal(Controller):
     async def language(self, request: AnyRequest, db: DB) -> Redirect:
         """Remember the portal language for this staff member."""
         form = await request.form()
-        await store.set_locale(
+        await user_store.set_locale(
             db,
             staff_of(request).staff_id,
             logic.pick_locale(str(form.get("locale", ""))),

@@ -11,7 +11,7 @@ from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import Database
 from fotfeste.ids import new_token, token_digest
 from fotfeste.kdf import Argon2id, KdfPool
-from fotfeste.staff import logic, store
+from fotfeste.staff import logic, user_store
 from fotfeste.staff.unknown import UnknownAddresses as UnknownAddresses  # app.py imports it here
 
 # OWASP's first argon2id profile (46 MiB, t=1, p=1): staff passwords are chosen by people, so they
@@ -61,7 +61,7 @@ async def login(
     """
     now = clock.now()
     email = email.strip().lower()
-    user = await store.user_by_email(db, email)
+    user = await user_store.user_by_email(db, email)
     if user is None:
         # The same work and the same answers as for a real user: nothing tells them apart.
         if await unknown.locked(db, email, now):
@@ -71,12 +71,12 @@ async def login(
     if user["locked_until"] and user["locked_until"] > isoformat_utc(now):
         raise LoginRefused("login.locked")
     if not await verify_password(user["password_hash"], password):
-        locked = await store.record_login_failure(db, user["id"], now)
+        locked = await user_store.record_login_failure(db, user["id"], now)
         raise LoginRefused("login.locked" if locked else "login.wrong")
     if page_locale is not None and not user["locale_chosen"] and page_locale != user["locale"]:
-        await store.set_locale(db, user["id"], page_locale, chosen=False)
+        await user_store.set_locale(db, user["id"], page_locale, chosen=False)
     token = new_token()
-    await store.open_session(
+    await user_store.open_session(
         db,
         user["id"],
         token_digest(token),
@@ -90,13 +90,15 @@ async def login(
 async def current_session(db: Database, clock: Clock, token: str) -> StaffSession | None:
     """The live session behind a cookie, its idle expiry pushed forward; None when expired."""
     now = clock.now()
-    row = await store.session_row(db, token_digest(token), isoformat_utc(now))
+    row = await user_store.session_row(db, token_digest(token), isoformat_utc(now))
     if row is None:
         return None
     # Extend at most once a minute: a write per page view buys nothing.
     if (now - datetime.fromisoformat(row["last_seen_at"])).total_seconds() >= 60:
         expires = logic.session_expiry(datetime.fromisoformat(row["created_at"]), now)
-        await store.touch_session(db, row["token_hash"], isoformat_utc(now), isoformat_utc(expires))
+        await user_store.touch_session(
+            db, row["token_hash"], isoformat_utc(now), isoformat_utc(expires)
+        )
     return StaffSession(
         token_hash=row["token_hash"],
         csrf=row["csrf_token"],
