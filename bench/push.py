@@ -49,7 +49,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 async def fan_out(
-    workdir: Path, template: Path, port: int, count: int, mode: str
+    workdir: Path, template: Path, port: int, count: int, mode: str, fake_pid: int
 ) -> dict[str, float]:
     """One round: `count` reminders due, queued by the scheduler (timed), then sent: by this
     process's PushService, or by a push worker (started and warmed first, paused while the
@@ -86,6 +86,10 @@ async def fan_out(
     queue_s, queue_cpu = time.perf_counter() - started, time.process_time() - cpu
     queue_stall, worst[0] = worst[0], 0.0
     before = rig.fake_stats(port)
+    # CPU per message: the sending process (this one, or the worker), and its encryption pool.
+    sender = os.getpid() if workers is None else workers.pids[0]
+    pool = [pid for pid in rig.descendants(sender) if pid != fake_pid]
+    cpu_before = [rig.cpu_seconds(sender), sum(map(rig.cpu_seconds, pool))]
     sending, wall = time.perf_counter(), time.time()
     if workers is None:
         sent = (await push.send_due()).sent
@@ -97,6 +101,8 @@ async def fan_out(
         sent = await wait_for_posts(port, before["count"] + count, 600) - before["count"]
         send_s = rig.fake_stats(port)["last"] - wall
     fake_cpu = rig.fake_stats(port)["cpu"] - before["cpu"]
+    sender_cpu = rig.cpu_seconds(sender) - cpu_before[0]
+    pool_cpu = sum(map(rig.cpu_seconds, pool)) - cpu_before[1]
     stop.set()
     await monitor
     left = await settled(db, 60 if workers is not None else 0)
@@ -115,6 +121,9 @@ async def fan_out(
         "stall_ms": worst[0] * 1000,
         "queue_stall_ms": queue_stall * 1000,
         "fake_cpu": fake_cpu / send_s,
+        "sender_us": sender_cpu / count * 1e6,
+        "pool_us": pool_cpu / count * 1e6,
+        "fake_us": fake_cpu / count * 1e6,
     }
 
 
@@ -306,7 +315,7 @@ async def main(sizes: list[int], minute: int, runs: int) -> None:
                 for n in range(runs):
                     loads.append(rig.load().split(",")[0])
                     for mode in MODES if n % 2 == 0 else MODES[::-1]:
-                        figures = await fan_out(workdir, template, port, count, mode)
+                        figures = await fan_out(workdir, template, port, count, mode, proc.pid)
                         figures["ceiling"] = figures["rate"] / pooled
                         rounds[mode].append(figures)
                 report(
@@ -320,6 +329,9 @@ async def main(sizes: list[int], minute: int, runs: int) -> None:
                         ("stall_ms", "{:.0f} ms"),
                         ("queue_stall_ms", "{:.0f} ms"),
                         ("fake_cpu", "{:.0%}"),
+                        ("sender_us", "{:.0f} µs/msg"),
+                        ("pool_us", "{:.0f} µs/msg"),
+                        ("fake_us", "{:.0f} µs/msg"),
                     ],
                 )
             if sizes and max(sizes) >= 100_000:
