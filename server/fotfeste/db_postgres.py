@@ -52,10 +52,19 @@ def _unavailable(exc: BaseException) -> Unavailable:
     return Unavailable(f"PostgreSQL unavailable ({exc})")
 
 
-# The one classification of "the server is gone" (restarting, failing over, out of reach, no
-# pooled connection in time), as against an error in a statement: reads and writes both answer
-# it with Unavailable and mark the server down (PostgresDatabase._lost).
+# What reads and writes answer with Unavailable (503, try again): the server restarting, failing
+# over, out of reach, no pooled connection in time, and a transaction it gave up on (a deadlock,
+# a cancelled statement), as against an error in a statement. Only the first kind marks the
+# server down (gone(), PostgresDatabase._lost).
 SERVER_GONE = (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def gone(exc: BaseException) -> bool:
+    """No live server behind the error: no SQLSTATE at all (a lost connection, a pool timeout),
+    a connection error (class 08) or a shutdown (57P01-57P03). A deadlock (40P01) or a cancelled
+    statement (57014) comes from a server that is up."""
+    sqlstate = getattr(exc, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 class PostgresDatabase:
@@ -243,6 +252,8 @@ class PostgresDatabase:
         to the requests that follow, and have the pool drop its other connections to the old
         server now rather than failing one request each on them later. The caller raises the
         Unavailable returned."""
+        if not gone(exc):
+            return _unavailable(exc)
         self._down = True
         if self._pool is not None and (self._checking is None or self._checking.done()):
             self._checking = asyncio.create_task(self._pool.check())

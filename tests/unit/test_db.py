@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+import psycopg_pool
 import pytest
 
 from fotfeste.clock import FixedClock
 from fotfeste.db import Conn, Database, MigrationError
+from fotfeste.db_postgres import gone
 
 CLOCK = FixedClock(datetime(2026, 1, 1, tzinfo=UTC))
 
@@ -84,3 +87,17 @@ async def test_a_write_rolls_back_on_error(tmp_path: Path) -> None:
         assert await db.fetchval("SELECT count(*) FROM t") == 0
     finally:
         await db.close()
+
+
+def test_only_errors_without_a_live_server_mark_postgresql_down() -> None:
+    # All of these answer 503 (try again); only a server that is gone makes the following reads
+    # give up on the pool after half a second (db_postgres.PostgresDatabase._lost).
+    assert gone(psycopg.OperationalError("server closed the connection unexpectedly"))
+    assert gone(psycopg.InterfaceError("the connection is closed"))
+    assert gone(psycopg_pool.PoolTimeout("couldn't get a connection after 5.00 sec"))
+    assert gone(psycopg.errors.AdminShutdown())  # 57P01: a restart
+    assert gone(psycopg.errors.CannotConnectNow())  # 57P03: still starting
+    assert gone(psycopg.errors.ConnectionFailure())  # 08006
+    assert not gone(psycopg.errors.DeadlockDetected())  # 40P01: the server is up
+    assert not gone(psycopg.errors.SerializationFailure())
+    assert not gone(psycopg.errors.QueryCanceled())  # 57014: a statement timeout
