@@ -27,6 +27,7 @@ from pathlib import Path
 import aiohttp
 import msgspec
 import uvloop
+from tests.server import cpu_seconds
 
 from bench import push_rig as rig
 from bench.server_process import TEST_ENV, free_port
@@ -89,7 +90,7 @@ async def fan_out(
     # CPU per message: the sending process (this one, or the worker), and its encryption pool.
     sender = os.getpid() if workers is None else workers.pids[0]
     pool = [pid for pid in rig.descendants(sender) if pid != fake_pid]
-    cpu_before = [rig.cpu_seconds(sender), sum(map(rig.cpu_seconds, pool))]
+    cpu_before = [cpu_seconds(sender), sum(map(cpu_seconds, pool))]
     sending, wall = time.perf_counter(), time.time()
     if workers is None:
         sent = (await push.send_due()).sent
@@ -101,8 +102,8 @@ async def fan_out(
         sent = await wait_for_posts(port, before["count"] + count, 600) - before["count"]
         send_s = rig.fake_stats(port)["last"] - wall
     fake_cpu = rig.fake_stats(port)["cpu"] - before["cpu"]
-    sender_cpu = rig.cpu_seconds(sender) - cpu_before[0]
-    pool_cpu = sum(map(rig.cpu_seconds, pool)) - cpu_before[1]
+    sender_cpu = cpu_seconds(sender) - cpu_before[0]
+    pool_cpu = sum(map(cpu_seconds, pool)) - cpu_before[1]
     stop.set()
     await monitor
     left = await settled(db, 60 if workers is not None else 0)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from tests.server import children
 from yarl import URL
 
 from fotfeste.clock import FixedClock, isoformat_utc
@@ -35,21 +36,9 @@ def load() -> str:
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU a live process has used (user and system), from /proc."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def descendants(pid: int) -> list[int]:
     """The live children of a process, their children, and so on."""
-    found = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as listing:
-            for child in map(int, listing.read().split()):
-                found += [child, *descendants(child)]
-    return found
+    return [found for child in children(pid) for found in (child, *descendants(child))]
 
 
 def browser_keys(count: int) -> list[tuple[str, str]]:

@@ -22,7 +22,7 @@ from fotfeste.clock import isoformat_utc
 from tests.push_fake import FakePushService
 from tests.reliability.feed_server import Script, loopback_server
 from tests.reliability.test_push_restart import _populate, _remind_everyone_now
-from tests.server import database_session
+from tests.server import children, database_session
 
 POPULATE_TRIES = 3
 
@@ -33,10 +33,7 @@ LEASE_SECONDS = 20
 
 def push_workers(server: ServerProcess) -> list[int]:
     """The `fotfeste push-worker` processes whose parent is this serve."""
-    children: list[int] = []
-    for task in Path(f"/proc/{server.pid}/task").iterdir():
-        children += [int(p) for p in (task / "children").read_text().split()]
-    return [pid for pid in children if b"push-worker" in _cmdline(pid)]
+    return [pid for pid in children(server.pid) if b"push-worker" in _cmdline(pid)]
 
 
 def _cmdline(pid: int) -> bytes:
