@@ -4,10 +4,13 @@ that must not stop the others, and retries when a push service asks for them."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,6 +25,7 @@ from tests.api.push_support import subscribe, tick
 from tests.api.test_push import outbox_rows
 from tests.conftest import DEFAULT_NOW, LiveServer
 from tests.push_fake import FakePushService
+from tests.server import children
 
 
 def test_endpoints_with_whitespace_other_ports_or_bad_host_names_are_refused(
@@ -203,3 +207,37 @@ def test_the_first_reminders_go_out_while_the_rest_are_still_being_queued(
     finally:
         release.set()
         fake.stop()
+
+
+def test_a_dead_encryption_pool_loses_no_message_and_a_new_one_takes_over(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    # The pool's process killed (the OOM killer, say): its messages are not dropped as if they
+    # could never be encrypted, and later ones do not fail for ever on a broken pool.
+    sub = subscribe(person, fake_push)
+    person.post("/api/push/test")
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    pool = [
+        pid
+        for pid in children(os.getpid())
+        if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert pool, "the sender encrypts in a process of its own"
+    for pid in pool:
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in pool) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the executor has reaped them
+    for _ in range(2):
+        clock.advance(timedelta(hours=1))  # apart from the test-push limit
+        person.post("/api/push/test")
+        tick(live_server)
+        for _ in range(5):
+            if outbox_rows(live_server) == 0:
+                break
+            clock.advance(timedelta(minutes=10))  # a message caught in the dying pool: retried
+            tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 3)
+    assert outbox_rows(live_server) == 0
+    assert [r.status for r in fake_push.messages_for(sub)] == [201, 201, 201]

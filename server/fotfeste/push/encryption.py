@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -90,7 +90,19 @@ class Encryptor:
 
     def submit(self, items: Sequence[Plain]) -> asyncio.Future[list[bytes]]:
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._pool(), encrypt_batch, list(items))
+        try:
+            return loop.run_in_executor(self._pool(), encrypt_batch, list(items))
+        except BrokenExecutor:
+            # A pool process died (the OOM killer, a stray kill): a broken pool takes no more
+            # work, so a new one takes this batch and the ones after it.
+            self.discard()
+            return loop.run_in_executor(self._pool(), encrypt_batch, list(items))
+
+    def discard(self) -> None:
+        """Let go of a broken pool without waiting for it; the next batch starts a new one."""
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            executor.shutdown(wait=False, cancel_futures=True)
 
     async def encrypt(self, items: Sequence[Plain]) -> list[bytes]:
         return await self.submit(items)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -175,6 +176,12 @@ class PushService:
                 chunk, future = item
                 try:
                     bodies = await future
+                except BrokenExecutor:
+                    # The pool died under this chunk: nothing is wrong with the messages, so
+                    # they are tried again (with backoff), never dropped.
+                    log.error("push encryption pool died; %d messages will be retried", len(chunk))
+                    results.extend(Result(m, None, error="encryption pool") for m in chunk)
+                    continue
                 except Exception:
                     # Unencryptable (e.g. keys a browser will never accept): drop, as a 4xx would.
                     log.exception("push encryption failed for %d messages", len(chunk))
