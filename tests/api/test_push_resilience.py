@@ -25,7 +25,7 @@ from tests.api.push_support import subscribe, tick
 from tests.api.test_push import outbox_rows
 from tests.conftest import DEFAULT_NOW, LiveServer
 from tests.push_fake import FakePushService
-from tests.server import children
+from tests.server import children, wait_until
 
 
 def test_endpoints_with_whitespace_other_ports_or_bad_host_names_are_refused(
@@ -226,9 +226,9 @@ def test_a_dead_encryption_pool_loses_no_message_and_a_new_one_takes_over(
     assert pool, "the sender encrypts in a process of its own"
     for pid in pool:
         os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in pool) and time.monotonic() < deadline:
-        time.sleep(0.01)  # until the executor has reaped them
+    wait_until(
+        lambda: not any(Path(f"/proc/{pid}").exists() for pid in pool), what="the pool reaped"
+    )
     for _ in range(2):
         clock.advance(timedelta(hours=1))  # apart from the test-push limit
         person.post("/api/push/test")
