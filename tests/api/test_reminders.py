@@ -273,3 +273,30 @@ def test_a_meeting_reminder_comes_before_a_favourite_starts(
     assert message["title"] == "Your meeting starts soon"
     assert message["body"] == "Måndagsgruppen starts at 19:00."
     assert fake_push.messages_for(sub)[0].headers["urgency"] == "high"
+
+
+def test_the_first_milestone_says_one_day_in_every_language(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    """The first milestone is a single day: "1 day", never "1 days", in sv, nb, da and en."""
+    titles = {
+        "sv": "Grattis till 1 dag!",
+        "nb": "Gratulerer med 1 dag!",
+        "da": "Tillykke med 1 dag!",
+        "en": "Congratulations on 1 day!",
+    }
+    subs = {}
+    for locale in titles:
+        person = person_factory(locale=locale)
+        subs[locale] = subscribe(person, fake_push)
+        # Monday 16 March 2026: a start today makes Tuesday the 17th day 1.
+        assert person.put("/api/sobriety", json={"start_date": "2026-03-16"}).status_code == 200
+        person.put("/api/reminders/milestone", json={"enabled": True, "time": "09:00"})
+    clock.set(datetime(2026, 3, 17, 8, 0, 5, tzinfo=UTC))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: all(fake_push.delivered_to(s) for s in subs.values()))
+    said = {locale: fake_push.delivered_to(sub)[0]["title"] for locale, sub in subs.items()}
+    assert said == titles

@@ -19,6 +19,7 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Grattis till {days} dagar!",
             "Du har kommit långt. Var stolt över dig själv.",
         ),
+        "milestone_one": ("Grattis till 1 dag!", "Du har kommit långt. Var stolt över dig själv."),
         "test": ("Påminnelserna fungerar", "Så här kommer dina påminnelser att se ut."),
         "discreet": ("Påminnelse", "Du har en ny påminnelse."),
     },
@@ -33,6 +34,7 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "Gratulerer med {days} dager!",
             "Du har kommet langt. Vær stolt av deg selv.",
         ),
+        "milestone_one": ("Gratulerer med 1 dag!", "Du har kommet langt. Vær stolt av deg selv."),
         "test": ("Påminnelsene virker", "Slik kommer påminnelsene dine til å se ut."),
         "discreet": ("Påminnelse", "Du har en ny påminnelse."),
     },
@@ -47,6 +49,7 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "meeting": ("Dit møde begynder snart", "{name} begynder {time}."),
         "milestone": ("Tillykke med {days} dage!", "Du er nået langt. Vær stolt af dig selv."),
+        "milestone_one": ("Tillykke med 1 dag!", "Du er nået langt. Vær stolt af dig selv."),
         "test": ("Påmindelserne virker", "Sådan kommer dine påmindelser til at se ud."),
         "discreet": ("Påmindelse", "Du har en ny påmindelse."),
     },
@@ -55,6 +58,7 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "followup": ("Time for a follow-up", "A few short questions about how things are going."),
         "meeting": ("Your meeting starts soon", "{name} starts at {time}."),
         "milestone": ("Congratulations on {days} days!", "You have come a long way. Be proud."),
+        "milestone_one": ("Congratulations on 1 day!", "You have come a long way. Be proud."),
         "test": ("Reminders are working", "This is how your reminders will look."),
         "discreet": ("Reminder", "You have a new reminder."),
     },
@@ -66,7 +70,9 @@ def notification(
 ) -> str:
     """The JSON payload the service worker shows: title, body, kind and the screen to open."""
     texts = _TEXTS.get(locale, _TEXTS["en"])
-    title, body = texts["discreet"] if discreet else texts[kind]
+    # A count of one day has its own words (the first milestone): "1 day", never "1 days".
+    one = f"{kind}_one" if params and params.get("days") == "1" else kind
+    title, body = texts["discreet"] if discreet else texts.get(one, texts[kind])
     if not discreet and params:
         title, body = title.format(**params), body.format(**params)
     payload = {"title": title, "body": body, "kind": kind, "url": url, "tag": kind, "lang": locale}
