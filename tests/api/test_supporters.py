@@ -198,3 +198,30 @@ def test_a_milestone_reaches_the_supporter_after_their_quiet_hours(
     tick(live_server)
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
     assert fake_push.delivered_to(sub)[1]["body"] == "Personen du støtter, har nådd 14 dager."
+
+
+def test_the_first_milestone_reaches_the_supporter_as_one_day(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    """Day one is "1 day" ("1 dag") in every language, never "1 days"."""
+    bodies = {
+        "sv": "Personen du stöttar har nått 1 dag.",
+        "nb": "Personen du støtter, har nådd 1 dag.",
+        "da": "Personen, du støtter, har nået 1 dag.",
+        "en": "The person you support has reached 1 day.",
+    }
+    subs = {}
+    for locale in bodies:
+        me, friend = person_factory(), person_factory(locale=locale)
+        subs[locale] = subscribe(friend, fake_push)
+        me.put("/api/sobriety", json={"start_date": "2026-03-16"})  # today: day 0
+        _link(me, friend)
+    tick(live_server)
+    clock.advance(timedelta(days=1))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: all(fake_push.delivered_to(s) for s in subs.values()))
+    said = {locale: fake_push.delivered_to(sub)[0]["body"] for locale, sub in subs.items()}
+    assert said == bodies

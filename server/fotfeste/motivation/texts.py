@@ -40,6 +40,13 @@ _MILESTONE = {
     "da": ("En milepæl", "Personen, du støtter, har nået {days} dage."),
     "en": ("A milestone", "The person you support has reached {days} days."),
 }
+# The first milestone is a single day: "1 day", never "1 days".
+_MILESTONE_ONE = {
+    "sv": ("En milstolpe", "Personen du stöttar har nått 1 dag."),
+    "nb": ("En milepæl", "Personen du støtter, har nådd 1 dag."),
+    "da": ("En milepæl", "Personen, du støtter, har nået 1 dag."),
+    "en": ("A milestone", "The person you support has reached 1 day."),
+}
 # The same neutral words as every discreet notification (push/texts.py).
 _DISCREET = {
     "sv": ("Påminnelse", "Du har en ny påminnelse."),
@@ -73,5 +80,6 @@ def _payload(kind: str, title: str, body: str, lang: str) -> str:
 def supporter_milestone(days: int, locale: str, *, discreet: bool) -> str:
     """To a supporter: the person they support reached a milestone (never who, never more)."""
     lang = locale if locale in _MILESTONE else "en"
-    title, body = _DISCREET[lang] if discreet else _MILESTONE[lang]
+    texts = _MILESTONE_ONE if days == 1 else _MILESTONE
+    title, body = _DISCREET[lang] if discreet else texts[lang]
     return _payload("supporter", title, body.format(days=days), lang)
