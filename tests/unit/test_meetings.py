@@ -326,7 +326,8 @@ def test_bmlt_root_server_query() -> None:
     url = bmlt.search_url("https://bmlt.example.org/main_server/", 2, 100)
     assert url == (
         "https://bmlt.example.org/main_server/client_interface/json/"
-        "?switcher=GetSearchResults&get_used_formats=1&lang_enum=en&page_size=100&page_num=2"
+        "?switcher=GetSearchResults&get_used_formats=1&lang_enum=en&sort_keys=id_bigint"
+        "&page_size=100&page_num=2"
     )
 
 
