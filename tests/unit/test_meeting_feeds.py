@@ -42,6 +42,13 @@ def one(changes: dict[str, Any]) -> tuple[Any, ParseResult]:
         ({"attendance_option": "hybrid", "conference_url": LINK}, "hybrid", True),
         ({"attendance_option": "in_person", "conference_url": LINK}, "in_person", True),
         ({"attendance_option": "In_Person"}, "in_person", True),
+        # Hybrid is a place and a way in online; with only one of them it is that one.
+        ({"attendance_option": "hybrid"}, "in_person", True),
+        (
+            {"attendance_option": "hybrid", "conference_url": LINK, "approximate": "yes"},
+            "online",
+            False,
+        ),
         # Derived: a link and a street address is hybrid, a street address alone in person.
         ({"conference_url": LINK}, "hybrid", True),
         ({}, "in_person", True),
