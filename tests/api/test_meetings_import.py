@@ -86,6 +86,17 @@ def test_unreadable_source_changes_nothing_and_fails(
     assert count(tmp_path, "aa") == 8
 
 
+def test_a_feed_that_starts_with_a_byte_order_mark_is_read(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # PHP sites often send one before the JSON; browsers (and so TSML UI) read past it.
+    body = "\ufeff".encode() + json.dumps(FEED).encode()
+    feed_server.routes["/bom.json"] = etag_route({"etag": '"b"', "body": body})
+    done = run_import(tmp_path, f"{feed_server.url}/bom.json", "--format", "meeting-guide")
+    assert done.returncode == 0, done.stderr
+    assert "8 meetings imported" in done.stdout
+
+
 def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     done = run_import(tmp_path, str(tmp_path / "nope.json"), "--format", "bmlt")
     assert done.returncode == 1 and "cannot read" in done.stderr
