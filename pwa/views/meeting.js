@@ -48,6 +48,12 @@ function Directions({ meeting }) {
     </section>`;
 }
 
+// A dial-in keeps what the Meeting Guide specification allows for one-tap links: "," pauses
+// and "*" and "#" for the meeting's id and PIN ("#" escaped, or it would end the URI).
+function dialInLink(phone) {
+  return `tel:${phone.replace(/[^\d+,*#]/g, '').replaceAll('#', '%23')}`;
+}
+
 function Online({ meeting }) {
   if (meeting.attendance === 'in_person') return null;
   return html`
@@ -58,7 +64,7 @@ function Online({ meeting }) {
           <a class="button" href=${meeting.conference_url} rel="noopener noreferrer" target="_blank"
             data-testid="join-link">${t('meetings.join')}</a>`}
         ${meeting.conference_phone && html`
-          <a class="button button--secondary" href=${`tel:${meeting.conference_phone.replace(/[^\d+]/g, '')}`}>
+          <a class="button button--secondary" href=${dialInLink(meeting.conference_phone)}>
             ${t('meetings.call_in', { phone: meeting.conference_phone })}</a>`}
       </div>
     </section>`;

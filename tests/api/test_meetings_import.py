@@ -86,6 +86,17 @@ def test_unreadable_source_changes_nothing_and_fails(
     assert count(tmp_path, "aa") == 8
 
 
+def test_a_feed_that_starts_with_a_byte_order_mark_is_read(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # PHP sites often send one before the JSON; browsers (and so TSML UI) read past it.
+    body = "\ufeff".encode() + json.dumps(FEED).encode()
+    feed_server.routes["/bom.json"] = etag_route({"etag": '"b"', "body": body})
+    done = run_import(tmp_path, f"{feed_server.url}/bom.json", "--format", "meeting-guide")
+    assert done.returncode == 0, done.stderr
+    assert "8 meetings imported" in done.stdout
+
+
 def test_missing_file_and_bad_options(tmp_path: Path) -> None:
     done = run_import(tmp_path, str(tmp_path / "nope.json"), "--format", "bmlt")
     assert done.returncode == 1 and "cannot read" in done.stderr
@@ -152,6 +163,46 @@ def test_import_from_url_and_from_a_bmlt_root_server(
     assert count(tmp_path, f"127.0.0.1:{feed_server.url.rsplit(':', 1)[1]}/aa.json") == 8
     missing = run_import(tmp_path, f"{feed_server.url}/gone.json", "--format", "meeting-guide")
     assert missing.returncode == 1 and "HTTP 404" in missing.stderr
+
+
+def test_a_root_server_is_paged_in_an_order_that_holds_from_page_to_page(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # 700 meetings, every one on Monday at 19:00 for an hour: BMLT's default order (weekday,
+    # start, duration) ties them all, and SQL may order ties differently in each LIMIT/OFFSET
+    # query (MySQL does). This server does: ties by id, reversed on every other page.
+    sample = json.loads((SHARED_DATA / "bmlt-sample-search.json").read_text())
+    meetings = [
+        {**sample["meetings"][0], "id_bigint": str(1000 + i), "meeting_name": f"Grupp {i}",
+         "weekday_tinyint": "2", "start_time": "19:00:00", "duration_time": "01:00:00"}
+        for i in range(700)
+    ]  # fmt: skip
+
+    def search(_headers: dict[str, str], query: str) -> tuple[int, dict[str, str], bytes]:
+        params = parse_qs(query)
+        size, number = int(params["page_size"][0]), int(params["page_num"][0])
+        by_id = params.get("sort_keys") == ["id_bigint"]
+        ordered = sorted(meetings, key=lambda m: int(m["id_bigint"]), reverse=number % 2 == 0)
+        if by_id:
+            ordered.sort(key=lambda m: int(m["id_bigint"]))
+        page = ordered[(number - 1) * size : number * size]
+        body = {"meetings": page, "formats": sample["formats"]}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+    feed_server.routes["/main_server/client_interface/json/"] = search
+    done = run_import(
+        tmp_path,
+        f"{feed_server.url}/main_server",
+        "--format",
+        "bmlt",
+        "--source",
+        "root",
+        "--timezone",
+        "America/New_York",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "root: 700 meetings imported, 0 records rejected" in done.stdout
+    assert count(tmp_path, "root") == 700
 
 
 def _wait_for(check: Callable[[], Any], seconds: float = 10) -> Any:

@@ -355,3 +355,34 @@ def test_a_relative_finds_family_groups_from_their_home(demo_page: Callable[...,
         for t in results.locator(".meeting-item__when").all_inner_texts()
     ]
     assert distances == sorted(distances)  # the two answers merged, nearest first
+
+
+def test_a_one_tap_dial_in_keeps_its_pauses_and_pin(
+    demo_page: Callable[..., Page], demo_server: LiveServer, tmp_path: Path
+) -> None:
+    # The specification's one-tap form: the number, pauses (","), then the meeting's id and "#".
+    dial_in = {
+        "slug": "dial-in",
+        "name": "Telefonmötet (test)",
+        "day": 2,
+        "time": "20:00",
+        "timezone": "Europe/Stockholm",
+        "formatted_address": "Stockholm, Sweden",
+        "conference_phone": "+46 8 5050 0828,,123456789#",
+    }
+    feed = write_feed(tmp_path / "dial-in.json", [dial_in])
+    done = run_import(
+        demo_server.settings.data_dir,
+        str(feed),
+        "--format",
+        "meeting-guide",
+        "--source",
+        "test-dial-in",
+    )
+    assert done.returncode == 0, done.stderr
+    page = demo_page(locale="sv-SE")
+    open_signed_in(page, locale="sv")
+    page.goto(f"/#/meeting/{meeting_id('test-dial-in', 'dial-in')}")
+    call = page.get_by_role("link", name=re.compile("^Ring in"))
+    # Without the pauses the phone dials the id straight after the number and never gets in.
+    expect(call).to_have_attribute("href", "tel:+46850500828,,123456789%23")

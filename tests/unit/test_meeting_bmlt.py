@@ -141,6 +141,24 @@ def test_bmlt_durations(changes: dict[str, Any], end: str, corrected: int) -> No
     assert result.corrected.get("end times", 0) == corrected
 
 
+@pytest.mark.parametrize(
+    ("changes", "attendance", "address"),
+    [
+        ({"venue_type": "3", "virtual_meeting_link": "https://meet.example.org/b"}, "hybrid",
+         "Unter den Linden 5, Berlin, 10117"),
+        # Hybrid without a link is a place to go; without a street it is a way in online.
+        ({"venue_type": "3"}, "in_person", "Unter den Linden 5, Berlin, 10117"),
+        ({"venue_type": "3", "virtual_meeting_link": "https://meet.example.org/b",
+          "location_street": "", "location_postal_code_1": ""}, "online", None),
+    ],
+)  # fmt: skip
+def test_bmlt_hybrid_needs_a_place_and_a_link(
+    changes: dict[str, Any], attendance: str, address: str | None
+) -> None:
+    (meeting,) = bmlt.parse([{**RECORD, **changes}], fellowship="NA").meetings
+    assert (meeting.attendance, meeting.address) == (attendance, address)
+
+
 def test_bmlt_not_listed_and_no_day() -> None:
     records = [
         {**RECORD, "id_bigint": "2", "published": "0"},

@@ -42,6 +42,13 @@ def one(changes: dict[str, Any]) -> tuple[Any, ParseResult]:
         ({"attendance_option": "hybrid", "conference_url": LINK}, "hybrid", True),
         ({"attendance_option": "in_person", "conference_url": LINK}, "in_person", True),
         ({"attendance_option": "In_Person"}, "in_person", True),
+        # Hybrid is a place and a way in online; with only one of them it is that one.
+        ({"attendance_option": "hybrid"}, "in_person", True),
+        (
+            {"attendance_option": "hybrid", "conference_url": LINK, "approximate": "yes"},
+            "online",
+            False,
+        ),
         # Derived: a link and a street address is hybrid, a street address alone in person.
         ({"conference_url": LINK}, "hybrid", True),
         ({}, "in_person", True),
@@ -274,6 +281,24 @@ def test_a_refused_or_chosen_link_is_counted() -> None:
 def test_a_phone_with_control_characters_is_refused() -> None:
     meeting, _ = one({"conference_phone": "+46 8 000\r\nX", "conference_url": LINK})
     assert meeting.conference_phone is None
+
+
+@pytest.mark.parametrize("junk", ["TBA", "n/a", "-", "0", "see notes", "Ask at the door"])
+def test_a_phone_without_a_number_is_no_way_in(junk: str) -> None:
+    # Not a dial-in: the meeting at a street address stays in person (never in the online list).
+    meeting, _ = one({"conference_phone": junk})
+    assert (meeting.conference_phone, meeting.attendance) == (None, "in_person")
+    # With only a city, nothing is left to go to or to call.
+    meeting, result = one({"conference_phone": junk, "formatted_address": "Stockholm, Sweden"})
+    assert meeting is None and result.not_listed == {"no place or link": 1}
+
+
+@pytest.mark.parametrize(
+    "phone", ["+46 8 5050 0828,,123456789#", "22 00 00 00", "+354 555 1234", "0855512345"]
+)
+def test_a_dial_in_number_is_kept_as_written(phone: str) -> None:
+    meeting, _ = one({"conference_phone": phone})
+    assert (meeting.conference_phone, meeting.attendance) == (phone, "hybrid")
 
 
 def test_html_entities_are_decoded() -> None:

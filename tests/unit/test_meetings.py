@@ -227,6 +227,16 @@ def test_meeting_guide_duplicates_and_default_zone() -> None:
     assert result.reasons() == {"duplicate slug": 1, "not an object": 1}
 
 
+def test_meeting_guide_records_without_slug_on_other_days_are_all_kept() -> None:
+    # A feed without slugs that writes one record per day: the same group, time and place.
+    noslug = {k: v for k, v in BASE.items() if k != "slug"}
+    records = [{**noslug, "day": day} for day in (1, 3, 5)] + [{**noslug, "day": 5}]
+    result = meeting_guide.parse(records, fellowship="AA")
+    assert [m.day for m in result.meetings] == [1, 3, 5]
+    assert len({m.source_key for m in result.meetings}) == 3
+    assert result.reasons() == {"duplicate slug": 1}  # only the real repeat
+
+
 def test_meeting_guide_refuses_a_document_that_is_not_a_list() -> None:
     with pytest.raises(SourceError):
         meeting_guide.parse({"name": "x"}, fellowship="AA")
@@ -316,7 +326,8 @@ def test_bmlt_root_server_query() -> None:
     url = bmlt.search_url("https://bmlt.example.org/main_server/", 2, 100)
     assert url == (
         "https://bmlt.example.org/main_server/client_interface/json/"
-        "?switcher=GetSearchResults&get_used_formats=1&lang_enum=en&page_size=100&page_num=2"
+        "?switcher=GetSearchResults&get_used_formats=1&lang_enum=en&sort_keys=id_bigint"
+        "&page_size=100&page_num=2"
     )
 
 

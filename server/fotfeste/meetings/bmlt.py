@@ -42,12 +42,15 @@ def search_url(root: str, page: int, page_size: int = PAGE_SIZE) -> str:
     """The GetSearchResults query for one page, with the used formats in English alongside.
 
     English names let language formats be read by name whatever the server's own language.
+    Sorted by id: BMLT's default order (weekday, start, duration) ties many meetings, and SQL
+    may order ties differently in each page's query, so a meeting could come twice or never.
     """
     query = urlencode(
         {
             "switcher": "GetSearchResults",
             "get_used_formats": "1",
             "lang_enum": "en",
+            "sort_keys": "id_bigint",
             "page_size": str(page_size),
             "page_num": str(page),
         }

@@ -130,10 +130,17 @@ def conference_link(value: Any) -> Link:
     return Link(None, "refused")
 
 
+# The shortest Nordic numbers (Iceland's) have seven digits; fewer is no number to dial.
+_PHONE_DIGITS = 7
+
+
 def phone_number(value: Any) -> str | None:
-    """A dial-in number; one with control characters is refused (it would break a calendar)."""
+    """A dial-in number; one with control characters is refused (it would break a calendar),
+    and so is text with too few digits to dial ("TBA", "n/a", "see notes"): no way in."""
     raw = value.strip() if isinstance(value, str) else text(value, 100)
     if not raw or has_control_characters(raw):
+        return None
+    if len(_DIGIT.findall(raw)) < _PHONE_DIGITS:
         return None
     return raw[:100]
 

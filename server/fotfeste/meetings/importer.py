@@ -133,9 +133,14 @@ def default_source_name(location: str) -> str:
     return Path(location).stem
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def decode(body: bytes, label: str) -> Any:
+    # A UTF-8 byte order mark before the JSON (PHP sites often send one) is read past, as
+    # browsers do.
     try:
-        return msgspec.json.decode(body)
+        return msgspec.json.decode(body.removeprefix(_BOM))
     except msgspec.DecodeError as exc:
         raise SourceError(f"{label} is not valid JSON: {exc}") from exc
 

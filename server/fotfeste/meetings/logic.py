@@ -295,9 +295,10 @@ def decide_attendance(
 ) -> tuple[Attendance | None, str | None]:
     """(attendance, None) for a meeting to list; (None, reason) for one that is not listed.
 
-    A feed's own `attendance_option` decides (the 12 Step Meeting List plugin writes it);
-    otherwise a temporarily closed place (TC) with a link or phone is online, as the plugin and
-    TSML UI read it, and the Meeting Guide rule derives the rest.
+    A feed's own `attendance_option` decides (the 12 Step Meeting List plugin writes it), as
+    far as the record has what it names: hybrid without a link is in person, without a place
+    online. Otherwise a temporarily closed place (TC) with a link or phone is online, as the
+    plugin and TSML UI read it, and the Meeting Guide rule derives the rest.
     """
     if given == "inactive":
         return None, "inactive"
@@ -310,10 +311,17 @@ def decide_attendance(
         attendance = "online" if online_link else "in_person"
     else:
         attendance = derive_attendance(online_link=online_link, specific_address=specific_place)
+    if attendance == "hybrid":
+        # A place and a way in online: with only one of them it is that one (listed as hybrid
+        # it would be in the online list with no link, or say "in person" with no place).
+        if not (online_link or specific_place):
+            return None, "no place or link"
+        if not online_link:
+            attendance = "in_person"
+        elif not specific_place:
+            attendance = "online"
     if attendance == "online" and not online_link:
         return None, "online without a link"
     if attendance == "in_person" and not specific_place:
         return None, "in person without a place"
-    if attendance == "hybrid" and not (online_link or specific_place):
-        return None, "no place or link"
     return attendance, None

@@ -185,9 +185,11 @@ def _read(
     # Only a specific place that is open is a point to go to; an online meeting has none.
     place = specific and attendance != "online"
     point = coordinates(record.get("latitude"), record.get("longitude")) if place else None
+    # Without a slug the record is known by what it says, its day included: feeds without
+    # slugs write one record per day for a group that meets at one time and place all week.
     base_key = slug or f"{name}|{record.get('time')}|{address or ''}"
     for day in days:
-        key = base_key if len(days) == 1 else f"{base_key}#{day}"
+        key = base_key if len(days) == 1 and slug else f"{base_key}#{day}"
         if key in seen:
             result.rejections.append(Rejection(label, "duplicate slug"))
             continue
