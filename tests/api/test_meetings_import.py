@@ -261,6 +261,41 @@ def test_configured_feed_refreshes_with_etag(
     assert _wait_for(lambda: name() == "Måndagsgruppen (ny)")
 
 
+def test_a_feed_that_trips_a_bug_is_tried_again_after_the_interval_not_every_poll(
+    server_factory: Callable[..., LiveServer],
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug met while reading one feed (stood in for by a parser that raises) is noted like a
+    failed fetch: the operator sees it, and the feed's server is not asked again at every poll."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a record no rule foresaw")
+
+    monkeypatch.setattr("fotfeste.meetings.feeds.parse", broken)
+    feed_server.routes["/feed.json"] = etag_route(
+        {"etag": '"v1"', "body": json.dumps(FEED).encode()}
+    )
+    server = server_factory(
+        meeting_feeds=(
+            MeetingFeed(name="aa-se", url=f"{feed_server.url}/feed.json", format="meeting-guide"),
+        ),
+        meeting_feed_interval_seconds=3600,
+        meeting_feed_poll_seconds=3600,
+    )
+    error = _wait_for(
+        lambda: server.query("SELECT last_error FROM meeting_sources WHERE name = 'aa-se'")
+    )[0][0]
+    assert "unexpected error (RuntimeError)" in error
+    # The next pass, within the interval, leaves the feed alone.
+    assert server.run(_refresher_pass(server)) == []
+    assert len(feed_server.requests) == 1
+    # After the interval it is tried again.
+    server.clock.advance(timedelta(hours=1, seconds=1))
+    server.run(_refresher_pass(server))
+    assert len(feed_server.requests) == 2
+
+
 def test_broken_feed_keeps_last_good_meetings(
     server_factory: Callable[..., LiveServer], feed_server: FeedServer
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta
 
@@ -65,9 +66,14 @@ async def refresh_due_feeds(ctx: WorkerContext, client: aiohttp.ClientSession) -
                 etag=row["etag"] if same and row else None,
                 last_modified=row["last_modified"] if same and row else None,
             )
-        except Exception:
+        except Exception as exc:
             # One feed's surprise (a bug, a record no rule foresaw) must not stop the others.
             log.exception("meeting feed %s failed; the other feeds go on", feed.name)
+            # Noted as a check, so the feed is tried again after the interval, not at every
+            # poll: a bug must not make us fetch someone's feed every minute.
+            with contextlib.suppress(Exception):
+                error = f"unexpected error ({type(exc).__name__}); see the server log"
+                await _note(ctx.db, feed, isoformat_utc(now), error=error)
             continue
         fetched.append(feed.name)
     return fetched
