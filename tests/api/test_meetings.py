@@ -132,6 +132,21 @@ def test_online_filters(http: httpx.Client) -> None:
         assert answer.status_code == 400 and answer.json()["detail"]
 
 
+def test_a_type_code_is_read_in_any_case_and_an_unknown_one_is_refused(
+    http: httpx.Client,
+) -> None:
+    closed = [mid("sthlm-tuesday")]
+    for code in ("C", "c", " c "):
+        answer = nearby(http, type=code.strip())
+        assert answer.status_code == 200, answer.text
+        assert [m["id"] for m in answer.json()["meetings"]] == closed
+    # A code no meeting can have would quietly find nothing: the client is told instead.
+    for path in ("/api/meetings/nearby", "/api/meetings/online"):
+        answer = http.get(path, params={"lat": CENTRAL[0], "lon": CENTRAL[1], "type": "XYZ"})
+        assert answer.status_code == 400
+        assert "XYZ" in answer.json()["detail"] and "/api/meetings/types" in answer.json()["detail"]
+
+
 def test_one_meeting_and_unknown_id(http: httpx.Client) -> None:
     answer = http.get(f"/api/meetings/{mid('oslo-hybrid')}")
     assert answer.status_code == 200

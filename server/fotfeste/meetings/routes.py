@@ -27,7 +27,7 @@ from fotfeste.meetings.models import (
     Meetings,
     TypeNames,
 )
-from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, type_names
+from fotfeste.meetings.types import LANGUAGE_TYPES, LOCALES, TYPE_NAMES, canonical_type, type_names
 from fotfeste.web.deps import DB, AppClock, AppSettings, CurrentAccount, Quota
 from fotfeste.web.throttle import public
 
@@ -58,6 +58,18 @@ def _language_type(language: str) -> str:
     if code is None:
         raise InvalidInput(
             f"Unknown language {language!r}; use a code such as sv, nb, da or en", field="language"
+        )
+    return code
+
+
+def _type_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = canonical_type(value)
+    if code is None:
+        # Imports keep only known codes: an unknown one would quietly find nothing.
+        raise InvalidInput(
+            f"Unknown meeting type {value!r}; /api/meetings/types lists the codes", field="type"
         )
     return code
 
@@ -96,7 +108,7 @@ class MeetingsController(Controller):
                 radius_km=radius_km,
                 day=day,
                 fellowship=fellowship,
-                type_code=type_code,
+                type_code=_type_code(type_code),
                 limit=limit,
             )
         )
@@ -121,7 +133,7 @@ class MeetingsController(Controller):
                 clock.now(),
                 day=day,
                 fellowship=fellowship,
-                type_code=_language_type(language) if language else type_code,
+                type_code=_language_type(language) if language else _type_code(type_code),
                 limit=limit,
             )
         )

@@ -132,6 +132,12 @@ _MAX_TYPES = 30
 _SPLIT = re.compile(r"[,;|]")
 
 
+def canonical_type(value: str) -> str | None:
+    """A type code as a client writes it ("o", "O", "12X12") as stored ("O", "12x12"); None
+    for a code no meeting can have (imports keep only known codes)."""
+    return _BY_CODE.get(value.strip().upper())
+
+
 def _lookup(value: str) -> tuple[str | None, bool]:
     """(code, read from a name) for one type value; (None, False) when nothing fits."""
     upper = " ".join(value.upper().split())
