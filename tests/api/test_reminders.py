@@ -244,6 +244,31 @@ def test_a_followup_reminder_on_the_day_its_window_opens_and_its_due_date(
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
 
 
+def test_a_followup_reminder_on_chosen_days_comes_on_the_first_of_them(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    """The window opens on Thursday 9 April and the follow-up is due Thursday 16 April; with
+    Saturdays only, the nudges come on the Saturdays after (never on no day at all)."""
+    sub = subscribe(person, fake_push)
+    answer = person.put(
+        "/api/reminders/followup", json={"enabled": True, "time": "10:00", "days": [6]}
+    )
+    assert answer.status_code == 200, answer.text
+
+    def at(*moment: int) -> None:
+        clock.set(datetime(*moment, tzinfo=UTC))
+        tick(live_server)
+
+    at(2026, 4, 4, 8, 0, 5)  # a Saturday before the window opens: nothing to say
+    at(2026, 4, 11, 7, 59)
+    at(2026, 4, 11, 8, 0, 5)  # Saturday 10:00 in Stockholm, the first chosen day in the window
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    assert fake_push.delivered_to(sub)[0]["title"] == "Time for a follow-up"
+    at(2026, 4, 18, 7, 59)
+    at(2026, 4, 18, 8, 0, 5)  # the first Saturday from its due date, still not done
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 2)
+
+
 @pytest.mark.slow
 def test_a_meeting_reminder_comes_before_a_favourite_starts(
     person: Person,

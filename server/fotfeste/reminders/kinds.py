@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock, local_today
@@ -13,6 +13,7 @@ from fotfeste.meetings.service import FavouriteMeeting, favourite_meetings_for_a
 from fotfeste.recovery.service import progress_for_account
 from fotfeste.reminders.logic import QuietHours, fires_at, next_daily
 from fotfeste.scales.service import followups_for_account
+from fotfeste.wallclock import weekday
 
 
 @dataclass(frozen=True)
@@ -89,16 +90,23 @@ async def _milestone_message(
     return None
 
 
+def first_chosen_day(day: date, days: frozenset[int]) -> date:
+    """`day` itself or the first day after it that is one of the reminder's days."""
+    return next((d for d in (day + timedelta(days=n) for n in range(7)) if weekday(d) in days), day)
+
+
 async def _followup_message(
     db: Database, clock: Clock, setup: Setup, _: datetime
 ) -> dict[str, str] | None:
-    """On the day a follow-up's window opens and, if it is still not done, on its due date."""
+    """On the day a follow-up's window opens and, if it is still not done, on its due date;
+    with only some days chosen, on the first chosen day from each (else it might never speak)."""
     today = local_today(clock, setup.zone.key)
     entries = await followups_for_account(
         db, clock, setup.account_id, setup.zone.key, locale=setup.locale
     )
     for entry in entries:
-        if entry.status == "due" and today in (entry.window_start, entry.due_date):
+        nudges = (entry.window_start, entry.due_date)
+        if entry.status == "due" and today in {first_chosen_day(d, setup.days) for d in nudges}:
             return {"label": entry.label}
     return None
 
