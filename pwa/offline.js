@@ -29,11 +29,15 @@ export async function readThrough(key, load) {
 // Answers {answer, queued}.
 export async function writeThrough({ key, value, id, method, path, body }) {
   if (key) await store.set(key, value);
+  let answer;
   try {
-    return { answer: await replay({ method, path, body }), queued: false };
+    answer = await replay({ method, path, body });
   } catch (error) {
     if (!passing(error)) throw error;
     await outbox.add({ id, method, path, body });
     return { answer: null, queued: true };
   }
+  // An older write under `id` may still wait (the server was busy then): this one replaces it.
+  if (id) await outbox.supersede(id);
+  return { answer, queued: false };
 }
