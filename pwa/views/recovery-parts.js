@@ -63,7 +63,8 @@ export function Streak({ progress }) {
     </p>`;
 }
 
-// After a check-in that says "used": no blame, the history stays, tomorrow is a new day one.
+// After a check-in that says "used": no blame, the history stays (when there is one: never
+// "your 0 drug-free days"), tomorrow is a new day one.
 export function RelapseMessage({ progress, onDone }) {
   const ref = useRef(null);
   useEffect(() => { ref.current?.focus(); }, []);
@@ -71,7 +72,7 @@ export function RelapseMessage({ progress, onDone }) {
     <section class="panel panel--warm" aria-labelledby="relapse-title" data-testid="relapse">
       <h2 id="relapse-title" class="subtitle" tabindex="-1" ref=${ref}>${t('recovery.relapse.title')}</h2>
       <p>${t('recovery.relapse.text')}</p>
-      ${progress?.start_date && html`
+      ${progress?.start_date && progress.drug_free_days_total > 0 && html`
         <p>${t('recovery.relapse.kept', { count: progress.drug_free_days_total })}</p>`}
       <p>${t('recovery.relapse.tomorrow')}</p>
       <div class="actions">

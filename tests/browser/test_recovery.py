@@ -105,6 +105,18 @@ def test_use_is_met_with_warm_words_in_swedish(new_page: NewPage) -> None:
     assert progress_now["drug_free_days_total"] == 30
 
 
+def test_use_on_the_first_day_is_not_told_of_zero_days_kept(new_page: NewPage) -> None:
+    """Use on the very day the drug-free time began: no "your 0 drug-free days still count"."""
+    page, account = signed_in(new_page)
+    api(page, account, "PUT", "/api/sobriety", {"start_date": TODAY})
+    page.reload()
+    card(page).get_by_test_id("checkin-yes").click()
+    relapse = page.get_by_test_id("relapse")
+    expect(relapse).to_contain_text("Thank you for being honest")
+    expect(relapse).to_contain_text("Tomorrow is the first day of a new streak.")
+    expect(relapse).not_to_contain_text("drug-free day")
+
+
 def test_checkin_screen_names_substances_after_use_in_danish(new_page: NewPage) -> None:
     page, account = signed_in(new_page, locale="da")
     card(page).locator(f"[data-date='{TODAY}']").click()
