@@ -51,6 +51,11 @@ async function waitingCheckins() {
   }
 }
 
+// The check-in for `date` that waits in the outbox, if any: newer than the server's.
+export async function waitingCheckin(date) {
+  return (await waitingCheckins()).find((w) => w.date === date) ?? null;
+}
+
 async function fetchProgress() {
   try {
     const progress = await api.getProgress();
