@@ -280,11 +280,14 @@ export function listFavourites() {
 
 // Favourites and "I went" are writes that may wait in the outbox (outbox.js); these give the
 // entry that `replay` sends. Both are idempotent: a favourite is keyed by the meeting, an
-// attendance by (date, meeting).
+// attendance by (date, meeting). A favourite's outbox id is its meeting's, so only the latest
+// add or remove of a meeting waits.
 
 /** PUT (add) or DELETE (remove) /api/me/favourites/{id} */
 export function favouriteEntry(method, id) {
-  return { method, path: `/api/me/favourites/${encodeURIComponent(id)}`, body: null };
+  return {
+    id: `favourite:${id}`, method, path: `/api/me/favourites/${encodeURIComponent(id)}`, body: null,
+  };
 }
 
 /** POST /api/me/attendance {meeting_id?, date} ("I went") → 201 the entry */

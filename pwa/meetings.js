@@ -12,12 +12,14 @@ import { currentLanguage } from './i18n.js';
 export async function sendOrQueue(entry) {
   try {
     await replay(entry);
-    return { queued: false };
   } catch (error) {
     if (!outbox.mayWait(error)) throw error;
     await outbox.add(entry);
     return { queued: true };
   }
+  // An older write with this id may still wait (the server was busy then): this one replaces it.
+  if (entry.id) await outbox.supersede(entry.id);
+  return { queued: false };
 }
 
 const FAVOURITES_KEY = 'meetings.favourites';

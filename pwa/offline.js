@@ -10,8 +10,14 @@ import * as store from './store.js';
 const passing = outbox.mayWait;
 
 // The fresh answer of `load()`, kept under `key`; without a connection, the last kept copy.
-// Answers {value, fresh}. Throws when there is neither an answer nor a copy.
-export async function readThrough(key, load) {
+// While a write of it waits in the outbox under `waiting`, the kept copy is newer than the
+// server's and is answered as it is. Answers {value, fresh}. Throws when there is neither an
+// answer nor a copy.
+export async function readThrough(key, load, { waiting } = {}) {
+  if (waiting && (await store.pending().catch(() => [])).some((entry) => entry.id === waiting)) {
+    const value = await store.get(key);
+    if (value !== undefined) return { value, fresh: false };
+  }
   try {
     const value = await load();
     await store.set(key, value);
@@ -29,11 +35,15 @@ export async function readThrough(key, load) {
 // Answers {answer, queued}.
 export async function writeThrough({ key, value, id, method, path, body }) {
   if (key) await store.set(key, value);
+  let answer;
   try {
-    return { answer: await replay({ method, path, body }), queued: false };
+    answer = await replay({ method, path, body });
   } catch (error) {
     if (!passing(error)) throw error;
     await outbox.add({ id, method, path, body });
     return { answer: null, queued: true };
   }
+  // An older write under `id` may still wait (the server was busy then): this one replaces it.
+  if (id) await outbox.supersede(id);
+  return { answer, queued: false };
 }

@@ -37,6 +37,16 @@ export async function add(entry) {
   return saved;
 }
 
+// A write with this id has just gone through directly: an older one still waiting under the same
+// id is out of date, and sending it later would undo the newer one.
+export async function supersede(id) {
+  try {
+    await store.acknowledge(id);
+  } catch {
+    // No IndexedDB here: nothing can be waiting either.
+  }
+}
+
 // Sends what waits (store.replay); one flush at a time.
 export function flush() {
   if (!flushing) {

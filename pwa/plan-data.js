@@ -29,7 +29,7 @@ export function phoneLooksValid(phone) {
 // Answers {plan, fresh}; an empty plan when there is nothing anywhere yet.
 export async function loadPlan() {
   try {
-    const { value, fresh } = await readThrough(KEY, getPlan);
+    const { value, fresh } = await readThrough(KEY, getPlan, { waiting: 'plan' });
     return { plan: { ...emptyPlan(), ...value }, fresh };
   } catch (error) {
     if (error?.status === 401) throw error;

@@ -51,6 +51,11 @@ async function waitingCheckins() {
   }
 }
 
+// The check-in for `date` that waits in the outbox, if any: newer than the server's.
+export async function waitingCheckin(date) {
+  return (await waitingCheckins()).find((w) => w.date === date) ?? null;
+}
+
 async function fetchProgress() {
   try {
     const progress = await api.getProgress();
@@ -79,15 +84,18 @@ export async function setStartDate(date) {
 
 // Sends a check-in; offline it goes to the outbox and is sent later. Resolves {sent, progress}.
 export async function checkIn(date, checkin) {
+  const id = `checkin:${date}`;
   try {
     await api.putCheckin(date, checkin);
   } catch (error) {
     if (!outbox.mayWait(error)) throw error;
     // One entry per day: checking in twice offline keeps the latest answer only.
-    await outbox.add({ id: `checkin:${date}`, method: 'PUT', path: `${CHECKIN_PATH}${date}`, body: checkin });
+    await outbox.add({ id, method: 'PUT', path: `${CHECKIN_PATH}${date}`, body: checkin });
     update({ waiting: await waitingCheckins() });
     return { sent: false, progress: current.progress };
   }
+  // An earlier answer for this day may still wait (the server was busy then): this one replaces it.
+  await outbox.supersede(id);
   await refresh();
   return { sent: true, progress: current.progress };
 }

@@ -9,7 +9,7 @@ export const STATUSES = ['none', 'waiting', 'in_treatment', 'after'];
 
 export async function loadTreatment() {
   try {
-    return (await readThrough(KEY, getTreatment)).value;
+    return (await readThrough(KEY, getTreatment, { waiting: 'treatment' })).value;
   } catch {
     return { status: 'none', since: null, waiting_mode: false };
   }

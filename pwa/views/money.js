@@ -3,12 +3,22 @@
 
 import { html, useEffect, useState } from './html.js';
 import * as more from '../api-more.js';
-import { t } from '../i18n.js';
+import { formatNumber, t } from '../i18n.js';
 import * as recovery from '../recovery.js';
 import { ErrorMessage, errorText, Title } from './parts.js';
 
 const CURRENCIES = ['SEK', 'NOK', 'DKK', 'EUR'];
 const BY_COUNTRY = { SE: 'SEK', NO: 'NOK', DK: 'DKK' };
+
+// An amount as people write it, whatever the language: "1 400", "1.400" (Danish) and "1,400"
+// (English) are fourteen hundred; "12,50", "12.50" and "1.400,50" have decimals. NaN otherwise.
+function parseAmount(text) {
+  const compact = text.replace(/\s/g, '');
+  if (/^\d{1,3}([.,])\d{3}(\1\d{3})*$/.test(compact)) return Number(compact.replace(/[.,]/g, ''));
+  const match = /^(\d{1,3}(?:([.,])\d{3}(?:\2\d{3})*)?|\d+)(?:([.,])(\d+))?$/.exec(compact);
+  if (!match || (match[2] && match[2] === match[3])) return NaN;
+  return Number(`${match[1].replace(/[.,]/g, '')}.${match[4] ?? '0'}`);
+}
 
 export function Money({ state, actions }) {
   const [form, setForm] = useState(null);
@@ -18,7 +28,10 @@ export function Money({ state, actions }) {
   useEffect(() => {
     const fallback = BY_COUNTRY[state.me?.country] ?? 'EUR';
     more.getSpending()
-      .then((s) => { setForm({ amount: String(s.amount), per: s.per, currency: s.currency }); setSaved(s); })
+      .then((s) => {
+        setForm({ amount: formatNumber(s.amount, { useGrouping: false }), per: s.per, currency: s.currency });
+        setSaved(s);
+      })
       .catch((failure) => {
         if (failure.status === 404) setForm({ amount: '', per: 'week', currency: fallback });
         else setError(errorText(failure));
@@ -28,7 +41,7 @@ export function Money({ state, actions }) {
   async function save(event) {
     event.preventDefault();
     setError('');
-    const amount = Number(form.amount.replace(',', '.'));
+    const amount = parseAmount(form.amount);
     if (!Number.isFinite(amount) || amount < 0) {
       setError(t('motivation.money.invalid'));
       return;

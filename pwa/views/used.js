@@ -3,22 +3,24 @@
 
 import { html, useEffect, useState } from './html.js';
 import { t } from '../i18n.js';
-import { checkIn, checkinsBetween } from '../recovery.js';
+import { checkIn, checkinsBetween, waitingCheckin } from '../recovery.js';
 import { todayIn } from '../dates.js';
 import { emptyPlan, loadPlan } from '../plan-data.js';
 import { CallMyPerson } from './my-plan-lists.js';
 import { ErrorMessage, Title, errorText } from './parts.js';
 import { EmergencyCall } from './help-lines.js';
 
-// Notes use on today's check-in, keeping what the day's check-in already says (mood, craving…).
+// Notes use on today's check-in, keeping what the day's check-in already says (mood, craving…):
+// the one waiting in the outbox if there is one (it would otherwise be replaced), else the server's.
 async function noteUseToday(timeZone) {
   const day = todayIn(timeZone);
-  let existing = {};
+  let existing = await waitingCheckin(day);
   try {
-    existing = (await checkinsBetween(day, day))[0] ?? {};
+    existing ??= (await checkinsBetween(day, day))[0];
   } catch {
     // Offline or nothing yet: record the use alone; the rest can be added later.
   }
+  existing ??= {};
   const checkin = { used: true };
   for (const field of ['craving', 'mood', 'note']) {
     if (existing[field] !== undefined && existing[field] !== null) checkin[field] = existing[field];

@@ -54,3 +54,39 @@ def test_every_key_the_code_asks_for_exists() -> None:
         wanted |= set(re.findall(r"\bt\('([a-z_]+(?:\.[a-z_0-9]+)+)'", path.read_text("utf-8")))
     assert wanted, "no t('…') calls found"
     assert wanted - keys == set()
+
+
+# Each language's word for a check-in (the daily "did you use?"), and, for Swedish, not the
+# word for a check-up (avstämning): the clinic screen must not promise that check-ups stay private.
+CHECK_IN_WORDS = {
+    "sv": r"incheck|checka",
+    "nb": r"innsjekk|sjekk",
+    "da": r"indtjek|tjek|check-in",
+}
+
+
+@pytest.mark.parametrize("lang", ["sv", "nb", "da"])
+def test_a_check_in_is_called_a_check_in(lang: str) -> None:
+    english, other = load("en"), load(lang)
+    wrong = [
+        f"{key}: {other[key]}"
+        for key, text in english.items()
+        if re.search(r"check-in|check in|checked in", text, re.IGNORECASE)
+        and not re.search(CHECK_IN_WORDS[lang], other[key], re.IGNORECASE)
+    ]
+    assert wrong == []
+
+
+# Slips a native speaker notices at once.
+@pytest.mark.parametrize(
+    ("lang", "slip", "why"),
+    [
+        ("da", r"\bstoffri (dage|indtjekninger|tid)\b", "plural and definite: stoffrie"),
+        ("da", r"\b(din|dine|de)( \{count\})? stoffri\b", "after din/dine/de: stoffrie"),
+        ("da", r"\btjek-ind\b", "not a Danish noun: indtjekning(er)"),
+        ("nb", r"\bhver rusfrie\b", "hver takes the indefinite: hver rusfri dag"),
+    ],
+)
+def test_no_slip_a_native_speaker_would_notice(lang: str, slip: str, why: str) -> None:
+    found = [f"{key}: {text}" for key, text in load(lang).items() if re.search(slip, text, re.I)]
+    assert found == [], why

@@ -386,3 +386,37 @@ def test_a_one_tap_dial_in_keeps_its_pauses_and_pin(
     call = page.get_by_role("link", name=re.compile("^Ring in"))
     # Without the pauses the phone dials the id straight after the number and never gets in.
     expect(call).to_have_attribute("href", "tel:+46850500828,,123456789%23")
+
+
+def test_a_favourite_removed_once_the_server_is_back_does_not_come_back(
+    demo_page: Callable[..., Page], demo_server: LiveServer
+) -> None:
+    """Saved as a favourite while the server was busy (it waits in the outbox), then removed
+    once the server answers again: sending the outbox later must not make it a favourite again."""
+    page = demo_page(locale="en-GB")
+    account = open_signed_in(page, locale="en")
+    listed = page.request.get("/api/meetings/online?limit=1")
+    assert listed.ok, listed.text()
+    the_id = listed.json()["meetings"][0]["id"]
+    page.goto(f"/#/meeting/{the_id}")
+    favourite = page.get_by_test_id("favourite")
+    expect(favourite).to_have_attribute("aria-pressed", "false")
+
+    page.context.route(
+        "**/api/me/favourites/**",
+        lambda route: route.fulfill(status=503, json={"status_code": 503, "detail": "Busy"}),
+    )
+    favourite.click()
+    expect(favourite).to_have_attribute("aria-pressed", "true")
+    page.context.unroute("**/api/me/favourites/**")
+    favourite.click()
+    expect(favourite).to_have_attribute("aria-pressed", "false")
+
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => import('/store.js').then((store) => store.pending()).then((p) => p.length === 0)"
+    )
+    saved = page.request.get(
+        "/api/me/favourites", headers={"Authorization": f"Bearer {account['token']}"}
+    )
+    assert saved.ok and saved.json()["meetings"] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage, axe_violations
@@ -47,6 +48,36 @@ def test_money_not_spent_shows_on_home_in_kronor(new_page: NewPage) -> None:
     page.get_by_role("button", name="Ta bort").click()
     page.goto("/#/home")
     expect(card.locator(".stats__money")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "saved", "shown"),
+    [
+        ("da", "1.400", 1400, "1400"),  # a Danish thousands separator, not 1.4 kroner
+        ("sv", "1 400", 1400, "1400"),  # a space, as Swedes and Norwegians group thousands
+        ("nb", "1 400,50", 1400.5, "1400,5"),
+        ("en", "1,400", 1400, "1400"),
+        ("da", "12,50", 12.5, "12,5"),
+        ("en", "12.50", 12.5, "12.5"),
+    ],
+)
+def test_an_amount_is_read_as_it_is_written_in_each_language(
+    new_page: NewPage, lang: str, typed: str, saved: float, shown: str
+) -> None:
+    page = new_page(locale={"sv": "sv-SE", "nb": "nb-NO", "da": "da-DK", "en": "en-GB"}[lang])
+    headers = _sign_in(page, lang, "Europe/Stockholm")
+    page.goto("/#/home")
+    page.reload()
+    expect(page.locator(".screen--home")).to_be_visible()
+    page.goto("/#/money")
+    amount = page.locator("#money-amount")
+    amount.fill(typed)
+    page.locator("form.panel button[type=submit]").click()
+    expect(page.locator(".screen--home")).to_be_visible()
+    answer = page.request.get("/api/me/spending", headers=headers)
+    assert answer.ok and answer.json()["amount"] == saved
+    page.goto("/#/money")
+    expect(amount).to_have_value(shown)
 
 
 def test_my_patterns_in_danish(new_page: NewPage) -> None:

@@ -99,3 +99,48 @@ def test_a_checkin_the_server_is_too_busy_for_waits_like_an_offline_one(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.get_by_test_id("waiting")).to_be_hidden()
     assert checkins_on_server(live_server, account) == [TODAY]
+
+
+def test_a_checkin_changed_once_the_server_is_back_is_not_undone_by_the_waiting_one(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    """The server was busy, so the day's first answer waits; the person then changes that day's
+    check-in and it goes through at once. The waiting answer is out of date: the day no longer
+    shows as waiting, and sending the outbox later does not put the old answer back."""
+    page, account = signed_in(new_page)
+    page.context.route(
+        "**/api/checkins/**",
+        lambda route: route.fulfill(status=503, json={"status_code": 503, "detail": "Busy"}),
+    )
+    card(page).get_by_test_id("checkin-no").click()
+    expect(page.get_by_test_id("waiting")).to_be_visible()
+    page.context.unroute("**/api/checkins/**")
+
+    card(page).locator(f"[data-date='{TODAY}']").click()
+    expect(page.get_by_role("radio", name="No")).to_be_checked()
+    page.get_by_role("radio", name="Yes").check()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("relapse")).to_be_visible()
+    assert checkin_used(live_server, account) == [(TODAY, 1)]
+
+    page.goto("/#/home")
+    expect(card(page).locator(f"[data-date='{TODAY}']")).to_have_attribute(
+        "aria-label", "Monday, March 16: used"
+    )
+    expect(page.get_by_test_id("waiting")).to_be_hidden()
+    # The outbox is sent as when the network comes back; once it is empty, the day holds the
+    # person's newer answer.
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => import('/store.js').then((store) => store.pending()).then((p) => p.length === 0)"
+    )
+    assert checkin_used(live_server, account) == [(TODAY, 1)]
+
+
+def checkin_used(live_server: LiveServer, account: dict[str, Any]) -> list[tuple[str, int]]:
+    with sqlite3.connect(live_server.database_path) as conn:
+        rows = conn.execute(
+            "SELECT date, used FROM checkins WHERE account_id = ? ORDER BY date",
+            (account["account_id"],),
+        ).fetchall()
+    return [(str(date), int(used)) for date, used in rows]

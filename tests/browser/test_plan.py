@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import axe_violations, open_signed_in
 
@@ -87,3 +87,31 @@ def test_waiting_list_mode_starts_and_ends(page: Page) -> None:
     headers = {"Authorization": f"Bearer {account['token']}"}
     status = page.request.get("/api/treatment", headers=headers).json()
     assert status["status"] == "in_treatment" and status["waiting_mode"] is False
+
+
+def test_a_plan_waiting_to_be_sent_is_what_the_plan_screen_shows(page: Page) -> None:
+    """Saved while the server was busy, the plan waits in the outbox; opened again before it is
+    sent, the plan screen shows it, not the older plan the server still has."""
+    open_signed_in(page, role="self", locale="en")
+    page.goto("/#/plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My plan")
+
+    def busy(route: Route) -> None:
+        if route.request.method == "PUT":
+            route.fulfill(status=503, json={"status_code": 503, "detail": "Busy"})
+        else:
+            route.continue_()
+
+    page.context.route("**/api/plan", busy)
+    page.get_by_role("button", name="Add a reason").click()
+    expect(page.get_by_label("Reason 1")).to_be_focused()
+    page.keyboard.type("My children")
+    page.get_by_role("button", name="Save my plan").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved on this phone")
+
+    page.goto("/#/home")
+    expect(page.locator(".screen--home")).to_be_visible()
+    page.goto("/#/plan")
+    expect(page.get_by_label("Reason 1")).to_have_value("My children")
+    page.goto("/#/craving")
+    expect(page.locator("main")).to_contain_text("My children")

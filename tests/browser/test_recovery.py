@@ -213,6 +213,39 @@ def test_offline_checkins_wait_and_reach_the_server_once(
     assert pending == []
 
 
+def test_noting_use_offline_keeps_what_the_waiting_checkin_says(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    """Offline, today's check-in (mood, note) waits in the outbox; then "Note that I used today"
+    on the I used screen. Both reach the server: the use, and the mood and note written before."""
+    page, account = signed_in(new_page)
+    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    card(page).locator(f"[data-date='{TODAY}']").click()
+    page.get_by_role("radio", name="No").check()
+    page.get_by_role("radio", name="Low", exact=True).check()
+    page.get_by_label("Note (only you can see it)").fill("A hard evening at home.")
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_test_id("waiting")).to_contain_text("1 check-in is waiting to be sent:")
+
+    page.goto("/#/used")
+    page.get_by_role("button", name="Note that I used today").click()
+    expect(page.get_by_role("status").filter(has_text="Noted")).not_to_have_count(0)
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => import('/store.js').then((store) => store.pending()).then((p) => p.length === 0)"
+    )
+    saved = api(page, account, "GET", f"/api/checkins?from={TODAY}&to={TODAY}")["checkins"]
+    assert [(c["used"], c["mood"], c["note"]) for c in saved] == [
+        (True, 2, "A hard evening at home.")
+    ]
+
+
 def test_an_offline_checkin_the_server_refuses_is_not_dropped_silently(
     new_page: NewPage, live_server: LiveServer, clock: FixedClock
 ) -> None:
