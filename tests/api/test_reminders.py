@@ -162,6 +162,26 @@ def test_quiet_hours_move_a_reminder_to_their_end(person: Person) -> None:
     assert reminder(person, "checkin")["next_fire_at"] == "2026-03-16T22:00:00+00:00"
 
 
+def test_a_reminder_held_by_quiet_hours_survives_a_change_of_language(
+    person: Person, fake_push: FakePushService, live_server: LiveServer, clock: FixedClock
+) -> None:
+    """23:00 is in quiet hours (22:00–07:00), so it waits until 07:00. Switching the app to
+    Swedish at 03:00 must not drop that night's reminder; it then comes in Swedish."""
+    sub = subscribe(person, fake_push)
+    person.put("/api/reminders/checkin", json={"enabled": True, "time": "23:00"})
+    quiet = {"enabled": True, "start": "22:00", "end": "07:00"}
+    assert person.put("/api/reminders/quiet-hours", json=quiet).status_code == 200
+    held = "2026-03-17T06:00:00+00:00"  # 07:00 on Tuesday in Stockholm
+    assert reminder(person, "checkin")["next_fire_at"] == held
+    clock.set(datetime(2026, 3, 17, 2, 0, tzinfo=UTC))  # 03:00 in Stockholm, still quiet
+    assert person.patch("/api/me", json={"locale": "sv"}).status_code == 200
+    assert reminder(person, "checkin")["next_fire_at"] == held
+    clock.set(datetime(2026, 3, 17, 6, 0, 5, tzinfo=UTC))
+    tick(live_server)
+    assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
+    assert fake_push.delivered_to(sub)[0]["lang"] == "sv"
+
+
 def test_a_new_time_zone_keeps_the_wall_clock_time(person: Person) -> None:
     person.put("/api/reminders/checkin", json={"enabled": True, "time": "20:00"})
     assert person.patch("/api/me", json={"timezone": "America/New_York"}).status_code == 200

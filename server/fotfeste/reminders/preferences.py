@@ -129,5 +129,12 @@ async def reminders_view(
 
 
 async def on_profile_changed(db: Database, clock: Clock, account: Account) -> None:
-    """A new time zone moves every reminder's instant (20:00 stays 20:00 on the wall clock)."""
-    await reschedule(db, clock, account)
+    """A new time zone moves every reminder's instant (20:00 stays 20:00 on the wall clock).
+
+    Any other change (language, discreet, country) leaves the instants alone: what a reminder
+    says is read when it fires, and recomputed from now a reminder held by quiet hours until
+    their end would be skipped for that night.
+    """
+    rows = await store.reminders_of(db, account.id)
+    if any(row["zone"] != account.timezone for row in rows):
+        await reschedule(db, clock, account)
