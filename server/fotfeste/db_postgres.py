@@ -28,7 +28,13 @@ from psycopg_pool import AsyncConnectionPool
 from fotfeste.clock import Clock, isoformat_utc
 from fotfeste.db import WriteFn
 from fotfeste.db_errors import MigrationError, Unavailable
-from fotfeste.db_postgres_adapt import Params, WriteConnection, configure, row_factory
+from fotfeste.db_postgres_adapt import (
+    Params,
+    WriteConnection,
+    configure,
+    refuse_nul,
+    row_factory,
+)
 from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files, run_units
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
 
@@ -244,6 +250,10 @@ class PostgresDatabase:
                 rows = await cursor.fetchall()
         except SERVER_GONE as exc:
             raise self._lost(exc) from exc
+        except psycopg.DataError as exc:
+            if (refused := refuse_nul(exc)) is None:
+                raise
+            raise refused from exc
         self._down = False
         return rows
 

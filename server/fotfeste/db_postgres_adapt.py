@@ -17,6 +17,7 @@ from psycopg.rows import RowMaker
 
 from fotfeste.db_errors import IntegrityError
 from fotfeste.dialect import to_postgresql
+from fotfeste.errors import InvalidInput
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -67,6 +68,14 @@ def configure(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> N
     conn.adapters.register_dumper(bool, _BoolAsInt)
 
 
+def refuse_nul(exc: psycopg.DataError) -> InvalidInput | None:
+    """PostgreSQL cannot hold U+0000 in text (psycopg refuses to send it): the request's own
+    input is at fault, so it is a 400 saying so, not a 500 (SQLite stores the character)."""
+    if "NUL (0x00)" in str(exc):
+        return InvalidInput("Text cannot contain the character U+0000 (NUL)")
+    return None
+
+
 class WriteConnection:
     """What a write unit sees: execute()/executemany() in SQLite's SQL, cursors with rows."""
 
@@ -79,6 +88,10 @@ class WriteConnection:
             cursor.execute(to_postgresql(sql), params or None)
         except psycopg.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
+        except psycopg.DataError as exc:
+            if (refused := refuse_nul(exc)) is None:
+                raise
+            raise refused from exc
         return cursor
 
     def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
@@ -87,4 +100,8 @@ class WriteConnection:
             cursor.executemany(to_postgresql(sql), list(seq))
         except psycopg.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
+        except psycopg.DataError as exc:
+            if (refused := refuse_nul(exc)) is None:
+                raise
+            raise refused from exc
         return cursor
