@@ -189,3 +189,28 @@ def test_focus_lands_on_the_help_not_past_it(new_page: NewPage) -> None:
     expect(page.get_by_test_id("result")).to_be_visible()
     expect(page.get_by_test_id("safety")).to_have_count(0)
     expect(page.get_by_role("heading", name="Hva svarene dine viser")).to_be_focused()
+
+
+def test_the_checkup_result_has_no_english_line(new_page: NewPage) -> None:
+    """The check-up is our own questions: its result showed the English "Fotfeste check-up
+    questions." under a Swedish page. A published questionnaire keeps its attribution."""
+    page = new_page(locale="sv-SE", timezone_id="Europe/Stockholm")
+    sign_in(page, "sv")
+    page.goto("/#/checkup")
+    page.get_by_role("radio", name="3", exact=True).check()
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_label("Antal (0–30)").fill("4")
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Se resultatet").click()
+    result = page.get_by_test_id("result")
+    expect(result.locator(".measures")).to_be_visible()
+    expect(result).not_to_contain_text("check-up questions")
+    expect(result.locator(".attribution")).to_have_count(0)
+
+    page.goto("/#/scales")
+    page.locator("button[data-instrument=phq9]").click()
+    for n in range(1, 10):
+        page.get_by_role("radio", name=PHQ9_FIRST["sv"], exact=True).check()
+        page.get_by_role("button", name=RESULT["sv"] if n == 9 else NEXT["sv"]).click()
+    expect(page.get_by_test_id("result").locator(".attribution").last).to_contain_text("Pfizer")

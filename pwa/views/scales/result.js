@@ -73,7 +73,7 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
       ${!response.explanation && html`<p class="hint">${t('scales.not_a_diagnosis')}</p>`}
       ${instrument?.translation && html`
         <p class="hint attribution" lang=${instrument.language}>${instrument.translation.credit}</p>`}
-      ${instrument?.licence?.attribution && html`
+      ${instrument?.wording !== 'ours' && instrument?.licence?.attribution && html`
         <p class="hint attribution">${instrument.licence.attribution}</p>`}
       <div class="actions">
         <button type="button" class="button" onClick=${onDone}>${t('scales.done')}</button>
