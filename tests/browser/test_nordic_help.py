@@ -165,3 +165,52 @@ def test_norwegian_audit_keeps_its_footnote(new_page: NewPage) -> None:
     page.get_by_role("button", name="Neste").click()
     expect(page.locator(".questionnaire__text")).to_contain_text("alkoholenheter*")
     expect(page.locator(".questionnaire__footnote")).to_contain_text("* 1 alkoholenhet = ")
+
+
+def test_focus_lands_on_the_help_not_past_it(new_page: NewPage) -> None:
+    """A screen reader reads on from the focused heading, and Tab moves on from it: after a
+    safety answer that must be the help panel, not the score below it (which skipped the
+    crisis lines for anyone not looking at the screen)."""
+    page = new_page(locale="nb-NO", timezone_id="Europe/Oslo")
+    sign_in(page, "nb")
+    answer_phq9_with_item9(page, "nb")
+    safety = page.get_by_test_id("safety")
+    expect(safety.get_by_role("heading", level=2)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(safety.locator("a[href^='tel:']").first).to_be_focused()
+    expect(page.locator(":focus")).to_have_attribute("href", "tel:116123")
+
+    # Without a safety answer the result's own heading takes the focus, as before.
+    page.get_by_role("button", name="Ferdig").click()
+    page.locator("button[data-instrument=phq9]").click()
+    for n in range(1, 10):
+        page.get_by_role("radio", name=PHQ9_FIRST["nb"], exact=True).check()
+        page.get_by_role("button", name=RESULT["nb"] if n == 9 else NEXT["nb"]).click()
+    expect(page.get_by_test_id("result")).to_be_visible()
+    expect(page.get_by_test_id("safety")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Hva svarene dine viser")).to_be_focused()
+
+
+def test_the_checkup_result_has_no_english_line(new_page: NewPage) -> None:
+    """The check-up is our own questions: its result showed the English "Fotfeste check-up
+    questions." under a Swedish page. A published questionnaire keeps its attribution."""
+    page = new_page(locale="sv-SE", timezone_id="Europe/Stockholm")
+    sign_in(page, "sv")
+    page.goto("/#/checkup")
+    page.get_by_role("radio", name="3", exact=True).check()
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_label("Antal (0–30)").fill("4")
+    page.get_by_role("button", name="Nästa").click()
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Se resultatet").click()
+    result = page.get_by_test_id("result")
+    expect(result.locator(".measures")).to_be_visible()
+    expect(result).not_to_contain_text("check-up questions")
+    expect(result.locator(".attribution")).to_have_count(0)
+
+    page.goto("/#/scales")
+    page.locator("button[data-instrument=phq9]").click()
+    for n in range(1, 10):
+        page.get_by_role("radio", name=PHQ9_FIRST["sv"], exact=True).check()
+        page.get_by_role("button", name=RESULT["sv"] if n == 9 else NEXT["sv"]).click()
+    expect(page.get_by_test_id("result").locator(".attribution").last).to_contain_text("Pfizer")

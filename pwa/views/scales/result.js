@@ -14,10 +14,12 @@ export function Resources({ resources }) {
   return html`<${HelpLines} resources=${resources} urgent=${true} />`;
 }
 
-export function SafetyPanel({ resources }) {
+// `heading`: the result puts the focus here, so a screen reader starts with the help and Tab
+// reaches the crisis lines first.
+export function SafetyPanel({ resources, heading = null }) {
   return html`
     <section class="panel panel--urgent" aria-labelledby="safety-title" data-testid="safety">
-      <h2 id="safety-title" class="subtitle">${t('scales.safety.title')}</h2>
+      <h2 id="safety-title" class="subtitle" tabindex="-1" ref=${heading}>${t('scales.safety.title')}</h2>
       <p>${t('scales.safety.text')}</p>
       <${Resources} resources=${resources} />
       <p><a href="#/help">${t('scales.safety.more_help')}</a></p>
@@ -44,11 +46,13 @@ function Measures({ measures, start }) {
 
 export function Result({ response, instrument, start, offline, onDone, onHistory }) {
   const heading = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, []);
+  const help = useRef(null);
+  // Focus where reading should start: the help when an answer asks for it, else the result.
+  useEffect(() => { (help.current ?? heading.current)?.focus(); }, []);
   const scored = response.score !== null && response.score !== undefined;
   return html`
     <div class="result" data-testid="result">
-      ${response.safety && html`<${SafetyPanel} resources=${response.resources} />`}
+      ${response.safety && html`<${SafetyPanel} resources=${response.resources} heading=${help} />`}
       <h2 class="subtitle" tabindex="-1" ref=${heading}>${t('scales.result_title')}</h2>
       ${offline && html`<p class="hint">${t('scales.saved_offline')}</p>`}
       ${scored && html`
@@ -69,7 +73,7 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
       ${!response.explanation && html`<p class="hint">${t('scales.not_a_diagnosis')}</p>`}
       ${instrument?.translation && html`
         <p class="hint attribution" lang=${instrument.language}>${instrument.translation.credit}</p>`}
-      ${instrument?.licence?.attribution && html`
+      ${instrument?.wording !== 'ours' && instrument?.licence?.attribution && html`
         <p class="hint attribution">${instrument.licence.attribution}</p>`}
       <div class="actions">
         <button type="button" class="button" onClick=${onDone}>${t('scales.done')}</button>

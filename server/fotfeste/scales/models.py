@@ -103,6 +103,10 @@ class InstrumentOut(msgspec.Struct):
     source_url: str | None
     licence: LicenceOut
     short_form: str | None
+    wording: Annotated[
+        Literal["published", "ours"],
+        Meta(description="published: a questionnaire's own wording; ours: Fotfeste's questions"),
+    ] = "published"
 
 
 class Instruments(msgspec.Struct):

@@ -96,6 +96,7 @@ def instrument_out(
             attribution=inst.licence.attribution,
         ),
         short_form=inst.short_form,
+        wording=inst.wording,
     )
 
 
