@@ -268,3 +268,20 @@ def test_figures_on_the_page_have_a_decimal_comma_in_swedish_norwegian_and_danis
         for figure in ("6{}5", "2{}25", "-3{}5", "&lt;0{}05", "1{}5"):
             assert f"<td>{figure.format(point)}</td>" in cells, (locale, figure)
             assert f"<td>{figure.format(other)}</td>" not in cells, (locale, figure)
+
+
+async def test_no_more_people_are_linked_than_ever_accepted(db: Database) -> None:
+    """Everyone who is linked accepted a code, so a release never shows more still linked than
+    accepted (the two counts' noise is drawn apart: a month could show 38 accepted and 41 still
+    linked when nobody had left, or 5 linked to a programme with no codes at all)."""
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 40)
+    for _ in range(30):
+        report = await outcomes.clinic_outcomes(
+            db, clock, clinic_id, NOTHING_ELSE, epsilon=1.0, zone=ZONE
+        )
+        for row in report.funnel:
+            if row.activations is not None and row.linked is not None:
+                assert row.linked <= row.activations, row
+            if row.linked is not None and row.active_30 is not None:
+                assert row.active_30 <= row.linked, row
