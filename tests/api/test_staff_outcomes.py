@@ -285,3 +285,18 @@ async def test_no_more_people_are_linked_than_ever_accepted(db: Database) -> Non
                 assert row.linked <= row.activations, row
             if row.linked is not None and row.active_30 is not None:
                 assert row.active_30 <= row.linked, row
+
+
+async def test_a_programme_without_codes_shows_nobody(db: Database) -> None:
+    """Only codes for the 16-week group: the other programmes' rows say 0, not a noisy 7."""
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 40)
+    for _ in range(30):
+        report = await outcomes.clinic_outcomes(
+            db, clock, clinic_id, NOTHING_ELSE, epsilon=1.0, zone=ZONE
+        )
+        for row in report.funnel:
+            if row.programme in ("aftercare", "waiting-list"):
+                # 0, or a dash where another row's small cell needs hiding.
+                assert row.codes == 0, row
+                assert {row.activations, row.linked, row.active_30} <= {0, None}, row
