@@ -86,6 +86,12 @@ export function Join({ state, actions }) {
       actions.navigate('home');
       actions.announce(accept ? t('clinic.accepted', { clinic: referral.clinic }) : t('clinic.declined'));
     } catch (problem) {
+      if (problem?.status === 404) {
+        // Revoked while this screen was open: say so, as on opening it, not "try again".
+        await forgetWaiting(code);
+        setFailure(problem);
+        return;
+      }
       setError(errorText(problem));
       setBusy(false);
     }

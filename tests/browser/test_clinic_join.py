@@ -135,6 +135,20 @@ def test_a_waiting_code_revoked_since_leaves_home_once_it_said_so(
     expect(page.get_by_test_id("clinic-card")).to_have_count(0)
 
 
+def test_a_code_revoked_while_the_screen_is_open_says_so_on_accept(
+    new_page: NewPage, staff: StaffClient
+) -> None:
+    code = staff.create_code("aftercare")
+    page = new_page(locale="nb-NO")
+    open_signed_in(page, locale="nb")
+    page.goto(f"/#/join/{code}")
+    accept = page.get_by_role("button", name="Godta")
+    expect(accept).to_be_visible()
+    staff.submit(f"/staff/codes/{code}", f"/staff/codes/{code}/revoke", {})
+    accept.click()
+    expect(page.get_by_role("alert")).to_contain_text("Denne koden er ikke i bruk")
+
+
 def _token(page: Page) -> str:
     token: str = page.evaluate("import('/store.js').then((store) => store.get('token'))")
     return token
