@@ -286,6 +286,37 @@ def test_code_form_refuses_bad_fields(signed_in: tuple[StaffUser, StaffClient]) 
         assert answer.status_code == 400 and "Please check the field" in answer.text
 
 
+def test_a_refused_code_form_names_the_field_and_keeps_what_was_typed(
+    signed_in: tuple[StaffUser, StaffClient],
+) -> None:
+    """A Swedish page said "Kontrollera fältet: home_lat." and refilled the form with the last
+    code's contacts, so the phone, hours and address just typed were gone."""
+    _, client = signed_in
+    client.create_code("aftercare", contact_phone="08-111 111 11")
+    answer = client.submit("/staff/codes", "/staff/language", {"locale": "sv"})
+    assert answer.status_code == 303
+    typed = {
+        "programme": "waiting-list",
+        "locale": "nb",
+        "contact_phone": "22 33 44 55",
+        "contact_hours": "Man–fre 9–15",
+        "contact_address": "Storgata 5, Oslo",
+        "home_area": "Grünerløkka",
+        "home_lat": "59.92 N",
+        "home_lon": "10.76",
+    }
+    answer = client.submit("/staff/codes", "/staff/codes", typed)
+    assert answer.status_code == 400
+    assert "Kontrollera fältet: Latitud." in answer.text
+    assert "home_lat" not in answer.text.split('role="alert"', 1)[1].split("</p>", 1)[0]
+    for name in ("contact_phone", "contact_hours", "contact_address", "home_area", "home_lat"):
+        assert f'name="{name}"' in answer.text
+        assert f'value="{typed[name]}"' in answer.text, name
+    assert "08-111 111 11" not in answer.text.split("<form", 1)[1].split("</form>", 1)[0]
+    assert '<option value="waiting-list" selected>' in answer.text
+    assert '<option value="nb" selected>' in answer.text
+
+
 def test_another_clinic_never_sees_a_code(
     signed_in: tuple[StaffUser, StaffClient],
     live_server: LiveServer,

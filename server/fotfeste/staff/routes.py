@@ -46,6 +46,18 @@ def _text(form: Any, name: str, limit: int) -> str:
     return value
 
 
+_CODE_FORM = (
+    "programme",
+    "locale",
+    "contact_phone",
+    "contact_hours",
+    "contact_address",
+    "home_area",
+    "home_lat",
+    "home_lon",
+)
+
+
 def _code(text: str) -> str:
     code = logic.normalise_referral_code(text)
     if code is None:
@@ -202,8 +214,16 @@ class StaffPortal(Controller):
         return await self._codes_page(request, db, error=None, status_code=200)
 
     async def _codes_page(
-        self, request: AnyRequest, db: DB, *, error: str | None, status_code: int
+        self,
+        request: AnyRequest,
+        db: DB,
+        *,
+        error: str | None,
+        status_code: int,
+        typed: dict[str, str] | None = None,
     ) -> Response[Any]:
+        """The list and the form: filled with what was just typed when it was refused, else
+        with the newest code's details (most codes share the clinic's contacts)."""
         session = staff_of(request)
         rows = await store.codes(db, session.clinic_id)
         return pages.render(
@@ -213,7 +233,7 @@ class StaffPortal(Controller):
             session=session,
             csrf=session.csrf,
             codes=rows,
-            last=rows[0] if rows else None,
+            last=typed if typed is not None else rows[0] if rows else None,
             programmes=logic.PROGRAMMES,
             error=error,
         )
@@ -239,7 +259,10 @@ class StaffPortal(Controller):
             if fields["locale"] not in logic.LOCALES:
                 raise InvalidInput("Choose the card's language", field="locale")
         except InvalidInput as problem:
-            return await self._codes_page(request, db, error=problem.field, status_code=400)
+            typed = {name: str(form.get(name, ""))[:200] for name in _CODE_FORM}
+            return await self._codes_page(
+                request, db, error=problem.field, status_code=400, typed=typed
+            )
         code = await store.create_code(
             db, clock, session.clinic_id, session.staff_id, session.email, fields
         )
