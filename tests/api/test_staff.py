@@ -347,6 +347,21 @@ def test_card_has_the_qr_code_the_code_and_contacts(
     assert "Your code" in client.get(f"/staff/codes/{code}/card?lang=en").text
 
 
+def test_a_revoked_code_prints_no_card(signed_in: tuple[StaffUser, StaffClient]) -> None:
+    """A card page left open (or reloaded) after revoking printed a code that no longer works:
+    it leads to the code's page, which says it is revoked."""
+    _, client = signed_in
+    code = client.create_code()
+    assert client.get(f"/staff/codes/{code}/card").status_code == 200
+    client.submit(f"/staff/codes/{code}", f"/staff/codes/{code}/revoke", {})
+    for query in ("", "?size=a4", "?size=a6&lang=da"):
+        card = client.get(f"/staff/codes/{code}/card{query}")
+        assert card.status_code == 303, query
+        assert card.headers["location"] == f"/staff/codes/{code}"
+        assert "<svg" not in card.text
+    assert "Revoked" in client.get(f"/staff/codes/{code}").text
+
+
 def test_staff_pages_are_in_four_languages(signed_in: tuple[StaffUser, StaffClient]) -> None:
     _, client = signed_in
     for locale, title in (

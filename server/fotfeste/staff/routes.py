@@ -293,9 +293,14 @@ class StaffPortal(Controller):
     async def card(
         self, request: AnyRequest, code: FromPath[str], db: DB, settings: AppSettings
     ) -> Response[Any]:
-        """The printable discharge card (A6 or A4) in the code's language, or ?lang=."""
+        """The printable discharge card (A6 or A4) in the code's language, or ?lang=.
+
+        A revoked code prints no card (it would not work): its page says it is revoked.
+        """
         session = staff_of(request)
         row = await store.code(db, session.clinic_id, _code(code))
+        if row["revoked_at"]:
+            return _see(f"/staff/codes/{row['code']}")
         size = "a4" if request.query_params.get("size") == "a4" else "a6"
         locale = logic.pick_locale(request.query_params.get("lang"), row["locale"])
         url = logic.join_url(settings.public_url, row["code"])
