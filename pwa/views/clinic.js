@@ -39,6 +39,15 @@ function WhatIsShared({ referral, id }) {
     </section>`;
 }
 
+// Forget the code kept for after onboarding, if it is this one.
+async function forgetWaiting(code) {
+  try {
+    if (await store.get(WAITING_CODE) === code) await store.remove(WAITING_CODE);
+  } catch {
+    // Storage unavailable: the home card shows the code again, and this screen says it again.
+  }
+}
+
 // The code from the address (#/join/<CODE>).
 export function codeFromHash(hash = location.hash) {
   const match = /^#\/join\/([^/?#]+)/.exec(hash);
@@ -60,7 +69,11 @@ export function Join({ state, actions }) {
     setFailure(null);
     getReferral(code)
       .then((answer) => live && setReferral(answer))
-      .catch((problem) => live && setFailure(problem));
+      .catch(async (problem) => {
+        // A kept code that is no longer in use would be offered on home for ever: forget it.
+        if (problem?.status === 404) await forgetWaiting(code);
+        if (live) setFailure(problem);
+      });
     return () => { live = false; };
   }, [code]);
 
@@ -73,6 +86,12 @@ export function Join({ state, actions }) {
       actions.navigate('home');
       actions.announce(accept ? t('clinic.accepted', { clinic: referral.clinic }) : t('clinic.declined'));
     } catch (problem) {
+      if (problem?.status === 404) {
+        // Revoked while this screen was open: say so, as on opening it, not "try again".
+        await forgetWaiting(code);
+        setFailure(problem);
+        return;
+      }
       setError(errorText(problem));
       setBusy(false);
     }

@@ -286,6 +286,37 @@ def test_code_form_refuses_bad_fields(signed_in: tuple[StaffUser, StaffClient]) 
         assert answer.status_code == 400 and "Please check the field" in answer.text
 
 
+def test_a_refused_code_form_names_the_field_and_keeps_what_was_typed(
+    signed_in: tuple[StaffUser, StaffClient],
+) -> None:
+    """A Swedish page said "Kontrollera fältet: home_lat." and refilled the form with the last
+    code's contacts, so the phone, hours and address just typed were gone."""
+    _, client = signed_in
+    client.create_code("aftercare", contact_phone="08-111 111 11")
+    answer = client.submit("/staff/codes", "/staff/language", {"locale": "sv"})
+    assert answer.status_code == 303
+    typed = {
+        "programme": "waiting-list",
+        "locale": "nb",
+        "contact_phone": "22 33 44 55",
+        "contact_hours": "Man–fre 9–15",
+        "contact_address": "Storgata 5, Oslo",
+        "home_area": "Grünerløkka",
+        "home_lat": "59.92 N",
+        "home_lon": "10.76",
+    }
+    answer = client.submit("/staff/codes", "/staff/codes", typed)
+    assert answer.status_code == 400
+    assert "Kontrollera fältet: Latitud." in answer.text
+    assert "home_lat" not in answer.text.split('role="alert"', 1)[1].split("</p>", 1)[0]
+    for name in ("contact_phone", "contact_hours", "contact_address", "home_area", "home_lat"):
+        assert f'name="{name}"' in answer.text
+        assert f'value="{typed[name]}"' in answer.text, name
+    assert "08-111 111 11" not in answer.text.split("<form", 1)[1].split("</form>", 1)[0]
+    assert '<option value="waiting-list" selected>' in answer.text
+    assert '<option value="nb" selected>' in answer.text
+
+
 def test_another_clinic_never_sees_a_code(
     signed_in: tuple[StaffUser, StaffClient],
     live_server: LiveServer,
@@ -314,6 +345,21 @@ def test_card_has_the_qr_code_the_code_and_contacts(
     assert user.clinic in card.text
     assert "style=" not in card.text and "<script" not in card.text
     assert "Your code" in client.get(f"/staff/codes/{code}/card?lang=en").text
+
+
+def test_a_revoked_code_prints_no_card(signed_in: tuple[StaffUser, StaffClient]) -> None:
+    """A card page left open (or reloaded) after revoking printed a code that no longer works:
+    it leads to the code's page, which says it is revoked."""
+    _, client = signed_in
+    code = client.create_code()
+    assert client.get(f"/staff/codes/{code}/card").status_code == 200
+    client.submit(f"/staff/codes/{code}", f"/staff/codes/{code}/revoke", {})
+    for query in ("", "?size=a4", "?size=a6&lang=da"):
+        card = client.get(f"/staff/codes/{code}/card{query}")
+        assert card.status_code == 303, query
+        assert card.headers["location"] == f"/staff/codes/{code}"
+        assert "<svg" not in card.text
+    assert "Revoked" in client.get(f"/staff/codes/{code}").text
 
 
 def test_staff_pages_are_in_four_languages(signed_in: tuple[StaffUser, StaffClient]) -> None:

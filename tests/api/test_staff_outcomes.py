@@ -9,7 +9,8 @@ from datetime import date
 from fotfeste.accounts import store as accounts
 from fotfeste.clock import Clock, FixedClock
 from fotfeste.db import Database
-from fotfeste.staff import outcomes, store, user_store
+from fotfeste.staff import logic, outcomes, pages, store, user_store
+from fotfeste.staff.sessions import StaffSession
 from tests.conftest import DEFAULT_NOW
 
 # Next to no noise: these tests check who is counted and what is suppressed (the noise is
@@ -227,3 +228,75 @@ async def test_a_release_of_an_older_shape_is_made_anew_once(db: Database) -> No
         db, clock, clinic_id, sources, epsilon=EPSILON, zone=ZONE
     )
     assert again == first
+
+
+def test_figures_on_the_page_have_a_decimal_comma_in_swedish_norwegian_and_danish() -> None:
+    """Staff read "2,5" in sv/nb/da (as the page's own ε line already writes), not "2.5"."""
+    summary = logic.PairedSummary(
+        n=12, median_before=6.5, median_after=2.25, median_change=-3.5, p_band="<0.05"
+    )
+    result = logic.ProgrammeOutcomes(
+        "clinic-16",
+        [logic.Completion("intake", 12, 12)],
+        [logic.Change("burden", "w8", summary)],
+        [logic.Regularity("total", 12, 1.5)],
+    )
+    report = outcomes.Report(
+        generated_at="2026-03-01T10:00:00Z",
+        funnel=[],
+        programmes=[result],
+        privacy=outcomes.Privacy(
+            epsilon=1.5,
+            period="2026-03",
+            made_at="2026-03-01T10:00:00Z",
+            made_on="2026-03-01",
+            next_release="2026-04-01",
+            count_error=3,
+        ),
+    )
+    session = StaffSession("h", "csrf", "s", "staff@clinic.example", "sv", False, "c", "Kliniken")
+    for locale, point, other in (
+        ("sv", ",", "."),
+        ("nb", ",", "."),
+        ("da", ",", "."),
+        ("en", ".", ","),
+    ):
+        html = pages.render(
+            "outcomes.html", locale, session=session, csrf="csrf", report=report
+        ).content
+        cells = html.split("<tbody>", 1)[1]
+        for figure in ("6{}5", "2{}25", "-3{}5", "&lt;0{}05", "1{}5"):
+            assert f"<td>{figure.format(point)}</td>" in cells, (locale, figure)
+            assert f"<td>{figure.format(other)}</td>" not in cells, (locale, figure)
+
+
+async def test_no_more_people_are_linked_than_ever_accepted(db: Database) -> None:
+    """Everyone who is linked accepted a code, so a release never shows more still linked than
+    accepted (the two counts' noise is drawn apart: a month could show 38 accepted and 41 still
+    linked when nobody had left, or 5 linked to a programme with no codes at all)."""
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 40)
+    for _ in range(30):
+        report = await outcomes.clinic_outcomes(
+            db, clock, clinic_id, NOTHING_ELSE, epsilon=1.0, zone=ZONE
+        )
+        for row in report.funnel:
+            if row.activations is not None and row.linked is not None:
+                assert row.linked <= row.activations, row
+            if row.linked is not None and row.active_30 is not None:
+                assert row.active_30 <= row.linked, row
+
+
+async def test_a_programme_without_codes_shows_nobody(db: Database) -> None:
+    """Only codes for the 16-week group: the other programmes' rows say 0, not a noisy 7."""
+    clock = FixedClock(DEFAULT_NOW)
+    clinic_id, _ = await _clinic_with_people(db, clock, 40)
+    for _ in range(30):
+        report = await outcomes.clinic_outcomes(
+            db, clock, clinic_id, NOTHING_ELSE, epsilon=1.0, zone=ZONE
+        )
+        for row in report.funnel:
+            if row.programme in ("aftercare", "waiting-list"):
+                # 0, or a dash where another row's small cell needs hiding.
+                assert row.codes == 0, row
+                assert {row.activations, row.linked, row.active_30} <= {0, None}, row

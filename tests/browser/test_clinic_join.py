@@ -104,6 +104,51 @@ def test_a_revoked_code_says_so(new_page: NewPage, staff: StaffClient) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Denne kode er ikke i brug")
 
 
+def test_a_waiting_code_revoked_since_leaves_home_once_it_said_so(
+    new_page: NewPage, staff: StaffClient
+) -> None:
+    """A code opened before the account, then revoked: home kept offering it, and the join
+    screen kept saying it is not in use. Once the join screen has said so, it is gone."""
+    code = staff.create_code("aftercare")
+    page = new_page(locale="da-DK")
+    page.goto(f"/#/join/{code}")
+    page.get_by_role("button", name="Kom i gang").click()
+    expect(page).to_have_url(re.compile(r"#/welcome$"))
+    account = create_account(page, locale="da")
+    page.evaluate(
+        "token => import('/store.js').then((store) => store.set('token', token))", account["token"]
+    )
+    staff.submit(f"/staff/codes/{code}", f"/staff/codes/{code}/revoke", {})
+    page.goto("/#/home")
+    page.reload()
+    card = page.get_by_test_id("clinic-card")
+    expect(card).to_contain_text(code)
+    card.get_by_role("link", name="Se, hvad der deles").click()
+    expect(page.get_by_role("alert")).to_contain_text("Denne kode er ikke i brug")
+    # The code the app kept is forgotten by the time the answer shows.
+    kept = page.evaluate("import('/store.js').then((store) => store.get('clinic_code'))")
+    assert kept is None
+    page.goto("/#/home")
+    with page.expect_response("**/api/me/clinic-link"):
+        page.reload()
+    expect(page.locator(".screen--home")).to_be_visible()
+    expect(page.get_by_test_id("clinic-card")).to_have_count(0)
+
+
+def test_a_code_revoked_while_the_screen_is_open_says_so_on_accept(
+    new_page: NewPage, staff: StaffClient
+) -> None:
+    code = staff.create_code("aftercare")
+    page = new_page(locale="nb-NO")
+    open_signed_in(page, locale="nb")
+    page.goto(f"/#/join/{code}")
+    accept = page.get_by_role("button", name="Godta")
+    expect(accept).to_be_visible()
+    staff.submit(f"/staff/codes/{code}", f"/staff/codes/{code}/revoke", {})
+    accept.click()
+    expect(page.get_by_role("alert")).to_contain_text("Denne koden er ikke i bruk")
+
+
 def _token(page: Page) -> str:
     token: str = page.evaluate("import('/store.js').then((store) => store.get('token'))")
     return token

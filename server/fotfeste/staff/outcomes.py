@@ -141,10 +141,14 @@ async def clinic_outcomes(
     for programme in logic.PROGRAMMES:
         noise = noises[programme]
         members = [a for a in accounts_linked if a.programme == programme]
-        accepted = noise.count(
-            int(counts[programme]["activations"] or 0) if programme in counts else 0
+        # A programme without codes has nobody (the code count is the clinic's own, not about
+        # people), so its row is 0, not noise.
+        accepted = (
+            noise.count(int(counts[programme]["activations"] or 0)) if programme in counts else 0
         )
-        members_n = noise.count(len(members))
+        # Everyone linked accepted a code: never more linked than accepted (post-processing
+        # of released counts costs no privacy), as never more active than linked below.
+        members_n = min(noise.count(len(members)), accepted)
         active = min(noise.count(sum(1 for a in members if a.active_recently)), members_n)
         raw[programme] = {"activations": accepted, "linked": members_n, "active_30": active}
         # Two partitions inside a programme: those who accepted are still linked or have left,

@@ -46,6 +46,18 @@ def _text(form: Any, name: str, limit: int) -> str:
     return value
 
 
+_CODE_FORM = (
+    "programme",
+    "locale",
+    "contact_phone",
+    "contact_hours",
+    "contact_address",
+    "home_area",
+    "home_lat",
+    "home_lon",
+)
+
+
 def _code(text: str) -> str:
     code = logic.normalise_referral_code(text)
     if code is None:
@@ -202,8 +214,16 @@ class StaffPortal(Controller):
         return await self._codes_page(request, db, error=None, status_code=200)
 
     async def _codes_page(
-        self, request: AnyRequest, db: DB, *, error: str | None, status_code: int
+        self,
+        request: AnyRequest,
+        db: DB,
+        *,
+        error: str | None,
+        status_code: int,
+        typed: dict[str, str] | None = None,
     ) -> Response[Any]:
+        """The list and the form: filled with what was just typed when it was refused, else
+        with the newest code's details (most codes share the clinic's contacts)."""
         session = staff_of(request)
         rows = await store.codes(db, session.clinic_id)
         return pages.render(
@@ -213,7 +233,7 @@ class StaffPortal(Controller):
             session=session,
             csrf=session.csrf,
             codes=rows,
-            last=rows[0] if rows else None,
+            last=typed if typed is not None else rows[0] if rows else None,
             programmes=logic.PROGRAMMES,
             error=error,
         )
@@ -239,7 +259,10 @@ class StaffPortal(Controller):
             if fields["locale"] not in logic.LOCALES:
                 raise InvalidInput("Choose the card's language", field="locale")
         except InvalidInput as problem:
-            return await self._codes_page(request, db, error=problem.field, status_code=400)
+            typed = {name: str(form.get(name, ""))[:200] for name in _CODE_FORM}
+            return await self._codes_page(
+                request, db, error=problem.field, status_code=400, typed=typed
+            )
         code = await store.create_code(
             db, clock, session.clinic_id, session.staff_id, session.email, fields
         )
@@ -270,9 +293,14 @@ class StaffPortal(Controller):
     async def card(
         self, request: AnyRequest, code: FromPath[str], db: DB, settings: AppSettings
     ) -> Response[Any]:
-        """The printable discharge card (A6 or A4) in the code's language, or ?lang=."""
+        """The printable discharge card (A6 or A4) in the code's language, or ?lang=.
+
+        A revoked code prints no card (it would not work): its page says it is revoked.
+        """
         session = staff_of(request)
         row = await store.code(db, session.clinic_id, _code(code))
+        if row["revoked_at"]:
+            return _see(f"/staff/codes/{row['code']}")
         size = "a4" if request.query_params.get("size") == "a4" else "a6"
         locale = logic.pick_locale(request.query_params.get("lang"), row["locale"])
         url = logic.join_url(settings.public_url, row["code"])
