@@ -38,9 +38,9 @@ export function PersonSupported({ person, onChanged, actions, compact = false })
   return html`
     <li class="supported">
       <p class="supported__news">
-        ${reached ? t('supporters.reached', { days: reached }) : t('supporters.reached_none')}
+        ${reached ? t('supporters.reached', { count: reached }) : t('supporters.reached_none')}
         ${person.next_milestone && html` ${t('supporters.next', {
-          days: person.next_milestone.days, date: formatDate(person.next_milestone.date) })}`}
+          count: person.next_milestone.days, date: formatDate(person.next_milestone.date) })}`}
       </p>
       ${person.current_streak_days !== undefined && html`
         <p>${t('supporters.streak', { count: person.current_streak_days })}</p>`}
