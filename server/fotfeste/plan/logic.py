@@ -19,10 +19,13 @@ _PHONE_SHAPE = re.compile(r"^\+?[0-9(][0-9 ()./-]*$")
 
 
 def clean_text(value: str, *, field: str, limit: int = MAX_TEXT) -> str:
-    """Trim surrounding space and refuse a line with nothing in it."""
+    """Trim surrounding space and refuse a line with nothing in it, or with a NUL character
+    (PostgreSQL cannot store one: a 500 there, stored on SQLite)."""
     text = value.strip()
     if not text:
         raise InvalidInput(f"{field} cannot be empty", field=field)
+    if "\x00" in text:
+        raise InvalidInput(f"{field} cannot contain a NUL character", field=field)
     if len(text) > limit:
         raise InvalidInput(f"{field} can be at most {limit} characters", field=field)
     return text
