@@ -4,7 +4,7 @@ encourage (a push, discreet mode respected), end from either side, export and de
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.api.conftest import Person
@@ -104,6 +104,39 @@ def test_encouragement_reaches_the_person_as_push_and_in_the_app(
     assert bodies == {"Stolt över dig.", "Jag finns här om du behöver mig."}
     bad = friend.post(f"/api/supporting/{link}/encouragements", json={"kind": "come back"})
     assert bad.status_code == 400
+
+
+def test_an_encouragement_waits_for_the_end_of_the_persons_quiet_hours(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    """Sent during the person's quiet hours, it is in the app at once and buzzes only when they
+    end, like every other notification; the supporter's own quiet hours do not matter."""
+    zone = ZoneInfo("Europe/Oslo")
+    local = clock.now().astimezone(zone)
+    end = (local + timedelta(hours=2)).replace(second=0, microsecond=0)
+    me, friend = person_factory(locale="nb", timezone="Europe/Oslo"), person_factory()
+    quiet = {
+        "enabled": True,
+        "start": (local - timedelta(hours=1)).strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+    }
+    assert me.put("/api/reminders/quiet-hours", json=quiet).status_code == 200
+    subscribe(me, fake_push)
+    link = _link(me, friend)
+    sent = friend.post(f"/api/supporting/{link}/encouragements", json={"kind": "proud"})
+    assert sent.status_code == 202, sent.text
+    assert [e["kind"] for e in me.get("/api/me/encouragements").json()["encouragements"]] == [
+        "proud"
+    ]
+    [(available_at,)] = live_server.query(
+        "SELECT available_at FROM push_outbox WHERE account_id = ?", (me.account_id,)
+    )
+    assert datetime.fromisoformat(available_at) == end
+    assert me.delete("/api/me").status_code == 204
+    assert friend.delete("/api/me").status_code == 204
 
 
 def test_discreet_mode_names_nothing(

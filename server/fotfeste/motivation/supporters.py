@@ -168,7 +168,7 @@ async def end_as_supporter(db: Database, clock: Clock, supporter_id: str, link_i
 async def live_person(db: Database, supporter_id: str, link_id: str) -> Row | None:
     """The person behind a live link of this supporter (for an encouragement), or None."""
     return await db.fetchone(
-        "SELECT l.account_id AS person, a.locale, a.discreet FROM supporting s"
+        "SELECT l.account_id AS person, a.locale, a.discreet, a.timezone FROM supporting s"
         " JOIN supporter_links l ON l.id = s.link_id JOIN accounts a ON a.id = l.account_id"
         " WHERE s.link_id = ? AND s.account_id = ? AND l.ended_at IS NULL",
         (link_id, supporter_id),
