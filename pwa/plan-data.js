@@ -14,10 +14,13 @@ export function emptyPlan() {
   };
 }
 
-// What a tel: link may carry: the digits, and a leading + if the person typed one.
+// What a tel: link may carry: the digits, and a leading + if the person typed one. After a
+// country code, a "(0)" ("+46 (0)70-…", as Swedes often write it) is not dialled.
 export function dialString(phone) {
-  const digits = String(phone ?? '').replace(/\D/g, '');
-  return String(phone ?? '').trim().startsWith('+') ? `+${digits}` : digits;
+  const text = String(phone ?? '');
+  const international = text.trim().startsWith('+');
+  const digits = (international ? text.replace(/\(\s*0\s*\)/g, '') : text).replace(/\D/g, '');
+  return international ? `+${digits}` : digits;
 }
 
 export function phoneLooksValid(phone) {

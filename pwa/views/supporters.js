@@ -14,13 +14,22 @@ export const KINDS = ['proud', 'thinking_of_you', 'here_for_you'];
 /** One person a supporter supports: what they share, and the encouragement buttons. */
 export function PersonSupported({ person, onChanged, actions, compact = false }) {
   const [error, setError] = useState('');
+  // 404: the person ended the link meanwhile. Say so, and read the list again.
+  function failed(failure) {
+    if (failure.status === 404) {
+      setError(t('supporters.ended_them'));
+      onChanged();
+    } else {
+      setError(errorText(failure));
+    }
+  }
   async function send(kind) {
     setError('');
     try {
       await more.sendEncouragement(person.id, kind);
       actions.announce(t('supporters.sent'));
     } catch (failure) {
-      setError(errorText(failure));
+      failed(failure);
     }
   }
   async function stop() {
@@ -28,7 +37,7 @@ export function PersonSupported({ person, onChanged, actions, compact = false })
       await more.endSupporting(person.id);
       onChanged();
     } catch (failure) {
-      setError(errorText(failure));
+      failed(failure);
     }
   }
   if (person.ended) {
@@ -38,9 +47,9 @@ export function PersonSupported({ person, onChanged, actions, compact = false })
   return html`
     <li class="supported">
       <p class="supported__news">
-        ${reached ? t('supporters.reached', { days: reached }) : t('supporters.reached_none')}
+        ${reached ? t('supporters.reached', { count: reached }) : t('supporters.reached_none')}
         ${person.next_milestone && html` ${t('supporters.next', {
-          days: person.next_milestone.days, date: formatDate(person.next_milestone.date) })}`}
+          count: person.next_milestone.days, date: formatDate(person.next_milestone.date) })}`}
       </p>
       ${person.current_streak_days !== undefined && html`
         <p>${t('supporters.streak', { count: person.current_streak_days })}</p>`}

@@ -136,6 +136,10 @@ def test_plan_needs_a_token(http: Any) -> None:
         ("/api/plan", {"reasons": [{"id": "abcdefgh", "text": ""}]}, "text"),
         ("/api/plan", {"reasons": [{"id": "abcdefgh", "text": "  "}]}, "reasons.text"),
         ("/api/plan", {"people": [{"id": "abcdefgh", "name": "A", "phone": "x"}]}, "people.phone"),
+        # A NUL character cannot be stored on PostgreSQL: refused on both databases alike.
+        ("/api/plan/entries/{id}", {"section": "reasons", "text": "my\u0000kids"}, "text"),
+        ("/api/plan/people/{id}", {"name": "Mu\u0000m", "phone": "112"}, "name"),
+        ("/api/plan", {"reasons": [{"id": "abcdefgh", "text": "\u0000 x"}]}, "reasons.text"),
         ("/api/plan", {"wishes": []}, "wishes"),
         ("/api/plan", {"reasons": [{"id": "x", "text": "short id"}]}, "id"),
         (

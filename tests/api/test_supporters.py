@@ -4,7 +4,8 @@ encourage (a push, discreet mode respected), end from either side, export and de
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.api.conftest import Person
 from tests.api.push_support import subscribe, tick
@@ -105,6 +106,39 @@ def test_encouragement_reaches_the_person_as_push_and_in_the_app(
     assert bad.status_code == 400
 
 
+def test_an_encouragement_waits_for_the_end_of_the_persons_quiet_hours(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    """Sent during the person's quiet hours, it is in the app at once and buzzes only when they
+    end, like every other notification; the supporter's own quiet hours do not matter."""
+    zone = ZoneInfo("Europe/Oslo")
+    local = clock.now().astimezone(zone)
+    end = (local + timedelta(hours=2)).replace(second=0, microsecond=0)
+    me, friend = person_factory(locale="nb", timezone="Europe/Oslo"), person_factory()
+    quiet = {
+        "enabled": True,
+        "start": (local - timedelta(hours=1)).strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+    }
+    assert me.put("/api/reminders/quiet-hours", json=quiet).status_code == 200
+    subscribe(me, fake_push)
+    link = _link(me, friend)
+    sent = friend.post(f"/api/supporting/{link}/encouragements", json={"kind": "proud"})
+    assert sent.status_code == 202, sent.text
+    assert [e["kind"] for e in me.get("/api/me/encouragements").json()["encouragements"]] == [
+        "proud"
+    ]
+    [(available_at,)] = live_server.query(
+        "SELECT available_at FROM push_outbox WHERE account_id = ?", (me.account_id,)
+    )
+    assert datetime.fromisoformat(available_at) == end
+    assert me.delete("/api/me").status_code == 204
+    assert friend.delete("/api/me").status_code == 204
+
+
 def test_discreet_mode_names_nothing(
     person_factory: Callable[..., Person], fake_push: FakePushService, live_server: LiveServer
 ) -> None:
@@ -168,6 +202,56 @@ def test_export_and_delete_cover_both_sides(person_factory: Callable[..., Person
     assert me.delete("/api/me").status_code == 204
 
 
+def _held_news(server: LiveServer, supporter: Person) -> int:
+    """Milestone news waiting in the outbox for this supporter's devices."""
+    [(count,)] = server.query(
+        "SELECT count(*) FROM push_outbox WHERE account_id = ? AND payload LIKE ?",
+        (supporter.account_id, '%"kind":"supporter"%'),
+    )
+    return int(count)
+
+
+def test_news_held_by_quiet_hours_goes_when_the_link_ends(
+    person_factory: Callable[..., Person],
+    fake_push: FakePushService,
+    live_server: LiveServer,
+    clock: FixedClock,
+) -> None:
+    """Milestone news waiting for the end of the supporter's quiet hours is never delivered once
+    the link has ended, whichever side ended it or deleted their account; other links' stays."""
+    local = clock.now().astimezone(ZoneInfo("Europe/Stockholm"))
+    today = local.date()
+    quiet = {
+        "enabled": True,
+        "start": (local - timedelta(hours=1)).strftime("%H:%M"),
+        "end": (local + timedelta(hours=2)).strftime("%H:%M"),
+    }
+    friend = person_factory(locale="sv")
+    subscribe(friend, fake_push)
+    assert friend.put("/api/reminders/quiet-hours", json=quiet).status_code == 200
+    people = [person_factory() for _ in range(4)]
+    links = []
+    for me in people:
+        me.put("/api/sobriety", json={"start_date": (today - timedelta(days=6)).isoformat()})
+        links.append(_link(me, friend))
+    tick(live_server)  # six days: where each stands is known, nothing is news
+    for me in people:  # seven days: news, held until the quiet hours end
+        start = (today - timedelta(days=7)).isoformat()
+        assert me.put("/api/sobriety", json={"start_date": start}).status_code == 200
+    tick(live_server)
+    assert _held_news(live_server, friend) == 4
+
+    assert people[0].delete(f"/api/supporters/{links[0]}").status_code == 204
+    assert _held_news(live_server, friend) == 3
+    assert friend.delete(f"/api/supporting/{links[1]}").status_code == 204
+    assert _held_news(live_server, friend) == 2
+    assert people[2].delete("/api/me").status_code == 204
+    assert _held_news(live_server, friend) == 1  # the fourth person's news still comes
+    for me in (people[0], people[1], people[3]):
+        assert me.delete("/api/me").status_code == 204
+    assert friend.delete("/api/me").status_code == 204
+
+
 def test_a_milestone_reaches_the_supporter_after_their_quiet_hours(
     person_factory: Callable[..., Person],
     fake_push: FakePushService,
@@ -178,14 +262,15 @@ def test_a_milestone_reaches_the_supporter_after_their_quiet_hours(
     sub = subscribe(friend, fake_push)
     # Six days drug-free at the server's Monday noon; the link is made, nothing old is news.
     me.put("/api/sobriety", json={"start_date": "2026-03-10"})
-    _link(me, friend)
+    link = _link(me, friend)
     tick(live_server)
     clock.advance(timedelta(days=1))  # seven days: a milestone
     tick(live_server)
     assert fake_push.wait_for(lambda: len(fake_push.delivered_to(sub)) == 1)
     message = fake_push.delivered_to(sub)[0]
     assert message["body"] == "Personen du støtter, har nådd 7 dager."
-    assert fake_push.messages_for(sub)[0].headers["topic"] == "supporter"
+    # One topic per link: a newer milestone replaces only the same person's unseen one.
+    assert fake_push.messages_for(sub)[0].headers["topic"] == f"supporter-{link}"
 
     # Quiet hours cover the next milestone's moment: it waits for their end.
     body = {"enabled": True, "start": "10:00", "end": "14:00"}

@@ -77,3 +77,19 @@ def test_i_used_is_kind_and_keeps_history(page: Page) -> None:
     headers = {"Authorization": f"Bearer {account['token']}"}
     checkins = page.request.get("/api/checkins", headers=headers).json()["checkins"]
     assert [(c["date"], c["used"]) for c in checkins] == [("2026-03-16", True)]
+
+
+def test_a_swedish_number_with_a_trunk_zero_is_called_without_it(page: Page) -> None:
+    """ "+46 (0)70-123 45 67", as Swedes often write it, calls +46 70 …: the "(0)" is only for
+    calls from inside Sweden without the country code."""
+    account = open_signed_in(page, role="self", locale="sv")
+    plan = {"people": [{"id": "person-0002", "name": "Mamma", "phone": "+46 (0)70-123 45 67"}]}
+    saved = page.request.put(
+        "/api/plan", data=plan, headers={"Authorization": f"Bearer {account['token']}"}
+    )
+    assert saved.status == 200, saved.text()
+    assert saved.json()["people"][0]["dial"] == "+46701234567"
+    page.goto("/#/craving")
+    expect(page.get_by_role("link", name="Ring Mamma")).to_have_attribute(
+        "href", "tel:+46701234567"
+    )

@@ -161,3 +161,54 @@ def test_a_supporter_in_danish_from_code_to_encouragement(new_page: NewPage) -> 
     supporter.goto("/#/supporters")
     expect(supporter.get_by_text("Denne forbindelse er afsluttet.")).to_be_visible()
     expect(supporter.locator(".supported-list")).not_to_contain_text("Har nået")
+
+
+def test_a_supporter_reads_one_day_as_one_day(new_page: NewPage) -> None:
+    """The first milestone is a single day: "1 dag", never "1 dagar", reached or next."""
+    supporter = new_page(locale="sv-SE", timezone_id="Europe/Stockholm", width=360)
+    supporter_headers = _sign_in(supporter, "sv", "Europe/Stockholm")
+    for start in ("2026-03-15", "2026-03-16"):  # one day so far, and a start today
+        person = new_page(locale="sv-SE", timezone_id="Europe/Stockholm", width=360)
+        headers = _sign_in(person, "sv", "Europe/Stockholm")
+        assert person.request.put("/api/sobriety", data={"start_date": start}, headers=headers).ok
+        made = person.request.post(
+            "/api/supporters/invitations", data={"shares": ["milestones"]}, headers=headers
+        )
+        assert made.status == 201, made.text()
+        accepted = supporter.request.post(
+            "/api/supporting", data={"code": made.json()["code"]}, headers=supporter_headers
+        )
+        assert accepted.status == 201, accepted.text()
+    supporter.goto("/#/home")
+    supporter.reload()
+    supporter.locator(".screen--home").wait_for()
+    supporter.goto("/#/supporters")
+    people = supporter.locator(".supported-list")
+    expect(people).to_contain_text("Har nått 1 dag.")
+    expect(people).to_contain_text("Nästa: 1 dag den")
+    expect(people).to_contain_text("Nästa: 7 dagar den")
+    expect(people).not_to_contain_text("1 dagar")
+
+
+def test_a_supporter_whose_link_just_ended_is_told_so(new_page: NewPage) -> None:
+    """The person ends the link while the supporter's screen is open: pressing an encouragement
+    says the link has ended (not "something went wrong, try again")."""
+    person = new_page(locale="en-GB", width=360)
+    headers = _sign_in(person, "en", "Europe/Stockholm")
+    made = person.request.post(
+        "/api/supporters/invitations", data={"shares": ["milestones"]}, headers=headers
+    )
+    supporter = new_page(locale="en-GB", width=360)
+    supporter_headers = _sign_in(supporter, "en", "Europe/Stockholm")
+    accepted = supporter.request.post(
+        "/api/supporting", data={"code": made.json()["code"]}, headers=supporter_headers
+    )
+    link = accepted.json()["id"]
+    supporter.goto("/#/home")
+    supporter.reload()
+    card = supporter.locator(".cards__item--supporters")
+    expect(card.get_by_role("button", name="Proud of you")).to_be_visible()
+    assert person.request.delete(f"/api/supporters/{link}", headers=headers).status == 204
+    card.get_by_role("button", name="Proud of you").click()
+    expect(card).to_contain_text("This link has ended.")
+    expect(supporter.get_by_text("Something went wrong")).to_have_count(0)

@@ -26,6 +26,9 @@ from fotfeste.plan.logic import (
         ("(08) 123 456", "(08) 123 456", "08123456"),
         ("112", "112", "112"),
         ("+45 12.34.56.78", "+45 12.34.56.78", "+4512345678"),
+        # The Swedish "(0)" after the country code is not dialled from a mobile.
+        ("+46 (0)70-123 45 67", "+46 (0)70-123 45 67", "+46701234567"),
+        ("+46(0)8 123 456", "+46(0)8 123 456", "+468123456"),
     ],
 )
 def test_phone_numbers_are_kept_as_typed_and_dialled_as_digits(

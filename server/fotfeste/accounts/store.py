@@ -16,6 +16,7 @@ from fotfeste.db import Conn, Database, Unavailable
 from fotfeste.errors import NotFound, Unauthorized
 from fotfeste.ids import new_id, new_token, token_digest
 from fotfeste.kdf import Argon2id, KdfPool
+from fotfeste.motivation.supporters import drop_news_of
 
 # The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.
@@ -234,6 +235,8 @@ async def delete_account(db: Database, account_id: str) -> None:
     """Delete the account row; ON DELETE CASCADE removes every account table's rows with it."""
 
     def delete(conn: Conn) -> None:
+        # Outbox rows are the recipient's: a supporter's news of this person goes by hand.
+        drop_news_of(conn, account_id)
         conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
 
     # Years of check-ins, responses and outbox rows may go with it: in the writer thread.

@@ -3,7 +3,8 @@
 Run by the push scheduler's loop beside the reminders. Each live link remembers the highest
 milestone its supporter was told of; a higher one is queued to the supporter's devices, after
 their quiet hours, in their language (discreet mode respected). A relapse lowers the mark, so the
-next milestones are news again. One link that fails is logged and skipped; others go on.
+next milestones are news again. Each link's news has its own push topic, so what still waits in
+the outbox goes when the link ends. One link that fails is logged and skipped; others go on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
 from fotfeste.db import Conn, Database, Row
+from fotfeste.motivation.supporters import news_topic
 from fotfeste.motivation.texts import supporter_milestone
 from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification
 from fotfeste.recovery.service import progress_for_account
@@ -52,7 +54,7 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
         quiet = quiet_hours(*(await quiet_hours_of(db, link["supporter"]) or (None, None)))
         payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
         news = Notification(
-            link["supporter"], payload, topic="supporter", urgency="normal", ttl=TTL
+            link["supporter"], payload, topic=news_topic(link["id"]), urgency="normal", ttl=TTL
         ).params(now, fires_at(now, ZoneInfo(link["timezone"]), quiet))
     link_id = link["id"]
 

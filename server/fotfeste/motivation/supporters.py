@@ -20,6 +20,29 @@ CODE_VALID = timedelta(hours=48)
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
 ENCOURAGEMENTS_PER_DAY = 10
+_TOPIC_PREFIX = "supporter-"
+# A link's news still waiting for the end of its supporter's quiet hours (by the account index).
+_DROP_NEWS = (
+    "DELETE FROM push_outbox WHERE account_id IN (SELECT account_id FROM supporting"
+    " WHERE link_id = ?) AND topic = ?"
+)
+
+
+def news_topic(link_id: str) -> str:
+    """The push topic of one link's milestone news (32 characters at most, as Web Push allows):
+    a newer milestone replaces an unseen older one of the same person only, and the news still
+    waiting in the outbox (quiet hours) is found and dropped when the link ends."""
+    return f"{_TOPIC_PREFIX}{link_id}"
+
+
+def drop_news_of(conn: Conn, account_id: str) -> None:
+    """Before a person's account goes: their supporters' news still waiting is never sent."""
+    conn.execute(
+        "DELETE FROM push_outbox WHERE account_id IN (SELECT s.account_id FROM supporting s"
+        " JOIN supporter_links l ON l.id = s.link_id WHERE l.account_id = ?)"
+        " AND topic IN (SELECT ? || id FROM supporter_links WHERE account_id = ?)",
+        (account_id, _TOPIC_PREFIX, account_id),
+    )
 
 
 def new_code() -> str:
@@ -114,11 +137,14 @@ async def end_as_person(db: Database, clock: Clock, account_id: str, link_id: st
     now = isoformat_utc(clock.now())
 
     def end(conn: Conn) -> int:
-        return conn.execute(
+        ended = conn.execute(
             "UPDATE supporter_links SET ended_at = ? WHERE id = ? AND account_id = ?"
             " AND ended_at IS NULL AND EXISTS (SELECT 1 FROM supporting WHERE link_id = id)",
             (now, link_id, account_id),
         ).rowcount
+        if ended > 0:  # news held by the supporter's quiet hours would tell them more
+            conn.execute(_DROP_NEWS, (link_id, news_topic(link_id)))
+        return ended
 
     return await db.write(end) > 0
 
@@ -127,11 +153,14 @@ async def end_as_supporter(db: Database, clock: Clock, supporter_id: str, link_i
     now = isoformat_utc(clock.now())
 
     def end(conn: Conn) -> int:
-        return conn.execute(
+        ended = conn.execute(
             "UPDATE supporter_links SET ended_at = ? WHERE id = ? AND ended_at IS NULL"
             " AND id IN (SELECT link_id FROM supporting WHERE account_id = ?)",
             (now, link_id, supporter_id),
         ).rowcount
+        if ended > 0:
+            conn.execute(_DROP_NEWS, (link_id, news_topic(link_id)))
+        return ended
 
     return await db.write(end) > 0
 
@@ -139,7 +168,7 @@ async def end_as_supporter(db: Database, clock: Clock, supporter_id: str, link_i
 async def live_person(db: Database, supporter_id: str, link_id: str) -> Row | None:
     """The person behind a live link of this supporter (for an encouragement), or None."""
     return await db.fetchone(
-        "SELECT l.account_id AS person, a.locale, a.discreet FROM supporting s"
+        "SELECT l.account_id AS person, a.locale, a.discreet, a.timezone FROM supporting s"
         " JOIN supporter_links l ON l.id = s.link_id JOIN accounts a ON a.id = l.account_id"
         " WHERE s.link_id = ? AND s.account_id = ? AND l.ended_at IS NULL",
         (link_id, supporter_id),

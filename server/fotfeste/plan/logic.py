@@ -16,13 +16,17 @@ MAX_NAME = 60
 # E.164 allows 15 digits; short national numbers (a helpline, a sponsor's 8-digit mobile) need few.
 MIN_PHONE_DIGITS, MAX_PHONE_DIGITS = 3, 15
 _PHONE_SHAPE = re.compile(r"^\+?[0-9(][0-9 ()./-]*$")
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 
 
 def clean_text(value: str, *, field: str, limit: int = MAX_TEXT) -> str:
-    """Trim surrounding space and refuse a line with nothing in it."""
+    """Trim surrounding space and refuse a line with nothing in it, or with a NUL character
+    (PostgreSQL cannot store one: a 500 there, stored on SQLite)."""
     text = value.strip()
     if not text:
         raise InvalidInput(f"{field} cannot be empty", field=field)
+    if "\x00" in text:
+        raise InvalidInput(f"{field} cannot contain a NUL character", field=field)
     if len(text) > limit:
         raise InvalidInput(f"{field} can be at most {limit} characters", field=field)
     return text
@@ -42,9 +46,13 @@ def clean_phone(value: str, *, field: str = "phone") -> str:
 
 
 def dial_string(phone: str) -> str:
-    """What a tel: link carries: the digits and a leading +, nothing else."""
+    """What a tel: link carries: the digits and a leading +, nothing else. After a country
+    code, a "(0)" ("+46 (0)70-…", as Swedes often write it) is not dialled."""
+    international = phone.strip().startswith("+")
+    if international:
+        phone = _TRUNK_ZERO.sub("", phone)
     digits = "".join(c for c in phone if c.isdigit())
-    return f"+{digits}" if phone.strip().startswith("+") else digits
+    return f"+{digits}" if international else digits
 
 
 def check_unique_ids(ids: list[str], *, field: str) -> None:
