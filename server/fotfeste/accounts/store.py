@@ -16,7 +16,7 @@ from fotfeste.db import Conn, Database, Unavailable
 from fotfeste.errors import NotFound, Unauthorized
 from fotfeste.ids import new_id, new_token, token_digest
 from fotfeste.kdf import Argon2id, KdfPool
-from fotfeste.motivation.supporters import drop_news_of
+from fotfeste.motivation.service import drop_news_of
 
 # The secret part is 80 random bits, so the KDF guards a leak, not a guessable password: OWASP's
 # lightest argon2id profile (19 MiB, t=2, p=1) keeps account creation cheap.

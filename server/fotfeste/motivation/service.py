@@ -1,10 +1,14 @@
-"""What other domains may call: the money a person's drug-free days did not cost."""
+"""What other domains may call: the money a person's drug-free days did not cost, and dropping
+the supporters' news of a person whose account goes."""
 
 from __future__ import annotations
 
 from fotfeste.db import Database
 from fotfeste.motivation import logic, store
 from fotfeste.motivation.models import MoneySaved
+from fotfeste.motivation.supporters import drop_news_of
+
+__all__ = ["drop_news_of", "money_saved_for"]
 
 
 async def money_saved_for(db: Database, account_id: str, drug_free_days: int) -> MoneySaved | None:
