@@ -213,4 +213,7 @@ def test_the_checkup_result_has_no_english_line(new_page: NewPage) -> None:
     for n in range(1, 10):
         page.get_by_role("radio", name=PHQ9_FIRST["sv"], exact=True).check()
         page.get_by_role("button", name=RESULT["sv"] if n == 9 else NEXT["sv"]).click()
-    expect(page.get_by_test_id("result").locator(".attribution").last).to_contain_text("Pfizer")
+    licence = page.get_by_test_id("result").locator(".attribution").last
+    expect(licence).to_contain_text("Pfizer")
+    # The licence's own English words, read by a screen reader with an English voice.
+    expect(licence).to_have_attribute("lang", "en")

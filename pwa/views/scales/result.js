@@ -50,6 +50,8 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
   // Focus where reading should start: the help when an answer asks for it, else the result.
   useEffect(() => { (help.current ?? heading.current)?.focus(); }, []);
   const scored = response.score !== null && response.score !== undefined;
+  // The licence line is the licence's own words, in English (instruments/*.json): lang="en" has a
+  // screen reader read it with an English voice on a Swedish, Norwegian or Danish page.
   return html`
     <div class="result" data-testid="result">
       ${response.safety && html`<${SafetyPanel} resources=${response.resources} heading=${help} />`}
@@ -74,7 +76,7 @@ export function Result({ response, instrument, start, offline, onDone, onHistory
       ${instrument?.translation && html`
         <p class="hint attribution" lang=${instrument.language}>${instrument.translation.credit}</p>`}
       ${instrument?.wording !== 'ours' && instrument?.licence?.attribution && html`
-        <p class="hint attribution">${instrument.licence.attribution}</p>`}
+        <p class="hint attribution" lang="en">${instrument.licence.attribution}</p>`}
       <div class="actions">
         <button type="button" class="button" onClick=${onDone}>${t('scales.done')}</button>
         ${!offline && html`
