@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -142,16 +143,7 @@ def test_import_from_url_and_from_a_bmlt_root_server(
 
     feed_server.routes["/main_server/client_interface/json/"] = search
     feed_server.routes["/aa.json"] = etag_route({"etag": '"v1"', "body": json.dumps(FEED).encode()})
-    done = run_import(
-        tmp_path,
-        f"{feed_server.url}/main_server",
-        "--format",
-        "bmlt",
-        "--source",
-        "root",
-        "--timezone",
-        "America/New_York",
-    )
+    done = _import_root_server(tmp_path, feed_server)
     assert done.returncode == 0, done.stderr
     assert "root: 553 meetings imported" in done.stdout
     assert [parse_qs(p.partition("?")[2])["page_num"] for p, _ in feed_server.requests] == [
@@ -190,7 +182,17 @@ def test_a_root_server_is_paged_in_an_order_that_holds_from_page_to_page(
         return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
 
     feed_server.routes["/main_server/client_interface/json/"] = search
-    done = run_import(
+    done = _import_root_server(tmp_path, feed_server)
+    assert done.returncode == 0, done.stderr
+    assert "root: 700 meetings imported, 0 records rejected" in done.stdout
+    assert count(tmp_path, "root") == 700
+
+
+def _import_root_server(
+    tmp_path: Path, feed_server: FeedServer
+) -> subprocess.CompletedProcess[str]:
+    """`fotfeste meetings import` of the BMLT root server that the feed server plays."""
+    return run_import(
         tmp_path,
         f"{feed_server.url}/main_server",
         "--format",
@@ -200,9 +202,6 @@ def test_a_root_server_is_paged_in_an_order_that_holds_from_page_to_page(
         "--timezone",
         "America/New_York",
     )
-    assert done.returncode == 0, done.stderr
-    assert "root: 700 meetings imported, 0 records rejected" in done.stdout
-    assert count(tmp_path, "root") == 700
 
 
 def _wait_for(check: Callable[[], Any], seconds: float = 10) -> Any:

@@ -41,6 +41,21 @@ def card(page: Page) -> Any:
     return page.locator(".card--progress")
 
 
+def counting_since_march_first(new_page: NewPage) -> tuple[Page, dict[str, Any]]:
+    """Signed in, drug-free since 1 March, with the service worker in charge (the app works
+    offline from here)."""
+    page, account = signed_in(new_page)
+    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
+    page.reload()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    return page, account
+
+
+def go_offline(page: Page) -> None:
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+
+
 def test_start_date_then_one_tap_checkin(new_page: NewPage) -> None:
     page, account = signed_in(new_page)
     progress = card(page)
@@ -180,14 +195,10 @@ def test_calendar_shows_past_months(new_page: NewPage) -> None:
 def test_offline_checkins_wait_and_reach_the_server_once(
     new_page: NewPage, live_server: LiveServer
 ) -> None:
-    page, account = signed_in(new_page)
-    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
-    page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page, account = counting_since_march_first(new_page)
     expect(card(page).locator(".streak")).to_contain_text("15 drug-free days")
 
-    page.context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    go_offline(page)
     card(page).get_by_test_id("checkin-no").click()
     expect(page.get_by_role("status")).to_contain_text("It will be sent when you're online again")
     card(page).locator("[data-date='2026-03-15']").click()
@@ -218,13 +229,9 @@ def test_noting_use_offline_keeps_what_the_waiting_checkin_says(
 ) -> None:
     """Offline, today's check-in (mood, note) waits in the outbox; then "Note that I used today"
     on the I used screen. Both reach the server: the use, and the mood and note written before."""
-    page, account = signed_in(new_page)
-    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
-    page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page, account = counting_since_march_first(new_page)
 
-    page.context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    go_offline(page)
     card(page).locator(f"[data-date='{TODAY}']").click()
     page.get_by_role("radio", name="No").check()
     page.get_by_role("radio", name="Low", exact=True).check()
@@ -249,13 +256,9 @@ def test_noting_use_offline_keeps_what_the_waiting_checkin_says(
 def test_an_offline_checkin_the_server_refuses_is_not_dropped_silently(
     new_page: NewPage, live_server: LiveServer, clock: FixedClock
 ) -> None:
-    page, account = signed_in(new_page)
-    api(page, account, "PUT", "/api/sobriety", {"start_date": "2026-03-01"})
-    page.reload()
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page, account = counting_since_march_first(new_page)
 
-    page.context.set_offline(True)
-    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    go_offline(page)
     card(page).get_by_test_id("checkin-no").click()
     expect(page.get_by_test_id("waiting")).to_be_visible()
     # Meanwhile the server's day is still yesterday (the phone's clock ran ahead): it will

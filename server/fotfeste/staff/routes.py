@@ -46,18 +46,6 @@ def _text(form: Any, name: str, limit: int) -> str:
     return value
 
 
-_CODE_FORM = (
-    "programme",
-    "locale",
-    "contact_phone",
-    "contact_hours",
-    "contact_address",
-    "home_area",
-    "home_lat",
-    "home_lon",
-)
-
-
 def _code(text: str) -> str:
     code = logic.normalise_referral_code(text)
     if code is None:
@@ -259,7 +247,7 @@ class StaffPortal(Controller):
             if fields["locale"] not in logic.LOCALES:
                 raise InvalidInput("Choose the card's language", field="locale")
         except InvalidInput as problem:
-            typed = {name: str(form.get(name, ""))[:200] for name in _CODE_FORM}
+            typed = {name: str(form.get(name, ""))[:200] for name in store.CODE_FIELDS}
             return await self._codes_page(
                 request, db, error=problem.field, status_code=400, typed=typed
             )
