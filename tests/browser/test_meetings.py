@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -216,6 +217,17 @@ def test_how_soon_and_how_far_a_meeting_is_in_swedish(demo_page: Callable[..., P
     ]
 
 
+def add_meetings(
+    server: LiveServer, tmp_path: Path, source: str, records: list[dict[str, Any]]
+) -> None:
+    """Meetings of a feed of their own, imported into the running demo server."""
+    feed = write_feed(tmp_path / f"{source}.json", records)
+    done = run_import(
+        server.settings.data_dir, str(feed), "--format", "meeting-guide", "--source", source
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_closed_meeting_place_says_so(
     demo_page: Callable[..., Page], demo_server: LiveServer, tmp_path: Path
 ) -> None:
@@ -230,16 +242,7 @@ def test_a_closed_meeting_place_says_so(
         "latitude": 67.8558,
         "longitude": 20.2253,
     }
-    feed = write_feed(tmp_path / "closed.json", [closed])
-    done = run_import(
-        demo_server.settings.data_dir,
-        str(feed),
-        "--format",
-        "meeting-guide",
-        "--source",
-        "test-closed",
-    )
-    assert done.returncode == 0, done.stderr
+    add_meetings(demo_server, tmp_path, "test-closed", [closed])
     page = demo_page(locale="sv-SE", width=360, height=740)
     account = open_signed_in(page, locale="sv")
     the_id = meeting_id("test-closed", "closed")
@@ -370,16 +373,7 @@ def test_a_one_tap_dial_in_keeps_its_pauses_and_pin(
         "formatted_address": "Stockholm, Sweden",
         "conference_phone": "+46 8 5050 0828,,123456789#",
     }
-    feed = write_feed(tmp_path / "dial-in.json", [dial_in])
-    done = run_import(
-        demo_server.settings.data_dir,
-        str(feed),
-        "--format",
-        "meeting-guide",
-        "--source",
-        "test-dial-in",
-    )
-    assert done.returncode == 0, done.stderr
+    add_meetings(demo_server, tmp_path, "test-dial-in", [dial_in])
     page = demo_page(locale="sv-SE")
     open_signed_in(page, locale="sv")
     page.goto(f"/#/meeting/{meeting_id('test-dial-in', 'dial-in')}")
