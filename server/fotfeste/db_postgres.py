@@ -32,8 +32,8 @@ from fotfeste.db_postgres_adapt import (
     Params,
     WriteConnection,
     configure,
-    refuse_nul,
     row_factory,
+    statement_errors,
 )
 from fotfeste.db_sqlite import MIGRATIONS_DIR, migration_files, run_units
 from fotfeste.dialect import schema_to_postgresql, to_postgresql
@@ -246,14 +246,11 @@ class PostgresDatabase:
         wait = _POOL_WAIT_DOWN_SECONDS if self._down else _POOL_WAIT_SECONDS
         try:
             async with self._pool.connection(timeout=wait) as conn:
-                cursor = await conn.execute(to_postgresql(sql), params or None)
-                rows = await cursor.fetchall()
+                with statement_errors():
+                    cursor = await conn.execute(to_postgresql(sql), params or None)
+                    rows = await cursor.fetchall()
         except SERVER_GONE as exc:
             raise self._lost(exc) from exc
-        except psycopg.DataError as exc:
-            if (refused := refuse_nul(exc)) is None:
-                raise
-            raise refused from exc
         self._down = False
         return rows
 

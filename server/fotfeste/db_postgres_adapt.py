@@ -7,7 +7,8 @@ Python's bools stored as the schema's 0/1 integers, and a write unit's statement
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -68,12 +69,19 @@ def configure(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any]) -> N
     conn.adapters.register_dumper(bool, _BoolAsInt)
 
 
-def refuse_nul(exc: psycopg.DataError) -> InvalidInput | None:
-    """PostgreSQL cannot hold U+0000 in text (psycopg refuses to send it): the request's own
-    input is at fault, so it is a 400 saying so, not a 500 (SQLite stores the character)."""
-    if "NUL (0x00)" in str(exc):
-        return InvalidInput("Text cannot contain the character U+0000 (NUL)")
-    return None
+@contextmanager
+def statement_errors() -> Iterator[None]:
+    """psycopg's errors in a statement as the stores know them: a constraint violation is
+    db_errors.IntegrityError, and text with U+0000, which PostgreSQL cannot hold (psycopg refuses
+    to send it), is the request's own fault: a 400 saying so, not a 500 (SQLite stores it)."""
+    try:
+        yield
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(str(exc)) from exc
+    except psycopg.DataError as exc:
+        if "NUL (0x00)" not in str(exc):
+            raise
+        raise InvalidInput("Text cannot contain the character U+0000 (NUL)") from exc
 
 
 class WriteConnection:
@@ -84,24 +92,12 @@ class WriteConnection:
 
     def execute(self, sql: str, params: Params = ()) -> psycopg.ClientCursor[Any]:
         cursor = psycopg.ClientCursor(self._conn, row_factory=row_factory)
-        try:
+        with statement_errors():
             cursor.execute(to_postgresql(sql), params or None)
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        except psycopg.DataError as exc:
-            if (refused := refuse_nul(exc)) is None:
-                raise
-            raise refused from exc
         return cursor
 
     def executemany(self, sql: str, seq: Iterable[Params]) -> psycopg.ClientCursor[Any]:
         cursor = psycopg.ClientCursor(self._conn, row_factory=row_factory)
-        try:
+        with statement_errors():
             cursor.executemany(to_postgresql(sql), list(seq))
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
-        except psycopg.DataError as exc:
-            if (refused := refuse_nul(exc)) is None:
-                raise
-            raise refused from exc
         return cursor
