@@ -10,7 +10,6 @@ the outbox goes when the link ends. One link that fails is logged and skipped; o
 from __future__ import annotations
 
 import logging
-from zoneinfo import ZoneInfo
 
 from fotfeste.clock import Clock
 from fotfeste.db import Conn, Database, Row
@@ -18,7 +17,7 @@ from fotfeste.motivation.supporters import news_topic
 from fotfeste.motivation.texts import supporter_milestone
 from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification
 from fotfeste.recovery.service import progress_for_account
-from fotfeste.reminders.service import fires_at, quiet_hours, quiet_hours_of
+from fotfeste.reminders.service import after_quiet_hours
 
 log = logging.getLogger(__name__)
 TTL = 3 * 24 * 3600
@@ -51,11 +50,11 @@ async def _one(db: Database, clock: Clock, link: Row) -> int:
     now = clock.now()
     news: dict[str, object] | None = None  # the outbox row's parameters, when there is news
     if known is not None and top > known:
-        quiet = quiet_hours(*(await quiet_hours_of(db, link["supporter"]) or (None, None)))
+        after = await after_quiet_hours(db, link["supporter"], link["timezone"], now)
         payload = supporter_milestone(top, link["locale"], discreet=bool(link["discreet"]))
         news = Notification(
             link["supporter"], payload, topic=news_topic(link["id"]), urgency="normal", ttl=TTL
-        ).params(now, fires_at(now, ZoneInfo(link["timezone"]), quiet))
+        ).params(now, after)
     link_id = link["id"]
 
     def queue(conn: Conn) -> int:

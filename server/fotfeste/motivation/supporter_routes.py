@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, delete, get, post
 from litestar.exceptions import NotFoundException, TooManyRequestsException
@@ -29,9 +28,9 @@ from fotfeste.motivation.models import (
     Supporters,
 )
 from fotfeste.motivation.texts import encouragement
-from fotfeste.push.service import INSERT_FOR_ACCOUNT, Notification, Push
+from fotfeste.push.service import Notification, Push, enqueue
 from fotfeste.recovery.service import progress_for_account
-from fotfeste.reminders.service import fires_at, quiet_hours, quiet_hours_of
+from fotfeste.reminders.service import after_quiet_hours
 from fotfeste.web.deps import DB, AppClock, CurrentAccount
 from fotfeste.web.throttle import throttled
 
@@ -178,10 +177,13 @@ class SupportingController(Controller):
             )
         payload = encouragement(data.kind, person["locale"], discreet=bool(person["discreet"]))
         # In the app at once; on the phone after the person's quiet hours, like any notification.
-        quiet = quiet_hours(*(await quiet_hours_of(db, person["person"]) or (None, None)))
-        now = clock.now()
-        news = Notification(
-            person["person"], payload, topic="encouragement", urgency="normal", ttl=86_400
-        ).params(now, fires_at(now, ZoneInfo(person["timezone"]), quiet))
-        await db.write(lambda conn: conn.execute(INSERT_FOR_ACCOUNT, news).rowcount)
+        after = await after_quiet_hours(db, person["person"], person["timezone"], clock.now())
+        await enqueue(
+            db,
+            clock,
+            Notification(
+                person["person"], payload, topic="encouragement", urgency="normal", ttl=86_400
+            ),
+            after,
+        )
         push.wake()

@@ -72,9 +72,12 @@ class Result(msgspec.Struct, frozen=True, gc=False):
     error: str | None = None
 
 
-async def enqueue(db: Database, clock: Clock, notification: Notification) -> int:
-    """Queue a notification for every subscription of the account; returns how many rows."""
-    params = notification.params(clock.now())
+async def enqueue(
+    db: Database, clock: Clock, notification: Notification, available_at: datetime | None = None
+) -> int:
+    """Queue a notification for every subscription of the account, to go now or at
+    `available_at` (after quiet hours); returns how many rows."""
+    params = notification.params(clock.now(), available_at)
     rowcount = await db.write(lambda conn: conn.execute(INSERT_FOR_ACCOUNT, params).rowcount)
     return max(rowcount, 0)
 
