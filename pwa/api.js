@@ -221,11 +221,6 @@ export function setSobrietyDate(startDate) {
   return request('PUT', '/api/sobriety', { body: { start_date: startDate } });
 }
 
-/** PUT /api/checkins/{date} {used, craving?, mood?, substances?, note?} → the check-in */
-export function putCheckin(date, checkin) {
-  return request('PUT', `/api/checkins/${date}`, { body: checkin });
-}
-
 /** GET /api/checkins?from=&to= → {checkins: [...]} */
 export function getCheckins(from, to) {
   return request('GET', `/api/checkins?from=${from}&to=${to}`);

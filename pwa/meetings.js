@@ -4,23 +4,11 @@
 
 import * as store from './store.js';
 import * as outbox from './outbox.js';
-import { attendanceSummary, listFavourites, meetingTypes, replay } from './api.js';
+import { attendanceSummary, listFavourites, meetingTypes } from './api.js';
 import { currentLanguage } from './i18n.js';
 
-// A write that can wait ({method, path, body} from api.js): sent now, or kept in the outbox
-// while offline, which sends it when the network is back. Resolves {queued}.
-export async function sendOrQueue(entry) {
-  try {
-    await replay(entry);
-  } catch (error) {
-    if (!outbox.mayWait(error)) throw error;
-    await outbox.add(entry);
-    return { queued: true };
-  }
-  // An older write with this id may still wait (the server was busy then): this one replaces it.
-  if (entry.id) await outbox.supersede(entry.id);
-  return { queued: false };
-}
+// Favourites and "I went": sent now, or kept in the outbox while offline.
+export { sendOrQueue } from './outbox.js';
 
 const FAVOURITES_KEY = 'meetings.favourites';
 const LAST_KEY = 'meetings.last';

@@ -2,7 +2,6 @@
 // outbox while there is no connection (outbox.js sends them at start, when the connection
 // returns and by Background Sync).
 
-import { replay } from './api.js';
 import * as outbox from './outbox.js';
 import * as store from './store.js';
 
@@ -35,15 +34,5 @@ export async function readThrough(key, load, { waiting } = {}) {
 // Answers {answer, queued}.
 export async function writeThrough({ key, value, id, method, path, body }) {
   if (key) await store.set(key, value);
-  let answer;
-  try {
-    answer = await replay({ method, path, body });
-  } catch (error) {
-    if (!passing(error)) throw error;
-    await outbox.add({ id, method, path, body });
-    return { answer: null, queued: true };
-  }
-  // An older write under `id` may still wait (the server was busy then): this one replaces it.
-  if (id) await outbox.supersede(id);
-  return { answer, queued: false };
+  return outbox.sendOrQueue({ id, method, path, body });
 }

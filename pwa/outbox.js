@@ -37,9 +37,24 @@ export async function add(entry) {
   return saved;
 }
 
-// A write with this id has just gone through directly: an older one still waiting under the same
-// id is out of date, and sending it later would undo the newer one.
-export async function supersede(id) {
+// A write that can wait ({id?, method, path, body}, as api.js makes them): sent now, or kept in
+// the outbox when it may wait, to be sent later; a later one with the same id replaces it. Sent
+// now, it removes an older one still waiting under its id (the server was busy then): sent
+// afterwards, that one would undo this. Resolves {answer, queued}.
+export async function sendOrQueue(entry) {
+  let answer;
+  try {
+    answer = await api.replay(entry);
+  } catch (error) {
+    if (!mayWait(error)) throw error;
+    await add(entry);
+    return { answer: null, queued: true };
+  }
+  if (entry.id) await supersede(entry.id);
+  return { answer, queued: false };
+}
+
+async function supersede(id) {
   try {
     await store.acknowledge(id);
   } catch {

@@ -84,18 +84,14 @@ export async function setStartDate(date) {
 
 // Sends a check-in; offline it goes to the outbox and is sent later. Resolves {sent, progress}.
 export async function checkIn(date, checkin) {
-  const id = `checkin:${date}`;
-  try {
-    await api.putCheckin(date, checkin);
-  } catch (error) {
-    if (!outbox.mayWait(error)) throw error;
-    // One entry per day: checking in twice offline keeps the latest answer only.
-    await outbox.add({ id, method: 'PUT', path: `${CHECKIN_PATH}${date}`, body: checkin });
+  // One entry per day: checking in twice offline keeps the latest answer only.
+  const { queued } = await outbox.sendOrQueue({
+    id: `checkin:${date}`, method: 'PUT', path: `${CHECKIN_PATH}${date}`, body: checkin,
+  });
+  if (queued) {
     update({ waiting: await waitingCheckins() });
     return { sent: false, progress: current.progress };
   }
-  // An earlier answer for this day may still wait (the server was busy then): this one replaces it.
-  await outbox.supersede(id);
   await refresh();
   return { sent: true, progress: current.progress };
 }
